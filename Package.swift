@@ -1,0 +1,50 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "confluence-km",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "ConfluenceKM", targets: ["ConfluenceKM"]),
+        .executable(name: "confluence-km", targets: ["confluence-km"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.0"..<"4.0.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CArchive",
+            pkgConfig: "libarchive",
+            providers: [.apt(["libarchive-dev"])]
+        ),
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
+        .target(
+            name: "ConfluenceKM",
+            dependencies: [
+                "CArchive",
+                "CLibXML2",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "ConfluenceKMCLI",
+            dependencies: [
+                "ConfluenceKM",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "confluence-km",
+            dependencies: ["ConfluenceKMCLI"]
+        ),
+        .testTarget(
+            name: "ConfluenceKMTests",
+            dependencies: ["ConfluenceKM", "ConfluenceKMCLI"]
+        ),
+    ]
+)

@@ -1,0 +1,133 @@
+import CArchive
+import Foundation
+
+/// One entry of the export ZIP as libarchive reports it.
+public struct ArchiveEntry: Sendable {
+    public enum Kind: Sendable { case file, directory, symlink, hardlink, other }
+    /// The path inside the archive, decoded as UTF-8 (invalid bytes replaced).
+    public var path: String
+    public var kind: Kind
+    /// The uncompressed size, when the archive states it.
+    public var size: Int64?
+    public var isEncrypted: Bool
+}
+
+/// Streams a ZIP archive with libarchive, entry by entry, without unpacking it to disk.
+///
+/// Owns the `struct archive *` and frees it in `deinit`; libarchive errors become ``ConversionError`` here.
+public final class ArchiveReader {
+    private let handle: OpaquePointer
+    public let path: String
+    private var entriesRead = 0
+    private var currentEntry: String?
+
+    public init(path: String) throws {
+        guard let a = archive_read_new() else {
+            throw ConversionError.cannotOpen(path: path, reason: "libarchive could not allocate a reader")
+        }
+        handle = a
+        self.path = path
+        archive_read_support_format_zip(a)
+        archive_read_support_filter_none(a)
+        if archive_read_open_filename(a, path, 1 << 16) != ARCHIVE_OK {
+            let reason = Self.message(a)
+            archive_read_free(a)
+            if reason.lowercased().contains("no such file") || reason.lowercased().contains("permission") || reason.lowercased().contains("is a directory") {
+                throw ConversionError.cannotOpen(path: path, reason: reason)
+            }
+            throw ConversionError.notAnArchive(path: path, reason: reason)
+        }
+    }
+
+    deinit { archive_read_free(handle) }
+
+    private static func message(_ a: OpaquePointer) -> String {
+        if let s = archive_error_string(a) { return String(cString: s) }
+        return "unknown libarchive error"
+    }
+
+    /// The next entry's header, or nil at the end of the archive.
+    public func nextEntry() throws -> ArchiveEntry? {
+        var entryPointer: OpaquePointer?
+        let status = archive_read_next_header(handle, &entryPointer)
+        if status == ARCHIVE_EOF {
+            if entriesRead == 0 {
+                throw ConversionError.notAnArchive(path: path, reason: "no entries")
+            }
+            return nil
+        }
+        guard status >= ARCHIVE_WARN, let e = entryPointer else {
+            let reason = Self.message(handle)
+            if entriesRead == 0 { throw ConversionError.notAnArchive(path: path, reason: reason) }
+            throw ConversionError.corruptArchive(path: path, entry: currentEntry, reason: reason)
+        }
+        entriesRead += 1
+        let name: String
+        if let p = archive_entry_pathname_utf8(e) {
+            name = String(decoding: UnsafeRawBufferPointer(start: p, count: strlen(p)), as: UTF8.self)
+        } else if let p = archive_entry_pathname(e) {
+            name = String(decoding: UnsafeRawBufferPointer(start: p, count: strlen(p)), as: UTF8.self)
+        } else {
+            name = ""
+        }
+        currentEntry = name
+        let type = archive_entry_filetype(e)
+        let kind: ArchiveEntry.Kind
+        if archive_entry_hardlink(e) != nil {
+            kind = .hardlink
+        } else {
+            // AE_IFREG, AE_IFDIR, AE_IFLNK (cast macros that Swift does not import).
+            switch type & 0o170000 {
+            case 0o100000: kind = .file
+            case 0o040000: kind = .directory
+            case 0o120000: kind = .symlink
+            default: kind = name.hasSuffix("/") ? .directory : (type == 0 ? .file : .other)
+            }
+        }
+        let size: Int64? = archive_entry_size_is_set(e) != 0 ? Int64(archive_entry_size(e)) : nil
+        return ArchiveEntry(path: name, kind: kind, size: size, isEncrypted: archive_entry_is_encrypted(e) != 0)
+    }
+
+    /// Reads up to `buffer.count` bytes of the current entry; 0 at its end.
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        let n = archive_read_data(handle, buffer.baseAddress, buffer.count)
+        if n < 0 {
+            throw ConversionError.corruptArchive(path: path, entry: currentEntry, reason: Self.message(handle))
+        }
+        return n
+    }
+
+    /// Reads the whole current entry into memory; only for small entries (descriptors), capped by `limit`.
+    public func readAll(limit: Int = 16 << 20) throws -> [UInt8] {
+        var out: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = try chunk.withUnsafeMutableBytes { try read(into: $0) }
+            if n == 0 { break }
+            out.append(contentsOf: chunk[0..<n])
+            if out.count > limit {
+                throw ConversionError.corruptArchive(path: path, entry: currentEntry, reason: "entry larger than \(limit) bytes")
+            }
+        }
+        return out
+    }
+
+    /// Reads the current entry in chunks, handing each to `body`.
+    public func stream(_ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+        let size = 1 << 16
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 16)
+        defer { buffer.deallocate() }
+        while true {
+            let n = try read(into: buffer)
+            if n == 0 { break }
+            try body(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+        }
+    }
+
+    /// Skips the current entry's data (still decompressed for streaming ZIPs, so corruption is found).
+    public func skip() throws {
+        if archive_read_data_skip(handle) < ARCHIVE_WARN {
+            throw ConversionError.corruptArchive(path: path, entry: currentEntry, reason: Self.message(handle))
+        }
+    }
+}

@@ -1,0 +1,426 @@
+import Foundation
+
+/// Writes the document model as GitHub Flavored Markdown.
+///
+/// Escaping depends on context (text, line start, table cell, link destination, code span), so that no text from
+/// Confluence ever becomes markup.
+public struct MarkdownWriter: Sendable {
+    public init() {}
+
+    public func render(_ blocks: [Block]) -> String {
+        let lines = renderBlocks(blocks)
+        var out = lines.joined(separator: "\n")
+        while out.hasSuffix("\n") { out.removeLast() }
+        return out.isEmpty ? "" : out + "\n"
+    }
+
+    // MARK: Blocks
+
+    func renderBlocks(_ blocks: [Block]) -> [String] {
+        var out: [String] = []
+        var previousWasList = false
+        var previousOrdered = false
+        for block in flatten(blocks) {
+            let lines = renderBlock(block)
+            if lines.isEmpty { continue }
+            if !out.isEmpty { out.append("") }
+            var isList = false
+            var ordered = false
+            if case .list(let l) = block { isList = true; ordered = l.ordered }
+            if isList && previousWasList && ordered == previousOrdered {
+                // Two lists in a row would merge into one: separate them.
+                out.append("<!-- -->")
+                out.append("")
+            }
+            previousWasList = isList
+            previousOrdered = ordered
+            out.append(contentsOf: lines)
+        }
+        return out
+    }
+
+    private func flatten(_ blocks: [Block]) -> [Block] {
+        var out: [Block] = []
+        for b in blocks {
+            if case .container(let inner) = b { out.append(contentsOf: flatten(inner)) } else { out.append(b) }
+        }
+        return out
+    }
+
+    private func renderBlock(_ block: Block) -> [String] {
+        switch block {
+        case .paragraph(let inlines):
+            let text = renderInlines(trimBreaks(inlines), context: .text)
+            return paragraphLines(text)
+        case .heading(let level, let inlines):
+            let text = renderInlines(inlines.map { $0 == .lineBreak ? .text(" ") : $0 }, context: .heading)
+                .trimmingSpaces()
+            if text.isEmpty { return [] }
+            return [String(repeating: "#", count: max(1, min(6, level))) + " " + text]
+        case .codeBlock(let language, let text):
+            var body = text
+            while body.hasSuffix("\n") { body.removeLast() }
+            let fence = String(repeating: "`", count: max(3, longestRun(of: "`", in: body) + 1))
+            let info = (language ?? "").filter { !$0.isWhitespace && $0 != "`" }
+            var lines = [fence + info]
+            if !body.isEmpty { lines.append(contentsOf: body.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)) }
+            lines.append(fence)
+            return lines
+        case .blockQuote(let inner):
+            let lines = renderBlocks(inner)
+            if lines.isEmpty { return [] }
+            return lines.map { $0.isEmpty ? ">" : "> " + $0 }
+        case .list(let list):
+            return renderList(list)
+        case .table(let table):
+            return renderTable(table)
+        case .thematicBreak:
+            return ["---"]
+        case .panel(let kind, let title, let inner):
+            var lines = ["[!\(kind.rawValue)]"]
+            let t = renderInlines(title, context: .text).trimmingSpaces()
+            if !t.isEmpty { lines.append(contentsOf: paragraphLines("**" + t + "**")) }
+            let body = renderBlocks(inner)
+            if !body.isEmpty {
+                if !t.isEmpty { lines.append("") }
+                lines.append(contentsOf: body)
+            }
+            return lines.map { $0.isEmpty ? ">" : "> " + $0 }
+        case .details(let summary, let inner):
+            var lines = ["<details>", "<summary>" + HTMLWriter().inlines(summary) + "</summary>", ""]
+            let body = renderBlocks(inner)
+            lines.append(contentsOf: body)
+            if !body.isEmpty { lines.append("") }
+            lines.append("</details>")
+            return lines
+        case .raw(let s):
+            return s.isEmpty ? [] : s.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        case .container(let inner):
+            return renderBlocks(inner)
+        }
+    }
+
+    private func trimBreaks(_ inlines: [Inline]) -> [Inline] {
+        var s = inlines
+        while let f = s.first, f == .lineBreak || f == .text("") { s.removeFirst() }
+        while let l = s.last, l == .lineBreak || l == .text("") { s.removeLast() }
+        return s
+    }
+
+    /// Splits rendered paragraph text into lines, escaping what would start a block at each line start.
+    private func paragraphLines(_ text: String) -> [String] {
+        var lines: [String] = []
+        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            var line = String(raw).trimmingLeadingSpaces()
+            // Keep a hard break's trailing backslash, drop other trailing blanks (two spaces are a break too).
+            while line.hasSuffix(" ") || line.hasSuffix("\t") { line.removeLast() }
+            if line.isEmpty { continue }
+            lines.append(escapeLineStart(line))
+        }
+        if let last = lines.last, last.hasSuffix("\\"), !last.hasSuffix("\\\\") {
+            lines[lines.count - 1] = String(last.dropLast())
+        }
+        return lines
+    }
+
+    func escapeLineStart(_ line: String) -> String {
+        guard let first = line.first else { return line }
+        switch first {
+        case "#", ">", "-", "+", "=", "|":
+            return "\\" + line
+        case "0"..."9":
+            // "1." or "1)" at line start would begin an ordered list.
+            let digits = line.prefix(while: { $0.isASCII && $0.isNumber })
+            let rest = line.dropFirst(digits.count)
+            if digits.count <= 9, let next = rest.first, next == "." || next == ")" {
+                return digits + "\\" + rest
+            }
+            return line
+        default:
+            return line
+        }
+    }
+
+    private func renderList(_ list: List) -> [String] {
+        var out: [String] = []
+        let loose = list.items.contains { item in item.blocks.filter { !isEmptyBlock($0) }.count > 1 && !isTightPair(item.blocks) }
+        for (i, item) in list.items.enumerated() {
+            var marker = list.ordered ? "\(list.start + i). " : "- "
+            if let checked = item.checked { marker += checked ? "[x] " : "[ ] " }
+            let indent = String(repeating: " ", count: list.ordered ? "\(list.start + i). ".count : 2)
+            var body = renderItemBlocks(item.blocks, loose: loose)
+            if body.isEmpty { body = [""] }
+            if item.checked == nil, let first = body.first, first.isEmpty, body.count > 1 {
+                body.removeFirst()
+            }
+            if loose && i > 0 { out.append("") }
+            for (j, line) in body.enumerated() {
+                if j == 0 {
+                    out.append((marker + line).trimmingTrailingSpaces())
+                } else {
+                    out.append(line.isEmpty ? "" : indent + line)
+                }
+            }
+        }
+        return out
+    }
+
+    private func isEmptyBlock(_ b: Block) -> Bool {
+        if case .paragraph(let i) = b { return i.isEmpty }
+        return false
+    }
+
+    /// A paragraph followed by a nested list stays tight.
+    private func isTightPair(_ blocks: [Block]) -> Bool {
+        let b = blocks.filter { !isEmptyBlock($0) }
+        guard b.count == 2, case .paragraph = b[0], case .list = b[1] else { return false }
+        return true
+    }
+
+    private func renderItemBlocks(_ blocks: [Block], loose: Bool) -> [String] {
+        var out: [String] = []
+        var previous: Block?
+        for block in flatten(blocks) {
+            let lines = renderBlock(block)
+            if lines.isEmpty { continue }
+            var isList = false
+            if case .list = block { isList = true }
+            if let previous {
+                var previousIsList = false, previousIsParagraph = false
+                if case .list = previous { previousIsList = true }
+                if case .paragraph = previous { previousIsParagraph = true }
+                if case .list(let a) = block, case .list(let b) = previous, a.ordered == b.ordered {
+                    out += ["", "<!-- -->", ""]
+                } else if !(isList && previousIsParagraph && !loose) {
+                    out.append("")
+                }
+            }
+            previous = block
+            out.append(contentsOf: lines)
+        }
+        return out
+    }
+
+    // MARK: Tables
+
+    /// A table is written as GFM when GFM can hold it: a header row, one paragraph per cell, no merged cells.
+    public static func isSimple(_ table: Table) -> Bool {
+        guard let header = table.rows.first, !header.isEmpty, header.allSatisfy({ $0.isHeader }) else { return false }
+        for row in table.rows {
+            for cell in row {
+                if cell.colspan != 1 || cell.rowspan != 1 { return false }
+                let content = cell.blocks.filter { !($0 == .paragraph([])) }
+                if content.count > 1 { return false }
+                if let b = content.first, case .paragraph = b {} else if !content.isEmpty { return false }
+            }
+        }
+        return true
+    }
+
+    private func renderTable(_ table: Table) -> [String] {
+        guard !table.rows.isEmpty else { return [] }
+        if !Self.isSimple(table) {
+            return [HTMLWriter().table(table)]
+        }
+        let columns = table.rows.map(\.count).max() ?? 0
+        func cellText(_ cell: Table.Cell?) -> String {
+            guard let cell, case .paragraph(let inlines)? = cell.blocks.first(where: { $0 != .paragraph([]) }) else { return "" }
+            return renderInlines(trimBreaks(inlines), context: .tableCell).trimmingSpaces()
+        }
+        func row(_ cells: [Table.Cell]) -> String {
+            var parts: [String] = []
+            for c in 0..<columns { parts.append(cellText(c < cells.count ? cells[c] : nil)) }
+            return "| " + parts.joined(separator: " | ") + " |"
+        }
+        var lines = [row(table.rows[0])]
+        var delim: [String] = []
+        for c in 0..<columns {
+            let a = c < table.alignments.count ? table.alignments[c] : .none
+            switch a {
+            case .none: delim.append("---")
+            case .left: delim.append(":---")
+            case .center: delim.append(":---:")
+            case .right: delim.append("---:")
+            }
+        }
+        lines.append("| " + delim.joined(separator: " | ") + " |")
+        for r in table.rows.dropFirst() { lines.append(row(r)) }
+        return lines
+    }
+
+    // MARK: Inlines
+
+    enum Context { case text, heading, tableCell }
+
+    func renderInlines(_ inlines: [Inline], context: Context) -> String {
+        var out = ""
+        for inline in mergeText(inlines) {
+            out += renderInline(inline, context: context, after: out.last)
+        }
+        return out
+    }
+
+    private func mergeText(_ inlines: [Inline]) -> [Inline] {
+        var out: [Inline] = []
+        for i in inlines {
+            if case .text(let s) = i, case .text(let prev)? = out.last {
+                out[out.count - 1] = .text(prev + s)
+            } else {
+                out.append(i)
+            }
+        }
+        return out
+    }
+
+    private func renderInline(_ inline: Inline, context: Context, after previous: Character?) -> String {
+        switch inline {
+        case .text(let s):
+            return escapeText(s, context: context, previous: previous)
+        case .emphasis(let c):
+            return delimited(c, "*", "em", context: context)
+        case .strong(let c):
+            return delimited(c, "**", "strong", context: context)
+        case .strikethrough(let c):
+            return delimited(c, "~~", "del", context: context)
+        case .code(let s):
+            var text = s.replacingOccurrences(of: "\n", with: " ")
+            if context == .tableCell { text = text.replacingOccurrences(of: "|", with: "\\|") }
+            if text.isEmpty { return "" }
+            let fence = String(repeating: "`", count: longestRun(of: "`", in: text) + 1)
+            let pad = text.hasPrefix("`") || text.hasSuffix("`") || (text.hasPrefix(" ") && text.hasSuffix(" ") && text.contains { $0 != " " })
+            return fence + (pad ? " " + text + " " : text) + fence
+        case .link(let destination, let title, let content):
+            var text = renderInlines(content, context: context).trimmingSpaces()
+            if text.isEmpty { text = escapeText(destination, context: context, previous: nil) }
+            return "[" + text + "](" + escapeDestination(destination) + titlePart(title) + ")"
+        case .image(let source, let alt, let title):
+            return "![" + escapeText(alt, context: context, previous: nil) + "](" + escapeDestination(source) + titlePart(title) + ")"
+        case .lineBreak:
+            switch context {
+            case .text: return "\\\n"
+            case .heading: return " "
+            case .tableCell: return "<br>"
+            }
+        case .rawHTML(let s):
+            return s
+        }
+    }
+
+    private func titlePart(_ title: String?) -> String {
+        guard let title, !title.isEmpty else { return "" }
+        let t = title.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            .replacingOccurrences(of: "\n", with: " ")
+        return " \"" + t + "\""
+    }
+
+    /// Emphasis with delimiters where CommonMark's flanking rules let them work, else the HTML tag.
+    private func delimited(_ content: [Inline], _ delimiter: String, _ tag: String, context: Context) -> String {
+        // Move surrounding spaces outside the delimiters.
+        var inner = content
+        var leading = "", trailing = ""
+        if case .text(let s)? = inner.first, s.first == " " {
+            leading = " "
+            inner[0] = .text(String(s.drop(while: { $0 == " " })))
+        }
+        if case .text(let s)? = inner.last, s.last == " " {
+            trailing = " "
+            inner[inner.count - 1] = .text(String(s.reversed().drop(while: { $0 == " " }).reversed()))
+        }
+        let body = renderInlines(inner, context: context)
+        if body.trimmingSpaces().isEmpty { return leading + body + trailing }
+        let first = body.first!, last = body.last!
+        let safe = !first.isWhitespace && !last.isWhitespace && !isPunct(first) && !isPunct(last)
+            && !body.contains("\n")
+        if safe { return leading + delimiter + body + delimiter + trailing }
+        return leading + "<\(tag)>" + body + "</\(tag)>" + trailing
+    }
+
+    private func isPunct(_ c: Character) -> Bool {
+        c.isPunctuation || c.isSymbol || c == "\\"
+    }
+
+    func escapeText(_ s: String, context: Context, previous: Character?) -> String {
+        var out = ""
+        out.reserveCapacity(s.utf8.count + 8)
+        var prev: Character? = previous
+        let chars = Array(s)
+        for (i, c) in chars.enumerated() {
+            let next: Character? = i + 1 < chars.count ? chars[i + 1] : nil
+            switch c {
+            case "\\", "`", "*", "[", "]", "<", "&", "~":
+                out.append("\\"); out.append(c)
+            case "_":
+                let intraword = (prev.map { $0.isLetter || $0.isNumber } ?? false) && (next.map { $0.isLetter || $0.isNumber } ?? false)
+                if !intraword { out.append("\\") }
+                out.append(c)
+            case "#":
+                if prev == nil || prev!.isWhitespace || context == .heading { out.append("\\") }
+                out.append(c)
+            case "|":
+                if context == .tableCell { out.append("\\") }
+                out.append(c)
+            case "!":
+                out.append(c)
+            case "\n":
+                out.append(" ")
+            case "\r", "\u{0}":
+                continue
+            default:
+                out.append(c)
+            }
+            prev = c
+        }
+        return out
+    }
+
+    /// A link destination: spaces and characters that would end or confuse it are percent-encoded.
+    func escapeDestination(_ url: String) -> String {
+        var out = ""
+        for b in url.unicodeScalars {
+            switch b {
+            case " ": out += "%20"
+            case "(": out += "%28"
+            case ")": out += "%29"
+            case "<": out += "%3C"
+            case ">": out += "%3E"
+            case "\\": out += "%5C"
+            case "\"": out += "%22"
+            case "`": out += "%60"
+            default:
+                if b.value < 0x20 || b.value == 0x7f {
+                    out += String(format2: b.value)
+                } else {
+                    out.unicodeScalars.append(b)
+                }
+            }
+        }
+        return out
+    }
+}
+
+func longestRun(of c: Character, in s: String) -> Int {
+    var best = 0, run = 0
+    for ch in s {
+        if ch == c { run += 1; best = max(best, run) } else { run = 0 }
+    }
+    return best
+}
+
+extension String {
+    init(format2 value: UInt32) {
+        let hex = String(value, radix: 16, uppercase: true)
+        self = "%" + (hex.count < 2 ? "0" + hex : hex)
+    }
+
+    func trimmingSpaces() -> String {
+        trimmingLeadingSpaces().trimmingTrailingSpaces()
+    }
+    func trimmingLeadingSpaces() -> String {
+        String(drop(while: { $0 == " " || $0 == "\t" }))
+    }
+    func trimmingTrailingSpaces() -> String {
+        var s = Substring(self)
+        while let l = s.last, l == " " || l == "\t" { s = s.dropLast() }
+        return String(s)
+    }
+}

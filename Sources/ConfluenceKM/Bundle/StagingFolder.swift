@@ -1,0 +1,175 @@
+import Crypto
+import Foundation
+
+/// The bundle being written: a temporary folder beside the destination, renamed into place at the end.
+///
+/// Every file goes through ``write(_:to:)`` or ``FileSink``, which record its size and SHA-256 for the manifest.
+final class StagingFolder: @unchecked Sendable {
+    let destination: URL
+    let root: URL
+    private let lock = NSLock()
+    private var files: [String: (bytes: Int64, sha256: String)] = [:]
+    private var committed = false
+
+    static let tempMarker = ".ckm-tmp-"
+
+    init(destination: URL, force: Bool) throws {
+        self.destination = destination.standardizedFileURL
+        let fm = FileManager.default
+        var isDir: ObjCBool = false
+        if fm.fileExists(atPath: self.destination.path, isDirectory: &isDir) {
+            let empty = isDir.boolValue && ((try? fm.contentsOfDirectory(atPath: self.destination.path))?.isEmpty ?? false)
+            if !empty && !force { throw ConversionError.outputExists(path: self.destination.path) }
+        }
+        let parent = self.destination.deletingLastPathComponent()
+        do {
+            try fm.createDirectory(at: parent, withIntermediateDirectories: true)
+        } catch {
+            throw ConversionError.outputFailed(path: parent.path, reason: "cannot create the parent folder")
+        }
+        Self.removeStale(in: parent, name: self.destination.lastPathComponent)
+        root = parent.appendingPathComponent(
+            "." + self.destination.lastPathComponent + Self.tempMarker + String(getpid()) + "-" + String(UInt32.random(in: 0...UInt32.max), radix: 16))
+        do {
+            try fm.createDirectory(at: root, withIntermediateDirectories: false)
+        } catch {
+            throw ConversionError.outputFailed(path: root.path, reason: "cannot create the temporary folder")
+        }
+    }
+
+    deinit {
+        if !committed { try? FileManager.default.removeItem(at: root) }
+    }
+
+    /// Temporary folders left by a run that was killed (its process is gone) are removed.
+    static func removeStale(in parent: URL, name: String) {
+        let prefix = "." + name + tempMarker
+        guard let items = try? FileManager.default.contentsOfDirectory(atPath: parent.path) else { return }
+        for item in items where item.hasPrefix(prefix) {
+            let rest = item.dropFirst(prefix.count)
+            if let pid = rest.split(separator: "-").first.flatMap({ Int32($0) }), pid != getpid(), kill(pid, 0) == 0 {
+                continue  // another live run
+            }
+            try? FileManager.default.removeItem(at: parent.appendingPathComponent(item))
+        }
+    }
+
+    func url(_ path: String) -> URL { root.appendingPathComponent(path) }
+
+    private func ensureParent(_ path: String) throws {
+        let dir = url(path).deletingLastPathComponent()
+        do {
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        } catch {
+            throw ConversionError.outputFailed(path: dir.path, reason: error.localizedDescription)
+        }
+    }
+
+    /// Writes a whole file; returns its SHA-256.
+    @discardableResult
+    func write(_ data: Data, to path: String) throws -> String {
+        try ensureParent(path)
+        do {
+            try data.write(to: url(path), options: [.withoutOverwriting])
+        } catch {
+            throw ConversionError.outputFailed(path: url(path).path, reason: "file exists or cannot be written")
+        }
+        let digest = SHA256.hash(data: data).hex
+        record(path, bytes: Int64(data.count), sha256: digest)
+        return digest
+    }
+
+    func record(_ path: String, bytes: Int64, sha256: String) {
+        lock.lock()
+        files[path] = (bytes, sha256)
+        lock.unlock()
+    }
+
+    var recordedFiles: [(path: String, bytes: Int64, sha256: String)] {
+        lock.lock()
+        defer { lock.unlock() }
+        return files.map { ($0.key, $0.value.bytes, $0.value.sha256) }.sorted { $0.path < $1.path }
+    }
+
+    /// Opens a file for streaming writes; the hash is computed as bytes go through.
+    func sink(_ path: String) throws -> FileSink {
+        try ensureParent(path)
+        let u = url(path)
+        guard FileManager.default.createFile(atPath: u.path, contents: nil), let h = FileHandle(forWritingAtPath: u.path) else {
+            throw ConversionError.outputFailed(path: u.path, reason: "cannot create the file")
+        }
+        return FileSink(path: path, handle: h, folder: self)
+    }
+
+    /// Renames the finished bundle into place. An existing destination (with `--force`) is moved aside first and
+    /// removed only after the new bundle is in place.
+    func commit() throws {
+        let fm = FileManager.default
+        var aside: URL?
+        if fm.fileExists(atPath: destination.path) {
+            let a = destination.deletingLastPathComponent().appendingPathComponent(
+                "." + destination.lastPathComponent + Self.tempMarker + String(getpid()) + "-old")
+            try? fm.removeItem(at: a)
+            if rename(destination.path, a.path) != 0 {
+                throw ConversionError.outputFailed(path: destination.path, reason: String(cString: strerror(errno)))
+            }
+            aside = a
+        }
+        if rename(root.path, destination.path) != 0 {
+            let reason = String(cString: strerror(errno))
+            if let aside { _ = rename(aside.path, destination.path) }
+            throw ConversionError.outputFailed(path: destination.path, reason: reason)
+        }
+        committed = true
+        if let aside { try? fm.removeItem(at: aside) }
+    }
+}
+
+/// A file being streamed into the staging folder.
+final class FileSink {
+    let path: String
+    private let handle: FileHandle
+    private unowned let folder: StagingFolder
+    private var hasher = SHA256()
+    private(set) var bytes: Int64 = 0
+
+    init(path: String, handle: FileHandle, folder: StagingFolder) {
+        self.path = path
+        self.handle = handle
+        self.folder = folder
+    }
+
+    func write(_ chunk: UnsafeRawBufferPointer) throws {
+        hasher.update(bufferPointer: chunk)
+        bytes += Int64(chunk.count)
+        do {
+            try handle.write(contentsOf: Data(chunk))
+        } catch {
+            throw ConversionError.outputFailed(path: path, reason: error.localizedDescription)
+        }
+    }
+
+    /// Closes the file and records it; returns its SHA-256.
+    @discardableResult
+    func finish() throws -> String {
+        try? handle.close()
+        let digest = hasher.finalize().hex
+        folder.record(path, bytes: bytes, sha256: digest)
+        return digest
+    }
+}
+
+extension Digest {
+    var hex: String {
+        var s = ""
+        for b in self { s += String(format2hex: b) }
+        return s
+    }
+}
+
+extension String {
+    init(format2hex b: UInt8) {
+        let digits = Array("0123456789abcdef")
+        self = String([digits[Int(b >> 4)], digits[Int(b & 0xf)]])
+    }
+}

@@ -1,0 +1,41 @@
+/// An unrecoverable problem: the conversion stops, nothing is left at the destination.
+///
+/// `description` is one lower-case line naming the file, what is wrong and how to fix it.
+public enum ConversionError: Error, CustomStringConvertible, Equatable, Sendable {
+    case cannotOpen(path: String, reason: String)
+    case notAnArchive(path: String, reason: String)
+    case corruptArchive(path: String, entry: String?, reason: String)
+    case missingEntities(path: String)
+    case csvNotSupported(path: String)
+    case malformedEntities(path: String, line: Int, column: Int, reason: String)
+    case outputExists(path: String)
+    case outputFailed(path: String, reason: String)
+    case invalidOption(String)
+    case macroFailed(macro: String, contentId: String, title: String)
+
+    public var description: String {
+        switch self {
+        case .cannotOpen(let path, let reason):
+            return "\(path): cannot open the export: \(reason); check the path and its permissions"
+        case .notAnArchive(let path, let reason):
+            return "\(path): not a ZIP archive (\(reason)); pass the .zip file that Confluence's space or site export wrote"
+        case .corruptArchive(let path, let entry, let reason):
+            let at = entry.map { " at entry '\($0)'" } ?? ""
+            return "\(path): the ZIP archive is truncated or corrupt\(at) (\(reason)); export the space again or copy the file anew"
+        case .missingEntities(let path):
+            return "\(path): no entities.xml in the archive; this is not a Confluence XML export (export the space as XML, not HTML or PDF)"
+        case .csvNotSupported(let path):
+            return "\(path): CSV exports are not supported yet; export the space from Confluence as XML instead"
+        case .malformedEntities(let path, let line, let column, let reason):
+            return "\(path): entities.xml is malformed at line \(line), column \(column): \(reason); the export is damaged, export the space again"
+        case .outputExists(let path):
+            return "\(path): the output folder exists and is not empty; choose another --output or pass --force to replace it"
+        case .outputFailed(let path, let reason):
+            return "\(path): cannot write the bundle: \(reason)"
+        case .invalidOption(let message):
+            return message
+        case .macroFailed(let macro, let contentId, let title):
+            return "page \(contentId) '\(title)': macro '\(macro)' is set to fail by --macro \(macro)=fail"
+        }
+    }
+}

@@ -1,0 +1,61 @@
+/// A recoverable problem found while converting: something dropped, filtered or only partly converted.
+///
+/// Diagnostics are collected into `report.json`; the library never prints them.
+public struct Diagnostic: Codable, Hashable, Sendable {
+    public enum Severity: String, Codable, Sendable, Comparable {
+        case info, warning, error
+
+        private var rank: Int {
+            switch self {
+            case .info: 0
+            case .warning: 1
+            case .error: 2
+            }
+        }
+        public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
+    }
+
+    /// A stable, kebab-case code such as `unsupported-macro`; README lists them all.
+    public var code: String
+    public var severity: Severity
+    /// The content (page, blog post, attachment) the diagnostic concerns, if any.
+    public var contentId: String?
+    public var title: String?
+    public var message: String
+
+    public init(_ code: String, _ severity: Severity, contentId: String? = nil, title: String? = nil, message: String) {
+        self.code = code
+        self.severity = severity
+        self.contentId = contentId
+        self.title = title
+        self.message = message
+    }
+}
+
+extension Diagnostic {
+    /// The deterministic order used in reports: by content id (numeric-aware), then code, then message.
+    public static func reportOrder(_ a: Diagnostic, _ b: Diagnostic) -> Bool {
+        let ai = a.contentId ?? "", bi = b.contentId ?? ""
+        if ai != bi { return IDOrder.less(ai, bi) }
+        if a.code != b.code { return a.code < b.code }
+        if a.message != b.message { return a.message < b.message }
+        return (a.title ?? "") < (b.title ?? "")
+    }
+}
+
+/// Numeric-aware ordering of content ids: ids are usually decimal numbers, but keys may be any string.
+public enum IDOrder {
+    public static func less(_ a: String, _ b: String) -> Bool {
+        let an = isDigits(a), bn = isDigits(b)
+        if an && bn {
+            if a.utf8.count != b.utf8.count { return a.utf8.count < b.utf8.count }
+            return a < b
+        }
+        if an != bn { return an }  // numeric ids first
+        return a < b
+    }
+
+    static func isDigits(_ s: String) -> Bool {
+        !s.isEmpty && s.utf8.allSatisfy { $0 >= 48 && $0 <= 57 }
+    }
+}

@@ -1,0 +1,174 @@
+import Foundation
+
+/// A space of the export.
+public struct SpaceInfo: Sendable, Equatable {
+    public var id: String
+    public var key: String
+    public var name: String
+    public var type: String?
+    public var homePageId: String?
+}
+
+/// A page or blog post object of `entities.xml` (any version or status).
+public struct ContentInfo: Sendable {
+    public enum Kind: String, Sendable, Codable { case page, blogpost }
+    public var id: String
+    public var kind: Kind
+    public var title: String
+    public var spaceId: String?
+    public var parentId: String?
+    public var position: Int?
+    public var version: Int?
+    public var creator: UserRef?
+    public var lastModifier: UserRef?
+    public var created: String?
+    public var lastModified: String?
+    /// `current` when the property is absent.
+    public var status: String
+    /// Set on historical versions: the id of the current version (`originalVersion` or `originalVersionId`).
+    public var originalVersionId: String?
+    public var bodyContentIds: [String]
+}
+
+/// An attachment object (any version).
+public struct AttachmentInfo: Sendable {
+    public var id: String
+    public var fileName: String
+    public var containerId: String?
+    public var version: Int
+    public var mediaType: String?
+    public var size: Int64?
+    public var status: String
+    public var originalVersionId: String?
+}
+
+/// Who created or changed content: a user key (ConfluenceUserImpl, 5.x and later) or a plain username (older).
+public enum UserRef: Sendable, Equatable {
+    case key(String)
+    case name(String)
+}
+
+/// A BodyContent object, without its body text.
+public struct BodyInfo: Sendable {
+    public var id: String
+    public var contentId: String?
+    public var bodyType: Int
+}
+
+/// Everything pass 1 learns from the export: metadata only, never bodies or attachment bytes.
+public struct ExportIndex: Sendable {
+    public var descriptor: [String: String] = [:]
+    public var spaces: [String: SpaceInfo] = [:]
+    public var contents: [String: ContentInfo] = [:]
+    public var attachments: [String: AttachmentInfo] = [:]
+    public var bodies: [String: BodyInfo] = [:]
+    public var labels: [String: (name: String, namespace: String)] = [:]
+    /// content id → label ids
+    public var labellings: [String: [String]] = [:]
+    /// user key → username
+    public var users: [String: String] = [:]
+    /// Attachment files present in the archive: "contentId/attachmentId/version" → size.
+    public var attachmentFiles: [String: Int64] = [:]
+    /// Objects counted but not converted, by class (Draft, Comment, …).
+    public var classCounts: [String: Int] = [:]
+    public var sawEntities = false
+    public var sawCSV = false
+
+    public init() {}
+}
+
+/// Builds an ``ExportIndex`` from the objects of `entities.xml`, in whatever order they come.
+struct ExportIndexBuilder {
+    var index = ExportIndex()
+    /// Attachment properties kept in ContentProperty objects (8.x): attachment id → name → value.
+    private var contentProperties: [String: [String: String]] = [:]
+
+    static let indexedClasses: Set<String> = [
+        "Space", "Page", "BlogPost", "Attachment", "BodyContent", "Label", "Labelling", "ConfluenceUserImpl",
+        "ContentProperty", "Draft", "Comment",
+    ]
+
+    /// Which property texts pass 1 keeps: everything small, never a body.
+    static func capture(_ cls: String, _ property: String, _ id: String?) -> Bool {
+        if property == "body" { return false }
+        if cls == "ContentProperty" { return property == "name" || property == "stringValue" || property == "longValue" }
+        return true
+    }
+
+    mutating func add(_ o: RawObject) {
+        guard let id = o.id, !id.isEmpty else { return }
+        switch o.className {
+        case "Space":
+            index.spaces[id] = SpaceInfo(
+                id: id, key: o.text("key") ?? id, name: o.text("name") ?? o.text("key") ?? id,
+                type: o.text("spaceType"), homePageId: o.ref("homePage"))
+        case "Page", "BlogPost":
+            let original = o.ref("originalVersion") ?? o.text("originalVersionId").flatMap { $0.isEmpty ? nil : $0 }
+            var bodyIds = o.collections["bodyContents"] ?? []
+            bodyIds.sort(by: IDOrder.less)
+            index.contents[id] = ContentInfo(
+                id: id, kind: o.className == "Page" ? .page : .blogpost,
+                title: o.text("title") ?? "",
+                spaceId: o.ref("space"), parentId: o.ref("parent"),
+                position: o.text("position").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) },
+                version: o.text("version").flatMap { Int($0) },
+                creator: userName(o, "creator", legacy: "creatorName"),
+                lastModifier: userName(o, "lastModifier", legacy: "lastModifierName"),
+                created: o.value("creationDate"), lastModified: o.value("lastModificationDate"),
+                status: (o.text("contentStatus").flatMap { $0.isEmpty ? nil : $0 } ?? "current").lowercased(),
+                originalVersionId: original, bodyContentIds: bodyIds)
+        case "Attachment":
+            let original = o.ref("originalVersion") ?? o.text("originalVersionId").flatMap { $0.isEmpty ? nil : $0 }
+            index.attachments[id] = AttachmentInfo(
+                id: id, fileName: o.text("title") ?? o.text("fileName") ?? id,
+                containerId: o.ref("containerContent") ?? o.ref("content"),
+                version: (o.text("version") ?? o.text("attachmentVersion")).flatMap { Int($0) } ?? 1,
+                mediaType: o.value("contentType") ?? o.value("mediaType"),
+                size: o.text("fileSize").flatMap { Int64($0) },
+                status: (o.text("contentStatus").flatMap { $0.isEmpty ? nil : $0 } ?? "current").lowercased(),
+                originalVersionId: original)
+        case "BodyContent":
+            let existing = index.bodies[id]
+            index.bodies[id] = BodyInfo(
+                id: id, contentId: o.ref("content") ?? existing?.contentId,
+                bodyType: o.text("bodyType").flatMap { Int($0) } ?? 2)
+        case "Label":
+            index.labels[id] = (o.text("name") ?? "", (o.text("namespace") ?? "global").lowercased())
+        case "Labelling":
+            if let content = o.ref("content") ?? o.text("labelableId"), let label = o.ref("label") {
+                index.labellings[content, default: []].append(label)
+            }
+        case "ConfluenceUserImpl":
+            if let name = o.text("name"), !name.isEmpty { index.users[id] = name }
+        case "ContentProperty":
+            if let name = o.text("name"), name == "MEDIA_TYPE" || name == "FILESIZE", let content = o.ref("content") {
+                contentProperties[content, default: [:]][name] = o.value("stringValue") ?? o.value("longValue")
+            }
+        default:
+            index.classCounts[o.className, default: 0] += 1
+        }
+    }
+
+    private func userName(_ o: RawObject, _ property: String, legacy: String) -> UserRef? {
+        if let key = o.ref(property), !key.isEmpty { return .key(key) }
+        if let name = o.text(legacy), !name.isEmpty { return .name(name) }
+        return nil
+    }
+
+    /// Resolves what needed every object: content properties onto attachments, user keys onto names.
+    mutating func finish() -> ExportIndex {
+        for (id, props) in contentProperties {
+            guard var a = index.attachments[id] else { continue }
+            if a.mediaType == nil { a.mediaType = props["MEDIA_TYPE"] }
+            if a.size == nil, let s = props["FILESIZE"] { a.size = Int64(s) }
+            index.attachments[id] = a
+        }
+        // BodyContent objects listed by a page's bodyContents collection but without a `content` property.
+        for c in index.contents.values {
+            for b in c.bodyContentIds where index.bodies[b] != nil && index.bodies[b]?.contentId == nil {
+                index.bodies[b]?.contentId = c.id
+            }
+        }
+        return index
+    }
+}

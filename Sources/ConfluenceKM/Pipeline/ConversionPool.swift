@@ -1,0 +1,66 @@
+import Foundation
+
+/// Converts bodies on all cores while the archive streams on: at most `2 × jobs` bodies in flight, each worker
+/// with its own libxml2 template document. Output does not depend on the order in which workers finish.
+final class ConversionPool: @unchecked Sendable {
+    private let queue = DispatchQueue(label: "confluence-km.convert", attributes: .concurrent)
+    private let group = DispatchGroup()
+    private let slots: DispatchSemaphore
+    private let lock = NSLock()
+    private var converters: [BodyConverter] = []
+    private var results: [String: Converter.ArticleResult] = [:]
+    private var firstError: Error?
+    private let targets: LinkTargets
+    private let staging: StagingFolder
+
+    init(jobs: Int, targets: LinkTargets, staging: StagingFolder) {
+        slots = DispatchSemaphore(value: max(1, jobs) * 2)
+        self.targets = targets
+        self.staging = staging
+        initializeLibXML()
+    }
+
+    func submit(body: String, article: PlannedArticle) {
+        slots.wait()
+        group.enter()
+        queue.async { [self] in
+            defer {
+                slots.signal()
+                group.leave()
+            }
+            let converter = take()
+            defer { give(converter) }
+            let out = converter.convert(body: body, bodyType: article.bodyType, page: article.context, targets: targets)
+            let data = Data(out.markdown.utf8)
+            do {
+                let digest = try staging.write(data, to: article.metadata.markdown)
+                lock.lock()
+                results[article.content.id] = .init(bytes: Int64(data.count), sha256: digest, diagnostics: out.diagnostics)
+                lock.unlock()
+            } catch {
+                lock.lock()
+                if firstError == nil { firstError = error }
+                lock.unlock()
+            }
+        }
+    }
+
+    private func take() -> BodyConverter {
+        lock.lock()
+        defer { lock.unlock() }
+        return converters.popLast() ?? BodyConverter()
+    }
+
+    private func give(_ c: BodyConverter) {
+        lock.lock()
+        converters.append(c)
+        lock.unlock()
+    }
+
+    /// Waits for every body; throws the first write error.
+    func finish() throws -> [String: Converter.ArticleResult] {
+        group.wait()
+        if let firstError { throw firstError }
+        return results
+    }
+}

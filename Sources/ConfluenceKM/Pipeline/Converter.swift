@@ -1,0 +1,179 @@
+import Foundation
+
+/// The conversion, as named stages:
+///
+/// 1. **index** — read the archive once: the descriptor, which attachment files exist, and every object of
+///    `entities.xml` reduced to its metadata (bodies are never kept).
+/// 2. **plan** — choose current content, apply options, name every file of the bundle, resolve the page tree.
+/// 3. **content** — read the archive again: convert each chosen body as it streams past (on all cores, a bounded
+///    number in flight) and copy each chosen attachment's bytes, hashing as they are written.
+/// 4. **bundle** — write metadata, `report.json` and `manifest.json`, then rename the staging folder into place.
+public struct Converter {
+    public static let toolVersion = "0.1.0"
+
+    public let exportPath: String
+    public let options: ConvertOptions
+
+    public init(exportPath: String, options: ConvertOptions = ConvertOptions()) {
+        self.exportPath = exportPath
+        self.options = options
+    }
+
+    // MARK: Stage 1
+
+    /// Reads the archive's metadata: the index. Fails on anything that is not a readable XML export.
+    public func index() throws -> ExportIndex {
+        let archive = try ArchiveReader(path: exportPath)
+        var builder = ExportIndexBuilder()
+        var descriptor: [String: String]?
+        var sawCSV = false
+        var attachmentFiles: [String: Int64] = [:]
+        while let entry = try archive.nextEntry() {
+            let path = entry.path
+            switch path {
+            case "exportDescriptor.properties":
+                descriptor = parseProperties(try archive.readAll(limit: 1 << 20))
+            case "exportDescriptor.properties.gz", "content.csv", "content.csv.gz", "data/content.csv", "data/content.csv.gz":
+                sawCSV = true
+            case "entities.xml":
+                builder.index.sawEntities = true
+                let reader = try EntitiesReader(displayPath: "\(exportPath): entities.xml") { buffer in
+                    try archive.read(into: buffer)
+                }
+                try reader.forEachObject(
+                    wantsClass: { ExportIndexBuilder.indexedClasses.contains($0) || $0 == "Draft" || $0 == "Comment" },
+                    captureText: ExportIndexBuilder.capture,
+                    handle: { builder.add($0) })
+            default:
+                if entry.kind == .file, path.hasPrefix("attachments/") {
+                    let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+                    if parts.count == 4, parts[1...].allSatisfy({ !$0.isEmpty }) {
+                        attachmentFiles[parts[1...].joined(separator: "/")] = entry.size ?? 0
+                    }
+                }
+            }
+        }
+        if sawCSV && !builder.index.sawEntities { throw ConversionError.csvNotSupported(path: exportPath) }
+        if !builder.index.sawEntities { throw ConversionError.missingEntities(path: exportPath) }
+        var index = builder.finish()
+        index.descriptor = descriptor ?? [:]
+        index.attachmentFiles = attachmentFiles
+        return index
+    }
+
+    // MARK: Stages 2–4
+
+    /// Converts the export into a bundle at `output`. Nothing is left at `output` if it throws.
+    @discardableResult
+    public func convert(to output: String) throws -> ConversionReport {
+        let staging = try StagingFolder(destination: URL(fileURLWithPath: output), force: options.force)
+        let index = try self.index()
+        let plan = ConversionPlan(index: index, options: options)
+        let results = try content(plan: plan, staging: staging)
+        let report = try writeBundle(index: index, plan: plan, results: results, staging: staging)
+        try staging.commit()
+        return report
+    }
+
+    struct ArticleResult: Sendable {
+        var bytes: Int64
+        var sha256: String
+        var diagnostics: [Diagnostic]
+    }
+
+    struct ContentResults {
+        var articles: [String: ArticleResult] = [:]
+        var attachments: [String: (bytes: Int64, sha256: String)] = [:]
+    }
+
+    private func content(plan: ConversionPlan, staging: StagingFolder) throws -> ContentResults {
+        let archive = try ArchiveReader(path: exportPath)
+        let pool = ConversionPool(jobs: options.jobs, targets: plan.targets, staging: staging)
+        var results = ContentResults()
+        while let entry = try archive.nextEntry() {
+            if entry.path == "entities.xml" {
+                let reader = try EntitiesReader(displayPath: "\(exportPath): entities.xml") { buffer in
+                    try archive.read(into: buffer)
+                }
+                try reader.forEachObject(
+                    wantsClass: { $0 == "BodyContent" },
+                    captureText: { _, property, id in property == "body" && id.map { plan.bodyOwners[$0] != nil } ?? true },
+                    handle: { object in
+                        guard let id = object.id, let owner = plan.bodyOwners[id], let article = plan.articles[owner] else { return }
+                        pool.submit(body: object.text("body") ?? "", article: article)
+                    })
+            } else if let dest = plan.attachmentEntries[entry.path], entry.kind == .file {
+                let sink = try staging.sink(dest)
+                try archive.stream { try sink.write($0) }
+                let sha = try sink.finish()
+                results.attachments[entry.path] = (sink.bytes, sha)
+            }
+        }
+        let converted = try pool.finish()
+        results.articles = converted
+        // Articles whose body object was missing still get an (empty) article.
+        for id in plan.order where results.articles[id] == nil {
+            let article = plan.articles[id]!
+            let d = Diagnostic("empty-body", .info, contentId: id, title: article.content.title,
+                message: article.bodyId.map { "the body object \($0) is not in entities.xml; an empty article is written" }
+                    ?? "the \(article.content.kind.rawValue) has no body in the export; an empty article is written")
+            let digest = try staging.write(Data(), to: article.metadata.markdown)
+            results.articles[id] = ArticleResult(bytes: 0, sha256: digest, diagnostics: [d])
+        }
+        return results
+    }
+
+    private func writeBundle(index: ExportIndex, plan: ConversionPlan, results: ContentResults, staging: StagingFolder) throws -> ConversionReport {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        var diagnostics = plan.diagnostics
+        var convertedAttachments = 0
+        var counts = ["page": 0, "blogpost": 0]
+        for id in plan.order {
+            let article = plan.articles[id]!
+            var meta = article.metadata
+            for a in article.attachments {
+                guard let r = results.attachments[a.entry] else {
+                    diagnostics.append(Diagnostic("missing-attachment-file", .warning, contentId: id, title: meta.title,
+                        message: "attachment '\(a.info.fileName)' could not be read from the archive; left out"))
+                    continue
+                }
+                meta.attachments.append(AttachmentMetadata(
+                    id: a.info.id, fileName: a.info.fileName, mediaType: a.info.mediaType, bytes: r.bytes, sha256: r.sha256,
+                    path: a.path, version: a.version))
+                convertedAttachments += 1
+            }
+            meta.attachments.sort { $0.path < $1.path }
+            diagnostics.append(contentsOf: results.articles[id]?.diagnostics ?? [])
+            counts[meta.type.rawValue, default: 0] += 1
+            let json = try encoder.encode(meta) + Data("\n".utf8)
+            try staging.write(json, to: String(meta.markdown.dropLast(3)) + ".json")
+        }
+        diagnostics.sort(by: Diagnostic.reportOrder)
+        let report = ConversionReport(
+            converted: ["pages": counts["page"]!, "blogposts": counts["blogpost"]!, "attachments": convertedAttachments],
+            skipped: plan.skipped, diagnostics: diagnostics)
+        try staging.write(try encoder.encode(report) + Data("\n".utf8), to: "report.json")
+        let manifest = Manifest(
+            formatVersion: 1, tool: .init(name: "confluence-km", version: Self.toolVersion),
+            export: .init(descriptor: index.descriptor),
+            files: staging.recordedFiles.map { .init(path: $0.path, bytes: $0.bytes, sha256: $0.sha256) })
+        let data = try encoder.encode(manifest) + Data("\n".utf8)
+        try staging.write(data, to: "manifest.json")
+        return report
+    }
+}
+
+/// Parses a Java `.properties` file (the export descriptor): `key=value` lines, `#` comments.
+func parseProperties(_ bytes: [UInt8]) -> [String: String] {
+    var out: [String: String] = [:]
+    for line in String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isNewline) {
+        let t = line.trimmingCharacters(in: .whitespaces)
+        if t.isEmpty || t.hasPrefix("#") || t.hasPrefix("!") { continue }
+        guard let eq = t.firstIndex(where: { $0 == "=" || $0 == ":" }) else { out[t] = ""; continue }
+        let key = t[..<eq].trimmingCharacters(in: .whitespaces)
+        let value = t[t.index(after: eq)...].trimmingCharacters(in: .whitespaces)
+        out[key] = value.replacingOccurrences(of: "\\:", with: ":").replacingOccurrences(of: "\\=", with: "=")
+    }
+    return out
+}

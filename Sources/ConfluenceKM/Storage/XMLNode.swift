@@ -1,0 +1,81 @@
+import CLibXML2
+
+/// A read-only view of a libxml2 node of a parsed body. Valid only while its ``ParsedBody`` lives.
+struct XNode {
+    let ptr: xmlNodePtr
+
+    enum Kind { case element, text, other }
+
+    var kind: Kind {
+        switch ptr.pointee.type {
+        case XML_ELEMENT_NODE: .element
+        case XML_TEXT_NODE, XML_CDATA_SECTION_NODE: .text
+        default: .other
+        }
+    }
+
+    /// The qualified name: `p`, `ac:link`, `ri:page`.
+    var name: String {
+        guard let n = ptr.pointee.name else { return "" }
+        let local = String(cString: n)
+        if let ns = ptr.pointee.ns, let prefix = ns.pointee.prefix {
+            return String(cString: prefix) + ":" + local
+        }
+        return local.lowercased()
+    }
+
+    /// The text of a text or CDATA node.
+    var text: String {
+        guard let c = ptr.pointee.content else { return "" }
+        return String(cString: c)
+    }
+
+    var children: [XNode] {
+        var out: [XNode] = []
+        var c = ptr.pointee.children
+        while let n = c {
+            out.append(XNode(ptr: n))
+            c = n.pointee.next
+        }
+        return out
+    }
+
+    var elementChildren: [XNode] { children.filter { $0.kind == .element } }
+
+    func child(_ name: String) -> XNode? { elementChildren.first { $0.name == name } }
+
+    /// Attribute by qualified name (`ri:content-title`) or plain name (`href`).
+    func attr(_ name: String) -> String? {
+        var a = ptr.pointee.properties
+        while let attr = a {
+            var qualified = attr.pointee.name.map { String(cString: $0) } ?? ""
+            if let ns = attr.pointee.ns, let prefix = ns.pointee.prefix {
+                qualified = String(cString: prefix) + ":" + qualified
+            }
+            if qualified == name {
+                guard let v = xmlNodeListGetString(ptr.pointee.doc, attr.pointee.children, 1) else { return "" }
+                defer { ckm_xmlFree(v) }
+                return String(cString: v)
+            }
+            a = attr.pointee.next
+        }
+        return nil
+    }
+
+    /// All text below this node, in document order.
+    var textContent: String {
+        guard let c = xmlNodeGetContent(ptr) else { return "" }
+        defer { ckm_xmlFree(c) }
+        return String(cString: c)
+    }
+
+    /// Elements with this name anywhere below.
+    func descendants(named name: String) -> [XNode] {
+        var out: [XNode] = []
+        for c in elementChildren {
+            if c.name == name { out.append(c) }
+            out.append(contentsOf: c.descendants(named: name))
+        }
+        return out
+    }
+}

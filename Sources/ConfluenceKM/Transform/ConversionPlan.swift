@@ -1,0 +1,433 @@
+import Foundation
+
+/// Options of a conversion.
+public struct ConvertOptions: Sendable {
+    /// Archived pages and blog posts are left out (and counted) unless this is set.
+    public var includeArchived = false
+    /// Overrides the export's `timezoneId` for its zone-less dates.
+    public var timeZone: TimeZone?
+    /// Replace a non-empty output folder.
+    public var force = false
+    /// Worker threads converting bodies.
+    public var jobs = max(1, ProcessInfo.processInfo.activeProcessorCount)
+
+    public init() {}
+}
+
+/// One attachment as written into the bundle.
+public struct AttachmentMetadata: Codable, Sendable, Equatable {
+    public var id: String
+    public var fileName: String
+    public var mediaType: String?
+    public var bytes: Int64
+    public var sha256: String
+    public var path: String
+    public var version: Int
+
+    enum CodingKeys: String, CodingKey { case id, fileName, mediaType, bytes, sha256, path, version }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(fileName, forKey: .fileName)
+        try c.encode(mediaType, forKey: .mediaType)
+        try c.encode(bytes, forKey: .bytes)
+        try c.encode(sha256, forKey: .sha256)
+        try c.encode(path, forKey: .path)
+        try c.encode(version, forKey: .version)
+    }
+}
+
+/// An article's metadata file (`articles/<SPACEKEY>/<slug>.json`).
+public struct ArticleMetadata: Codable, Sendable, Equatable {
+    public var id: String
+    public var type: ContentInfo.Kind
+    public var title: String
+    public var author: String?
+    public var lastUpdated: String?
+    public var created: String?
+    public var tags: [String]
+    public var category: String
+    public var spaceKey: String
+    public var parentId: String?
+    public var ancestors: [String]
+    public var position: Int?
+    public var version: Int?
+    public var markdown: String
+    public var attachments: [AttachmentMetadata]
+
+    enum CodingKeys: String, CodingKey {
+        case id, type, title, author, lastUpdated, created, tags, category, spaceKey, parentId, ancestors, position, version
+        case markdown, attachments
+    }
+
+    /// Absent values are written as `null`, so that every article has every field.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(type, forKey: .type)
+        try c.encode(title, forKey: .title)
+        try c.encode(author, forKey: .author)
+        try c.encode(lastUpdated, forKey: .lastUpdated)
+        try c.encode(created, forKey: .created)
+        try c.encode(tags, forKey: .tags)
+        try c.encode(category, forKey: .category)
+        try c.encode(spaceKey, forKey: .spaceKey)
+        try c.encode(parentId, forKey: .parentId)
+        try c.encode(ancestors, forKey: .ancestors)
+        try c.encode(position, forKey: .position)
+        try c.encode(version, forKey: .version)
+        try c.encode(markdown, forKey: .markdown)
+        try c.encode(attachments, forKey: .attachments)
+    }
+}
+
+/// An attachment chosen for the bundle, before its bytes are copied.
+struct PlannedAttachment: Sendable {
+    var info: AttachmentInfo
+    /// The archive entry holding the current version's bytes.
+    var entry: String
+    /// The bundle-relative destination.
+    var path: String
+    var version: Int
+}
+
+/// An article chosen for the bundle.
+struct PlannedArticle: Sendable {
+    var content: ContentInfo
+    var metadata: ArticleMetadata
+    var bodyId: String?
+    var bodyType: Int
+    var attachments: [PlannedAttachment]
+    var context: PageContext
+}
+
+/// What will be converted, what is skipped (counted, with reasons), and where everything goes.
+struct ConversionPlan: Sendable {
+    var articles: [String: PlannedArticle] = [:]
+    /// Article ids in output order: space key, then numeric id.
+    var order: [String] = []
+    var skipped: [String: Int] = [:]
+    var diagnostics: [Diagnostic] = []
+    var targets: BundleTargets
+    /// Archive entry → destination path, for pass 2.
+    var attachmentEntries: [String: String] = [:]
+    /// Body id → article id, for pass 2.
+    var bodyOwners: [String: String] = [:]
+
+    init(index: ExportIndex, options: ConvertOptions) {
+        var diagnostics: [Diagnostic] = []
+        var skipped: [String: Int] = [:]
+        let zone = Self.timeZone(index: index, options: options, diagnostics: &diagnostics)
+
+        // 1. Current pages and blog posts.
+        var selected: [String: ContentInfo] = [:]
+        for c in index.contents.values {
+            if c.originalVersionId != nil {
+                skipped["historical-version", default: 0] += 1
+                continue
+            }
+            switch c.status {
+            case "current": break
+            case "draft": skipped["draft", default: 0] += 1; continue
+            case "deleted": skipped["trash", default: 0] += 1; continue
+            case "archived":
+                if !options.includeArchived {
+                    skipped["archived", default: 0] += 1
+                    diagnostics.append(Diagnostic("skipped-archived", .info, contentId: c.id, title: c.title,
+                        message: "archived \(c.kind.rawValue) left out (pass --include-archived to convert it)"))
+                    continue
+                }
+            default:
+                skipped["unknown-status", default: 0] += 1
+                diagnostics.append(Diagnostic("skipped-status", .warning, contentId: c.id, title: c.title,
+                    message: "content status '\(c.status)' is not known; left out"))
+                continue
+            }
+            selected[c.id] = c
+        }
+        for (cls, n) in index.classCounts {
+            switch cls {
+            case "Draft": skipped["draft-object", default: 0] += n
+            case "Comment": skipped["comment", default: 0] += n
+            default: break
+            }
+        }
+
+        // 2. Spaces.
+        let fallbackSpace: SpaceInfo? = {
+            if index.spaces.count == 1 { return index.spaces.values.first }
+            if let key = index.descriptor["spaceKey"] { return index.spaces.values.first { $0.key == key } }
+            return nil
+        }()
+        var spaceOf: [String: SpaceInfo] = [:]
+        for c in selected.values {
+            if let sid = c.spaceId, let s = index.spaces[sid] {
+                spaceOf[c.id] = s
+            } else if let s = fallbackSpace {
+                spaceOf[c.id] = s
+            } else {
+                selected[c.id] = nil
+                skipped["no-space", default: 0] += 1
+                diagnostics.append(Diagnostic("skipped-no-space", .warning, contentId: c.id, title: c.title,
+                    message: "the \(c.kind.rawValue)'s space is not in the export; left out"))
+            }
+        }
+
+        // 3. Page tree among the selected pages.
+        var parentOf: [String: String] = [:]
+        for c in selected.values where c.kind == .page {
+            guard let p = c.parentId else { continue }
+            if let parent = selected[p], parent.kind == .page {
+                parentOf[c.id] = p
+            } else {
+                diagnostics.append(Diagnostic("orphan-page", .info, contentId: c.id, title: c.title,
+                    message: "parent \(p) is not converted (\(index.contents[p].map { "status \($0.status)" } ?? "not in the export")); the page is placed at the root"))
+            }
+        }
+        func ancestors(_ id: String) -> [String] {
+            var chain: [String] = []
+            var seen: Set<String> = [id]
+            var cur = parentOf[id]
+            while let p = cur, seen.insert(p).inserted {
+                chain.append(p)
+                cur = parentOf[p]
+            }
+            return chain.reversed()
+        }
+
+        // 4. Names, per space, in id order.
+        let ids = selected.keys.sorted { a, b in
+            let sa = spaceOf[a]!.key, sb = spaceOf[b]!.key
+            return sa != sb ? sa < sb : IDOrder.less(a, b)
+        }
+        var taken: [String: Set<String>] = [:]
+        var paths: [String: String] = [:]
+        var spaceFolders: [String: String] = [:]
+        var usedFolders: Set<String> = []
+        for id in ids {
+            let c = selected[id]!
+            let space = spaceOf[id]!
+            if spaceFolders[space.key] == nil {
+                var folder = Naming.safeFileName(space.key)
+                if folder.isEmpty { folder = "space-" + space.id }
+                if usedFolders.contains(Naming.clashKey(folder)) { folder += "-" + space.id }
+                usedFolders.insert(Naming.clashKey(folder))
+                spaceFolders[space.key] = folder
+            }
+            let folder = spaceFolders[space.key]!
+            var slug = Naming.slug(c.title)
+            if slug.isEmpty { slug = "\(c.kind.rawValue)-\(id)" }
+            var set = taken[folder, default: []]
+            if set.contains(slug) { slug += "-" + id }
+            var n = 2
+            let base = slug
+            while set.contains(slug) { slug = base + "-\(n)"; n += 1 }
+            set.insert(slug)
+            taken[folder] = set
+            paths[id] = "articles/\(folder)/\(slug)"
+        }
+
+        // 5. Attachments: current versions of selected content.
+        var planned: [String: [PlannedAttachment]] = [:]
+        var attachmentEntries: [String: String] = [:]
+        var filesByAttachment: [String: [Int]] = [:]
+        for key in index.attachmentFiles.keys {
+            let parts = key.split(separator: "/")
+            if parts.count == 3, let v = Int(parts[2]) { filesByAttachment[parts[0] + "/" + parts[1], default: []].append(v) }
+        }
+        let attachmentIds = index.attachments.keys.sorted(by: IDOrder.less)
+        var usedNames: [String: Set<String>] = [:]
+        for aid in attachmentIds {
+            let a = index.attachments[aid]!
+            if a.originalVersionId != nil { skipped["attachment-historical-version", default: 0] += 1; continue }
+            if a.status == "deleted" { skipped["attachment-trash", default: 0] += 1; continue }
+            if a.status == "draft" { skipped["attachment-draft", default: 0] += 1; continue }
+            guard let owner = a.containerId, selected[owner] != nil else {
+                skipped["attachment-of-skipped-content", default: 0] += 1
+                continue
+            }
+            let c = selected[owner]!
+            var version = a.version
+            var entry = "\(owner)/\(aid)/\(a.version)"
+            if index.attachmentFiles[entry] == nil {
+                if let available = filesByAttachment["\(owner)/\(aid)"]?.max() {
+                    diagnostics.append(Diagnostic("attachment-version-fallback", .warning, contentId: owner, title: c.title,
+                        message: "attachment '\(a.fileName)' version \(a.version) is not in the archive; version \(available) is used"))
+                    version = available
+                    entry = "\(owner)/\(aid)/\(available)"
+                } else {
+                    skipped["attachment-file-missing", default: 0] += 1
+                    diagnostics.append(Diagnostic("missing-attachment-file", .warning, contentId: owner, title: c.title,
+                        message: "attachment '\(a.fileName)' (\(aid)) has no file in the archive (attachments/\(entry)); left out"))
+                    continue
+                }
+            }
+            var name = Naming.safeFileName(a.fileName)
+            if name.isEmpty { name = "attachment-\(aid)" }
+            let folderKey = owner
+            if usedNames[folderKey, default: []].contains(Naming.clashKey(name)) {
+                let (stem, ext) = Naming.splitExtension(name)
+                name = "\(stem)-\(aid)\(ext)"
+            }
+            usedNames[folderKey, default: []].insert(Naming.clashKey(name))
+            let folder = spaceFolders[spaceOf[owner]!.key]!
+            let dest = "attachments/\(folder)/\(Naming.safeFileName(owner))/\(name)"
+            planned[owner, default: []].append(PlannedAttachment(info: a, entry: "attachments/" + entry, path: dest, version: version))
+            attachmentEntries["attachments/" + entry] = dest
+        }
+
+        // 6. Labels, users, metadata.
+        var unresolvedUsers: Set<String> = []
+        func author(_ ref: UserRef?, _ content: ContentInfo) -> String? {
+            switch ref {
+            case .name(let n)?: return n
+            case .key(let k)?:
+                if let n = index.users[k] { return n }
+                if unresolvedUsers.insert(k).inserted {
+                    diagnostics.append(Diagnostic("unresolved-user", .info, contentId: content.id, title: content.title,
+                        message: "user key \(k) has no user object in the export; the key is used as the author"))
+                }
+                return k
+            case nil: return nil
+            }
+        }
+        var bodiesByContent: [String: [String]] = [:]
+        for b in index.bodies.values {
+            if let c = b.contentId { bodiesByContent[c, default: []].append(b.id) }
+        }
+        var articles: [String: PlannedArticle] = [:]
+        var bodyOwners: [String: String] = [:]
+        for id in ids {
+            let c = selected[id]!
+            let space = spaceOf[id]!
+            var tags = Set<String>()
+            for l in index.labellings[id] ?? [] {
+                if let label = index.labels[l], label.namespace == "global", !label.name.isEmpty { tags.insert(label.name) }
+            }
+            let bodyIds = c.bodyContentIds.filter { index.bodies[$0] != nil } + (bodiesByContent[id] ?? []).sorted(by: IDOrder.less)
+            let bodyId = bodyIds.last
+            if bodyIds.count > 1, Set(bodyIds).count > 1 {
+                diagnostics.append(Diagnostic("several-bodies", .info, contentId: id, title: c.title,
+                    message: "\(Set(bodyIds).count) body objects; the newest (\(bodyId!)) is converted"))
+            }
+            if let bodyId { bodyOwners[bodyId] = id }
+            let base = paths[id]!
+            let atts = (planned[id] ?? [])
+            let meta = ArticleMetadata(
+                id: id, type: c.kind, title: c.title, author: author(c.creator, c),
+                lastUpdated: c.lastModified.flatMap { Self.isoDate($0, zone) },
+                created: c.created.flatMap { Self.isoDate($0, zone) },
+                tags: tags.sorted(), category: space.name, spaceKey: space.key, parentId: parentOf[id],
+                ancestors: ancestors(id), position: c.position, version: c.version, markdown: base + ".md",
+                attachments: [])
+            articles[id] = PlannedArticle(
+                content: c, metadata: meta, bodyId: bodyId, bodyType: bodyId.flatMap { index.bodies[$0]?.bodyType } ?? 2,
+                attachments: atts, context: PageContext(id: id, title: c.title, spaceKey: space.key, path: base + ".md"))
+        }
+
+        var children: [String: [String]] = [:]
+        for (child, parent) in parentOf { children[parent, default: []].append(child) }
+        for (p, list) in children {
+            children[p] = list.sorted { a, b in
+                let ca = selected[a]!, cb = selected[b]!
+                switch (ca.position, cb.position) {
+                case let (x?, y?) where x != y: return x < y
+                case (.some, nil): return true
+                case (nil, .some): return false
+                default: return ca.title != cb.title ? ca.title < cb.title : IDOrder.less(a, b)
+                }
+            }
+        }
+        var byTitle: [String: String] = [:]
+        for id in ids {
+            let c = selected[id]!
+            let key = BundleTargets.titleKey(spaceOf[id]!.key, c.title, c.kind == .blogpost)
+            if byTitle[key] == nil { byTitle[key] = id }
+        }
+        var attachmentPaths: [String: String] = [:]
+        for (owner, list) in planned {
+            for a in list { attachmentPaths[owner + "\u{1}" + a.info.fileName] = a.path }
+        }
+        var homes: [String: String] = [:]
+        for s in index.spaces.values { if let h = s.homePageId, selected[h] != nil { homes[s.key] = h } }
+        var userNames = index.users
+        for name in Set(index.users.values) { userNames[name] = name }
+
+        self.targets = BundleTargets(
+            byTitle: byTitle, articlePaths: paths.mapValues { $0 + ".md" }, titles: selected.mapValues(\.title),
+            attachmentPaths: attachmentPaths, users: userNames, homes: homes, children: children)
+        self.articles = articles
+        self.order = ids
+        self.skipped = skipped
+        self.diagnostics = diagnostics
+        self.attachmentEntries = attachmentEntries
+        self.bodyOwners = bodyOwners
+    }
+
+    static func timeZone(index: ExportIndex, options: ConvertOptions, diagnostics: inout [Diagnostic]) -> TimeZone {
+        if let z = options.timeZone { return z }
+        if let id = index.descriptor["timezoneId"], !id.isEmpty {
+            if let z = TimeZone(identifier: id) { return z }
+            diagnostics.append(Diagnostic("unknown-timezone", .warning,
+                message: "the export's timezoneId '\(id)' is not known; dates are read as UTC (pass --timezone)"))
+        }
+        return TimeZone(identifier: "UTC")!
+    }
+
+    /// "2022-03-04 15:28:39.123" in the export's zone → "2022-03-04T14:28:39Z".
+    static func isoDate(_ raw: String, _ zone: TimeZone) -> String? {
+        let digits = raw.split(whereSeparator: { !$0.isNumber }).map { Int($0) ?? 0 }
+        guard digits.count >= 6 else { return nil }
+        var comps = DateComponents()
+        comps.year = digits[0]; comps.month = digits[1]; comps.day = digits[2]
+        comps.hour = digits[3]; comps.minute = digits[4]; comps.second = digits[5]
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = zone
+        guard let date = cal.date(from: comps) else { return nil }
+        var utc = Calendar(identifier: .gregorian)
+        utc.timeZone = TimeZone(identifier: "UTC")!
+        let c = utc.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        func p(_ v: Int?, _ w: Int = 2) -> String {
+            let s = String(v ?? 0)
+            return String(repeating: "0", count: max(0, w - s.count)) + s
+        }
+        return "\(p(c.year, 4))-\(p(c.month))-\(p(c.day))T\(p(c.hour)):\(p(c.minute)):\(p(c.second))Z"
+    }
+}
+
+/// ``LinkTargets`` over the planned bundle.
+struct BundleTargets: LinkTargets {
+    var byTitle: [String: String]
+    var articlePaths: [String: String]
+    var titles: [String: String]
+    var attachmentPaths: [String: String]
+    var users: [String: String]
+    var homes: [String: String]
+    var childrenOf: [String: [String]]
+
+    init(byTitle: [String: String], articlePaths: [String: String], titles: [String: String],
+         attachmentPaths: [String: String], users: [String: String], homes: [String: String], children: [String: [String]]) {
+        self.byTitle = byTitle
+        self.articlePaths = articlePaths
+        self.titles = titles
+        self.attachmentPaths = attachmentPaths
+        self.users = users
+        self.homes = homes
+        self.childrenOf = children
+    }
+
+    static func titleKey(_ space: String, _ title: String, _ blog: Bool) -> String {
+        (blog ? "b" : "p") + "\u{1}" + space + "\u{1}" + title
+    }
+
+    func contentId(spaceKey: String, title: String, blogPost: Bool) -> String? {
+        byTitle[Self.titleKey(spaceKey, title, blogPost)]
+    }
+    func articlePath(id: String) -> String? { articlePaths[id] }
+    func attachmentPath(contentId: String, fileName: String) -> String? { attachmentPaths[contentId + "\u{1}" + fileName] }
+    func userName(_ key: String) -> String? { users[key] }
+    func spaceHome(spaceKey: String) -> String? { homes[spaceKey] }
+    func children(of id: String) -> [String] { childrenOf[id] ?? [] }
+    func title(of id: String) -> String? { titles[id] }
+}

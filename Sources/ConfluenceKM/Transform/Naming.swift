@@ -1,0 +1,71 @@
+import Foundation
+
+/// File and folder names for the bundle: deterministic, unique, safe on every filesystem, non-ASCII letters kept.
+enum Naming {
+    static let reserved: Set<String> = [
+        "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8", "com9",
+        "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
+    ]
+
+    /// A slug of a title: lower-case letters and digits (any script), runs of anything else as one `-`.
+    static func slug(_ title: String, maxBytes: Int = 100) -> String {
+        var out = ""
+        var dash = false
+        for c in title.precomposedStringWithCanonicalMapping.lowercased() {
+            if c.isLetter || c.isNumber {
+                if dash && !out.isEmpty { out.append("-") }
+                dash = false
+                out.append(c)
+            } else {
+                dash = true
+            }
+        }
+        out = truncate(out, maxBytes: maxBytes)
+        while out.hasSuffix("-") { out.removeLast() }
+        if reserved.contains(out) { out += "-page" }
+        return out
+    }
+
+    /// A safe file name: path separators, characters Windows forbids and control characters become `_`;
+    /// no leading dot, no trailing dot or space, no reserved device name; at most `maxBytes` bytes, extension kept.
+    static func safeFileName(_ name: String, maxBytes: Int = 150) -> String {
+        var out = ""
+        for c in name.precomposedStringWithCanonicalMapping.unicodeScalars {
+            if c.value < 0x20 || c.value == 0x7f || "/\\:*?\"<>|".unicodeScalars.contains(c) {
+                out.append("_")
+            } else {
+                out.unicodeScalars.append(c)
+            }
+        }
+        while out.hasPrefix(".") { out = "_" + out.dropFirst() }
+        while out.hasSuffix(".") || out.hasSuffix(" ") { out.removeLast() }
+        let (stem, ext) = splitExtension(out)
+        if reserved.contains(stem.lowercased()) { out = "_" + out }
+        if out.utf8.count > maxBytes {
+            let e = ext.utf8.count < 20 ? ext : ""
+            out = truncate(stem, maxBytes: maxBytes - e.utf8.count) + e
+        }
+        return out
+    }
+
+    /// "name.tar.gz" → ("name.tar", ".gz"); "name" → ("name", "").
+    static func splitExtension(_ name: String) -> (String, String) {
+        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return (name, "") }
+        return (String(name[..<dot]), String(name[dot...]))
+    }
+
+    static func truncate(_ s: String, maxBytes: Int) -> String {
+        if s.utf8.count <= maxBytes { return s }
+        var out = ""
+        for c in s {
+            if out.utf8.count + String(c).utf8.count > maxBytes { break }
+            out.append(c)
+        }
+        return out
+    }
+
+    /// The key under which two names clash on a case-insensitive, normalising filesystem.
+    static func clashKey(_ name: String) -> String {
+        name.precomposedStringWithCanonicalMapping.lowercased()
+    }
+}

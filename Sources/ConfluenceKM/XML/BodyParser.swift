@@ -1,0 +1,106 @@
+import CLibXML2
+import Foundation
+
+/// A parsed storage-format body: the node list libxml2 built, freed in `deinit`.
+final class ParsedBody {
+    let nodes: xmlNodePtr?
+    /// The first error libxml2 reported, when the body was only parsed in recovery mode.
+    let error: String?
+    init(nodes: xmlNodePtr?, error: String?) {
+        self.nodes = nodes
+        self.error = error
+    }
+    deinit { if let nodes { xmlFreeNodeList(nodes) } }
+}
+
+/// Parses storage-format XHTML fragments with libxml2.
+///
+/// One template document per parser (and so per thread): an internal DTD subset that declares the XHTML entities,
+/// and a root element that declares the `ac`/`ri`/`at` prefixes. Each body is parsed in that root's context with
+/// `XML_PARSE_NONET|XML_PARSE_NOENT`: entities are those of the template only, nothing is loaded from anywhere.
+final class BodyParser {
+    private let document: xmlDocPtr
+    private let root: xmlNodePtr
+
+    init() {
+        initializeLibXML()
+        let template = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <!DOCTYPE ckm-root [\(xhtmlEntityDeclarations)]>
+            <ckm-root xmlns="http://www.w3.org/1999/xhtml" xmlns:ac="http://atlassian.com/content" \
+            xmlns:ri="http://atlassian.com/resource/identifier" xmlns:at="http://atlassian.com/template"/>
+            """
+        let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue)
+        let doc = template.withCString { xmlReadMemory($0, Int32(strlen($0)), "template.xml", "UTF-8", options) }
+        guard let doc, let root = xmlDocGetRootElement(doc) else {
+            fatalError("libxml2 could not parse the built-in template document")
+        }
+        document = doc
+        self.root = root
+    }
+
+    deinit { xmlFreeDoc(document) }
+
+    /// Parses one body. Malformed bodies are parsed again in recovery mode; `error` then says what was wrong.
+    func parse(_ body: String) -> ParsedBody {
+        let text = restoreCDATAEnds(body)
+        let strict = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOENT.rawValue | XML_PARSE_NOERROR.rawValue
+            | XML_PARSE_NOWARNING.rawValue | XML_PARSE_HUGE.rawValue)
+        var list: xmlNodePtr?
+        var utf8 = Array(text.utf8)
+        if utf8.isEmpty { return ParsedBody(nodes: nil, error: nil) }
+        let status = utf8.withUnsafeMutableBufferPointer { buf in
+            buf.withMemoryRebound(to: CChar.self) { chars in
+                xmlParseInNodeContext(root, chars.baseAddress, Int32(chars.count), strict, &list)
+            }
+        }
+        if status == XML_ERR_OK { return ParsedBody(nodes: list, error: nil) }
+        if let list { xmlFreeNodeList(list) }
+        let message = lastErrorMessage(status)
+        // Recovery: let libxml2 build what it can.
+        var recovered: xmlNodePtr?
+        _ = utf8.withUnsafeMutableBufferPointer { buf in
+            buf.withMemoryRebound(to: CChar.self) { chars in
+                xmlParseInNodeContext(root, chars.baseAddress, Int32(chars.count), strict | Int32(XML_PARSE_RECOVER.rawValue), &recovered)
+            }
+        }
+        utf8.removeAll()
+        return ParsedBody(nodes: recovered, error: message)
+    }
+
+    private func lastErrorMessage(_ status: xmlParserErrors) -> String {
+        if let e = xmlGetLastError(), let m = e.pointee.message {
+            let line = Int(e.pointee.line)
+            let text = String(cString: m).trimmingCharacters(in: .whitespacesAndNewlines)
+            return line > 0 ? "\(text) (line \(line) of the body)" : text
+        }
+        return "libxml2 error \(status.rawValue)"
+    }
+}
+
+/// Older exports write a CDATA end inside a body as `]] >`; put back `]]>` where it closes a CDATA section
+/// that the body opened, and nowhere else.
+func restoreCDATAEnds(_ body: String) -> String {
+    guard body.contains("]] >"), body.contains("<![CDATA[") else { return body }
+    var out = ""
+    out.reserveCapacity(body.utf8.count)
+    var rest = Substring(body)
+    while let open = rest.range(of: "<![CDATA[") {
+        out += rest[..<open.upperBound]
+        rest = rest[open.upperBound...]
+        let proper = rest.range(of: "]]>")
+        let old = rest.range(of: "]] >")
+        if let old, proper == nil || old.lowerBound < proper!.lowerBound {
+            out += rest[..<old.lowerBound]
+            out += "]]>"
+            rest = rest[old.upperBound...]
+        } else if let proper {
+            out += rest[..<proper.upperBound]
+            rest = rest[proper.upperBound...]
+        } else {
+            break
+        }
+    }
+    out += rest
+    return out
+}

@@ -1,0 +1,94 @@
+import ArgumentParser
+import ConfluenceKM
+import Foundation
+
+/// The `confluence-km` command line. Exit codes: 0 success, 1 failure, 64 usage error.
+public struct ConfluenceKMCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "confluence-km",
+        abstract: "Convert Confluence space exports into a Knowledge Management bundle, fully offline.",
+        discussion: """
+            Exit codes: 0 success; 1 the conversion failed (bad input, cannot write); 64 usage error.
+            """,
+        version: Converter.toolVersion,
+        subcommands: [Convert.self])
+
+    public init() {}
+
+    /// Runs the command and exits with the documented codes.
+    public static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as ConversionError {
+            FileHandle.standardError.write(Data(("confluence-km: error: " + error.description + "\n").utf8))
+            Foundation.exit(1)
+        } catch let error as ExitCode {
+            Foundation.exit(error.rawValue)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                print(fullMessage(for: error))
+            } else {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            }
+            // argument-parser reports validation errors with 64 (EX_USAGE).
+            Foundation.exit(code.rawValue)
+        }
+    }
+}
+
+struct Convert: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Convert an XML space or site export ZIP into a bundle folder.",
+        discussion: """
+            The bundle is written into a temporary folder beside --output and renamed into place at the end:
+            on failure nothing is left at --output. The same export and options always give a byte-identical bundle.
+            """)
+
+    @Argument(help: "The export ZIP written by Confluence (XML space export or site backup).")
+    var export: String
+
+    @Option(name: [.short, .long], help: "The bundle folder to write. It must not exist or be empty, unless --force.")
+    var output: String
+
+    @Flag(help: "Replace a non-empty --output folder (the old bundle is removed only once the new one is in place).")
+    var force = false
+
+    @Flag(help: "Also convert archived pages and blog posts (left out and counted by default).")
+    var includeArchived = false
+
+    @Option(help: ArgumentHelp(
+        "The time zone of the export's dates (an IANA name such as Europe/Berlin).",
+        discussion: "Default: the export descriptor's timezoneId, else UTC."))
+    var timezone: String?
+
+    @Option(help: "Worker threads converting bodies (default: the number of cores).")
+    var jobs: Int?
+
+    @Flag(name: [.short, .long], help: "Print nothing but errors.")
+    var quiet = false
+
+    func validate() throws {
+        if let timezone, TimeZone(identifier: timezone) == nil {
+            throw ValidationError("--timezone '\(timezone)' is not a known time zone; use an IANA name such as UTC or Europe/Berlin")
+        }
+        if let jobs, jobs < 1 || jobs > 256 { throw ValidationError("--jobs must be between 1 and 256") }
+    }
+
+    func run() throws {
+        var options = ConvertOptions()
+        options.force = force
+        options.includeArchived = includeArchived
+        options.timeZone = timezone.flatMap { TimeZone(identifier: $0) }
+        if let jobs { options.jobs = jobs }
+        let report = try Converter(exportPath: export, options: options).convert(to: output)
+        if !quiet {
+            let c = report.converted
+            let line = "confluence-km: wrote \(URL(fileURLWithPath: output).standardizedFileURL.path): "
+                + "\(c["pages"] ?? 0) pages, \(c["blogposts"] ?? 0) blog posts, \(c["attachments"] ?? 0) attachments; "
+                + "\(report.summary["warnings"] ?? 0) warnings, \(report.summary["info"] ?? 0) notes (see report.json)\n"
+            FileHandle.standardError.write(Data(line.utf8))
+        }
+    }
+}

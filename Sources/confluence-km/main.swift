@@ -1,0 +1,3 @@
+import ConfluenceKMCLI
+
+ConfluenceKMCommand.main()
