@@ -22,6 +22,16 @@ public final class ArchiveReader {
     private var currentEntry: String?
 
     public init(path: String) throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw ConversionError.cannotOpen(path: path, reason: "no such file")
+        }
+        if isDirectory.boolValue {
+            throw ConversionError.cannotOpen(path: path, reason: "it is a folder, not the export's .zip file")
+        }
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw ConversionError.cannotOpen(path: path, reason: "permission denied")
+        }
         guard let a = archive_read_new() else {
             throw ConversionError.cannotOpen(path: path, reason: "libarchive could not allocate a reader")
         }
@@ -31,10 +41,7 @@ public final class ArchiveReader {
         archive_read_support_filter_none(a)
         if archive_read_open_filename(a, path, 1 << 16) != ARCHIVE_OK {
             let reason = Self.message(a)
-            archive_read_free(a)
-            if reason.lowercased().contains("no such file") || reason.lowercased().contains("permission") || reason.lowercased().contains("is a directory") {
-                throw ConversionError.cannotOpen(path: path, reason: reason)
-            }
+            // `handle` is set: deinit frees the reader.
             throw ConversionError.notAnArchive(path: path, reason: reason)
         }
     }

@@ -1,0 +1,36 @@
+# confluence-km — `make demo` and `make test` work on a fresh Debian machine with the Swift toolchain.
+SWIFT       ?= swift
+APT_PACKAGES = libarchive-dev libxml2-dev pkg-config zip unzip libxml2-utils
+DEMO_EXPORT  = Fixtures/exports/acme-site
+DEMO_ZIP     = .build/demo/acme-site.zip
+DEMO_BUNDLE  = demo-bundle
+
+.PHONY: all deps build demo test clean
+
+all: build
+
+# Installs the Debian packages that are missing (root or sudo).
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+# Converts the sample export shipped in Fixtures/ and prints where the bundle is.
+demo: build
+	@mkdir -p $(dir $(DEMO_ZIP))
+	@rm -f $(DEMO_ZIP)
+	@cd $(DEMO_EXPORT) && zip -qrX $(CURDIR)/$(DEMO_ZIP) attachments entities.xml exportDescriptor.properties
+	@.build/debug/confluence-km convert $(DEMO_ZIP) --output $(DEMO_BUNDLE) --force
+	@echo "bundle: $(CURDIR)/$(DEMO_BUNDLE)"
+
+test: build
+	CKM_BIN=$(CURDIR)/.build/debug/confluence-km $(SWIFT) test
+
+clean:
+	rm -rf .build $(DEMO_BUNDLE)
