@@ -69,6 +69,9 @@ struct Convert: ParsableCommand {
     @Flag(name: [.short, .long], help: "Print nothing but errors.")
     var quiet = false
 
+    @Flag(help: "Print the time each stage took (index, plan, content, bundle, commit) to stderr.")
+    var stats = false
+
     func validate() throws {
         if let timezone, TimeZone(identifier: timezone) == nil {
             throw ValidationError("--timezone '\(timezone)' is not a known time zone; use an IANA name such as UTC or Europe/Berlin")
@@ -82,7 +85,12 @@ struct Convert: ParsableCommand {
         options.includeArchived = includeArchived
         options.timeZone = timezone.flatMap { TimeZone(identifier: $0) }
         if let jobs { options.jobs = jobs }
-        let report = try Converter(exportPath: export, options: options).convert(to: output)
+        let timings = stats ? ConversionStats() : nil
+        let report = try Converter(exportPath: export, options: options).convert(to: output, stats: timings)
+        if let timings {
+            let line = timings.stages.map { "\($0.name) \(String(format: "%.3f", $0.seconds))s" }.joined(separator: ", ")
+            FileHandle.standardError.write(Data("confluence-km: stages: \(line)\n".utf8))
+        }
         if !quiet {
             let c = report.converted
             let line = "confluence-km: wrote \(URL(fileURLWithPath: output).standardizedFileURL.path): "

@@ -69,11 +69,9 @@ final class StagingFolder: @unchecked Sendable {
     @discardableResult
     func write(_ data: Data, to path: String) throws -> String {
         try ensureParent(path)
-        do {
-            try data.write(to: url(path), options: [.withoutOverwriting])
-        } catch {
-            throw ConversionError.outputFailed(path: url(path).path, reason: "file exists or cannot be written")
-        }
+        let fd = try create(path)
+        defer { close(fd) }
+        try data.withUnsafeBytes { try writeAll(fd, $0, path) }
         let digest = SHA256.hash(data: data).hex
         record(path, bytes: Int64(data.count), sha256: digest)
         return digest
@@ -94,11 +92,16 @@ final class StagingFolder: @unchecked Sendable {
     /// Opens a file for streaming writes; the hash is computed as bytes go through.
     func sink(_ path: String) throws -> FileSink {
         try ensureParent(path)
-        let u = url(path)
-        guard FileManager.default.createFile(atPath: u.path, contents: nil), let h = FileHandle(forWritingAtPath: u.path) else {
-            throw ConversionError.outputFailed(path: u.path, reason: "cannot create the file")
+        return FileSink(path: path, fd: try create(path), folder: self)
+    }
+
+    /// Creates a new file; never replaces one (`O_EXCL`), never follows a link (`O_NOFOLLOW`).
+    private func create(_ path: String) throws -> Int32 {
+        let fd = open(url(path).path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        if fd < 0 {
+            throw ConversionError.outputFailed(path: url(path).path, reason: String(cString: strerror(errno)))
         }
-        return FileSink(path: path, handle: h, folder: self)
+        return fd
     }
 
     /// Renames the finished bundle into place. An existing destination (with `--force`) is moved aside first and
@@ -128,34 +131,46 @@ final class StagingFolder: @unchecked Sendable {
 /// A file being streamed into the staging folder.
 final class FileSink {
     let path: String
-    private let handle: FileHandle
+    private var fd: Int32
     private unowned let folder: StagingFolder
     private var hasher = SHA256()
     private(set) var bytes: Int64 = 0
 
-    init(path: String, handle: FileHandle, folder: StagingFolder) {
+    init(path: String, fd: Int32, folder: StagingFolder) {
         self.path = path
-        self.handle = handle
+        self.fd = fd
         self.folder = folder
     }
+
+    deinit { if fd >= 0 { close(fd) } }
 
     func write(_ chunk: UnsafeRawBufferPointer) throws {
         hasher.update(bufferPointer: chunk)
         bytes += Int64(chunk.count)
-        do {
-            try handle.write(contentsOf: Data(chunk))
-        } catch {
-            throw ConversionError.outputFailed(path: path, reason: error.localizedDescription)
-        }
+        try writeAll(fd, chunk, path)
     }
 
     /// Closes the file and records it; returns its SHA-256.
     @discardableResult
     func finish() throws -> String {
-        try? handle.close()
+        close(fd)
+        fd = -1
         let digest = hasher.finalize().hex
         folder.record(path, bytes: bytes, sha256: digest)
         return digest
+    }
+}
+
+/// Writes every byte, retrying short writes; a full disk becomes a clear error.
+func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, _ path: String) throws {
+    var offset = 0
+    while offset < bytes.count {
+        let n = Foundation.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+        if n < 0 {
+            if errno == EINTR { continue }
+            throw ConversionError.outputFailed(path: path, reason: String(cString: strerror(errno)))
+        }
+        offset += n
     }
 }
 

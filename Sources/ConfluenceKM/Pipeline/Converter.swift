@@ -65,13 +65,13 @@ public struct Converter {
 
     /// Converts the export into a bundle at `output`. Nothing is left at `output` if it throws.
     @discardableResult
-    public func convert(to output: String) throws -> ConversionReport {
+    public func convert(to output: String, stats: ConversionStats? = nil) throws -> ConversionReport {
         let staging = try StagingFolder(destination: URL(fileURLWithPath: output), force: options.force)
-        let index = try self.index()
-        let plan = ConversionPlan(index: index, options: options)
-        let results = try content(plan: plan, staging: staging)
-        let report = try writeBundle(index: index, plan: plan, results: results, staging: staging)
-        try staging.commit()
+        let index = try stats.measure("index") { try self.index() }
+        let plan = stats.measure("plan") { ConversionPlan(index: index, options: options) }
+        let results = try stats.measure("content") { try content(plan: plan, staging: staging) }
+        let report = try stats.measure("bundle") { try writeBundle(index: index, plan: plan, results: results, staging: staging) }
+        try stats.measure("commit") { try staging.commit() }
         return report
     }
 
@@ -176,4 +176,23 @@ func parseProperties(_ bytes: [UInt8]) -> [String: String] {
         out[key] = value.replacingOccurrences(of: "\\:", with: ":").replacingOccurrences(of: "\\=", with: "=")
     }
     return out
+}
+
+/// Wall-clock time per stage, for `--stats` and benchmarks. Never written into the bundle.
+public final class ConversionStats: @unchecked Sendable {
+    public private(set) var stages: [(name: String, seconds: Double)] = []
+    public init() {}
+
+    func record<T>(_ name: String, _ body: () throws -> T) rethrows -> T {
+        let start = DispatchTime.now().uptimeNanoseconds
+        defer { stages.append((name, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)) }
+        return try body()
+    }
+}
+
+extension Optional where Wrapped == ConversionStats {
+    func measure<T>(_ name: String, _ body: () throws -> T) rethrows -> T {
+        if let s = self { return try s.record(name, body) }
+        return try body()
+    }
 }
