@@ -109,6 +109,9 @@ public struct MarkdownWriter: Sendable {
 
     /// Splits rendered paragraph text into lines, escaping what would start a block at each line start.
     private func paragraphLines(_ text: String) -> [String] {
+        if !text.utf8.contains(10), let f = text.utf8.first, f != 32, f != 9, let l = text.utf8.last, l != 32, l != 9, l != 92 {
+            return [escapeLineStart(text)]
+        }
         var lines: [String] = []
         for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
             var line = String(raw).trimmingLeadingSpaces()
@@ -330,7 +333,7 @@ public struct MarkdownWriter: Sendable {
         if body.trimmingSpaces().isEmpty { return leading + body + trailing }
         let first = body.first!, last = body.last!
         let safe = !first.isWhitespace && !last.isWhitespace && !isPunct(first) && !isPunct(last)
-            && !body.contains("\n")
+            && !body.utf8.contains(10)
         if safe { return leading + delimiter + body + delimiter + trailing }
         return leading + "<\(tag)>" + body + "</\(tag)>" + trailing
     }
@@ -339,27 +342,31 @@ public struct MarkdownWriter: Sendable {
         c.isPunctuation || c.isSymbol || c == "\\"
     }
 
+    private static let special: Set<UInt8> = Set("\\`*[]<&~_#|\n\r\u{0}".utf8)
+
     func escapeText(_ s: String, context: Context, previous: Character?) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count + 8)
-        var prev: Character? = previous
-        let chars = Array(s)
-        for (i, c) in chars.enumerated() {
-            let next: Character? = i + 1 < chars.count ? chars[i + 1] : nil
+        // Fast path: nothing to escape.
+        if !s.utf8.contains(where: { Self.special.contains($0) }) { return s }
+        var out = String.UnicodeScalarView()
+        let scalars = Array(s.unicodeScalars)
+        var prev: Unicode.Scalar? = previous?.unicodeScalars.last
+        func isWord(_ c: Unicode.Scalar?) -> Bool {
+            guard let c else { return false }
+            return c.properties.isAlphabetic || c.properties.numericType != nil
+        }
+        for (i, c) in scalars.enumerated() {
+            let next: Unicode.Scalar? = i + 1 < scalars.count ? scalars[i + 1] : nil
             switch c {
             case "\\", "`", "*", "[", "]", "<", "&", "~":
                 out.append("\\"); out.append(c)
             case "_":
-                let intraword = (prev.map { $0.isLetter || $0.isNumber } ?? false) && (next.map { $0.isLetter || $0.isNumber } ?? false)
-                if !intraword { out.append("\\") }
+                if !(isWord(prev) && isWord(next)) { out.append("\\") }
                 out.append(c)
             case "#":
-                if prev == nil || prev!.isWhitespace || context == .heading { out.append("\\") }
+                if prev == nil || prev!.properties.isWhitespace || context == .heading { out.append("\\") }
                 out.append(c)
             case "|":
                 if context == .tableCell { out.append("\\") }
-                out.append(c)
-            case "!":
                 out.append(c)
             case "\n":
                 out.append(" ")
@@ -370,7 +377,7 @@ public struct MarkdownWriter: Sendable {
             }
             prev = c
         }
-        return out
+        return String(out)
     }
 
     /// A link destination: spaces and characters that would end or confuse it are percent-encoded.

@@ -88,9 +88,12 @@ final class EntitiesReader {
 
     deinit { xmlFreeTextReader(reader) }
 
-    private func name() -> String {
-        guard let p = xmlTextReaderConstLocalName(reader) else { return "" }
-        return String(cString: p)
+    /// Compares the current node's local name without making a Swift string (the hot path of a multi-GB parse).
+    private func nameIs(_ literal: StaticString) -> Bool {
+        guard let p = xmlTextReaderConstLocalName(reader) else { return false }
+        return literal.withUTF8Buffer { lit in
+            lit.withMemoryRebound(to: CChar.self) { l in strcmp(UnsafeRawPointer(p).assumingMemoryBound(to: CChar.self), l.baseAddress!) == 0 }
+        }
     }
 
     private func attribute(_ name: String) -> String? {
@@ -138,7 +141,7 @@ final class EntitiesReader {
                 let empty = xmlTextReaderIsEmptyElement(reader) == 1
                 if depth == 0 { sawRoot = true; continue }
                 if depth == 1 {
-                    guard name() == "object" else {
+                    guard nameIs("object") else {
                         if !empty { xmlTextReaderNext(reader) }
                         continue
                     }
@@ -154,15 +157,13 @@ final class EntitiesReader {
                     continue
                 }
                 guard object != nil else { continue }
-                let n = name()
                 if depth == 2 {
-                    switch n {
-                    case "id":
+                    if nameIs("id") {
                         inObjectId = true
                         buffer.removeAll(keepingCapacity: true)
                         capturing = true
                         if empty { object!.id = ""; inObjectId = false; capturing = false }
-                    case "property":
+                    } else if nameIs("property") {
                         let pn = attribute("name") ?? ""
                         propertyName = pn
                         propertyClass = attribute("class")
@@ -174,19 +175,19 @@ final class EntitiesReader {
                             propertyName = nil
                             capturing = false
                         }
-                    case "collection":
+                    } else if nameIs("collection") {
                         let cn = attribute("name") ?? ""
                         collectionName = cn
                         if object!.collections[cn] == nil { object!.collections[cn] = [] }
                         if empty { collectionName = nil }
-                    default:
-                        if !empty { skipSubtree() }
+                    } else if !empty {
+                        skipSubtree()
                     }
-                } else if depth == 3, propertyName != nil, n == "id" {
+                } else if depth == 3, propertyName != nil, nameIs("id") {
                     propertyIsRef = true
                     buffer.removeAll(keepingCapacity: true)
                     capturing = true
-                } else if depth == 4, collectionName != nil, n == "id" {
+                } else if depth == 4, collectionName != nil, nameIs("id") {
                     buffer.removeAll(keepingCapacity: true)
                     capturing = true
                 }
@@ -201,11 +202,11 @@ final class EntitiesReader {
                     object = nil
                 } else if depth == 2 {
                     if inObjectId {
-                        object!.id = String(decoding: buffer, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+                        object!.id = trimmed(buffer)
                         inObjectId = false
                     } else if let pn = propertyName {
                         if propertyIsRef {
-                            let id = String(decoding: buffer, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+                            let id = trimmed(buffer)
                             object!.properties[pn] = .ref(className: propertyClass, id: id)
                         } else if capturing {
                             object!.properties[pn] = .text(String(decoding: buffer, as: UTF8.self))
@@ -219,7 +220,7 @@ final class EntitiesReader {
                 } else if depth == 3, propertyName != nil {
                     capturing = false  // end of the reference's <id>
                 } else if depth == 4, let cn = collectionName {
-                    let id = String(decoding: buffer, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+                    let id = trimmed(buffer)
                     object!.collections[cn, default: []].append(id)
                     capturing = false
                 }
@@ -229,6 +230,14 @@ final class EntitiesReader {
         }
         if let e = context.sourceError { throw e }
         if !sawRoot { throw fail() }
+    }
+
+    /// The buffer as a string without surrounding ASCII whitespace (ids and keys), without Foundation's slow path.
+    private func trimmed(_ bytes: [UInt8]) -> String {
+        var start = 0, end = bytes.count
+        while start < end, bytes[start] == 32 || bytes[start] == 10 || bytes[start] == 13 || bytes[start] == 9 { start += 1 }
+        while end > start, bytes[end - 1] == 32 || bytes[end - 1] == 10 || bytes[end - 1] == 13 || bytes[end - 1] == 9 { end -= 1 }
+        return String(decoding: bytes[start..<end], as: UTF8.self)
     }
 
     /// Moves past the subtree of the current element, so that the next `xmlTextReaderRead` continues after it.
