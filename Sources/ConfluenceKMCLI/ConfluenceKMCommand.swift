@@ -63,6 +63,19 @@ struct Convert: ParsableCommand {
         discussion: "Default: the export descriptor's timezoneId, else UTC."))
     var timezone: String?
 
+    @Option(help: ArgumentHelp(
+        "How tables are written: auto, gfm or html.",
+        discussion: "auto (default): GFM where it is faithful, an HTML table where it is not (merged cells, block content, no header row); gfm: always GFM, flattening what it cannot hold; html: always HTML."))
+    var tables: String = "auto"
+
+    @Option(name: .customLong("macro"), help: ArgumentHelp(
+        "A macro policy NAME=convert|drop|keep-raw|fail (repeatable).",
+        discussion: "convert: the built-in converter (unknown macros: keep-raw); drop: nothing is written; keep-raw: the body text is kept and the macro's storage source is kept in an HTML comment; fail: exit 1 when the macro is met."))
+    var macros: [String] = []
+
+    @Option(help: "Links to content missing from the export become absolute URLs under this base (e.g. https://wiki.example.com), else plain text.")
+    var baseURL: String?
+
     @Option(help: "Worker threads converting bodies (default: the number of cores).")
     var jobs: Int?
 
@@ -77,6 +90,29 @@ struct Convert: ParsableCommand {
             throw ValidationError("--timezone '\(timezone)' is not a known time zone; use an IANA name such as UTC or Europe/Berlin")
         }
         if let jobs, jobs < 1 || jobs > 256 { throw ValidationError("--jobs must be between 1 and 256") }
+        _ = try conversionSettings()
+    }
+
+    func conversionSettings() throws -> ConversionSettings {
+        var settings = ConversionSettings()
+        guard let mode = ConversionSettings.TableMode(rawValue: tables) else {
+            throw ValidationError("--tables '\(tables)' is not one of auto, gfm, html")
+        }
+        settings.tables = mode
+        for m in macros {
+            let parts = m.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty, let policy = ConversionSettings.MacroPolicy(rawValue: parts[1]) else {
+                throw ValidationError("--macro '\(m)' must be NAME=convert|drop|keep-raw|fail")
+            }
+            settings.macros[parts[0].lowercased()] = policy
+        }
+        if let baseURL {
+            guard baseURL.hasPrefix("http://") || baseURL.hasPrefix("https://") else {
+                throw ValidationError("--base-url '\(baseURL)' must start with http:// or https://")
+            }
+            settings.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        }
+        return settings
     }
 
     func run() throws {
@@ -85,6 +121,7 @@ struct Convert: ParsableCommand {
         options.includeArchived = includeArchived
         options.timeZone = timezone.flatMap { TimeZone(identifier: $0) }
         if let jobs { options.jobs = jobs }
+        options.conversion = try conversionSettings()
         let timings = stats ? ConversionStats() : nil
         let report = try Converter(exportPath: export, options: options).convert(to: output, stats: timings)
         if let timings {

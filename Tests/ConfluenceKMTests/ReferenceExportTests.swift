@@ -80,7 +80,7 @@ struct ReferenceExportTests {
         }
         Support.expectLinksResolve(bundle: bundle, files: files)
         for (path, data) in files where path.hasSuffix(".md") {
-            let md = String(decoding: data, as: UTF8.self)
+            let md = Support.withoutComments(String(decoding: data, as: UTF8.self))
             #expect(!md.contains("<ac:") && !md.contains("<ri:"), "\(path) leaks storage markup")
         }
     }

@@ -108,6 +108,11 @@ enum Support {
         }
     }
 
+    /// Markdown without HTML comments (where keep-raw keeps a macro's storage source).
+    static func withoutComments(_ md: String) -> String {
+        md.replacingOccurrences(of: "<!--[\\s\\S]*?-->", with: "", options: .regularExpression)
+    }
+
     /// Converts a zip with the CLI into a fresh folder, expecting success.
     static func convert(_ zip: URL, name: String = #function, extra: [String] = []) throws -> (URL, [String: Data]) {
         let out = tempDir(name).appendingPathComponent("bundle")

@@ -5,7 +5,11 @@ import Foundation
 /// Escaping depends on context (text, line start, table cell, link destination, code span), so that no text from
 /// Confluence ever becomes markup.
 public struct MarkdownWriter: Sendable {
-    public init() {}
+    public var tables: ConversionSettings.TableMode
+
+    public init(tables: ConversionSettings.TableMode = .auto) {
+        self.tables = tables
+    }
 
     public func render(_ blocks: [Block]) -> String {
         let lines = renderBlocks(blocks)
@@ -220,10 +224,13 @@ public struct MarkdownWriter: Sendable {
         return true
     }
 
-    private func renderTable(_ table: Table) -> [String] {
-        guard !table.rows.isEmpty else { return [] }
-        if !Self.isSimple(table) {
-            return [HTMLWriter().table(table)]
+    private func renderTable(_ input: Table) -> [String] {
+        guard !input.rows.isEmpty else { return [] }
+        var table = input
+        switch tables {
+        case .html: return [HTMLWriter().table(table)]
+        case .auto: if !Self.isSimple(table) { return [HTMLWriter().table(table)] }
+        case .gfm: if !Self.isSimple(table) { table = Self.flattened(table) }
         }
         let columns = table.rows.map(\.count).max() ?? 0
         func cellText(_ cell: Table.Cell?) -> String {
@@ -249,6 +256,31 @@ public struct MarkdownWriter: Sendable {
         lines.append("| " + delim.joined(separator: " | ") + " |")
         for r in table.rows.dropFirst() { lines.append(row(r)) }
         return lines
+    }
+
+    /// A table forced into GFM: merged cells repeated as empty cells, block content joined by line breaks, an empty
+    /// header row added where the table had none.
+    static func flattened(_ table: Table) -> Table {
+        var rows: [[Table.Cell]] = table.rows.map { row in
+            row.flatMap { cell -> [Table.Cell] in
+                var inlines: [Inline] = []
+                for b in cell.blocks where b != .paragraph([]) {
+                    if !inlines.isEmpty { inlines.append(.lineBreak) }
+                    switch b {
+                    case .paragraph(let i), .heading(_, let i): inlines += i
+                    case .codeBlock(_, let t): inlines.append(.code(t))
+                    default: inlines += StorageFlatten.inlines(b)
+                    }
+                }
+                let first = Table.Cell(isHeader: cell.isHeader, blocks: [.paragraph(inlines)])
+                return [first] + Array(repeating: Table.Cell(isHeader: cell.isHeader, blocks: []), count: max(0, cell.colspan - 1))
+            }
+        }
+        if !(rows.first?.allSatisfy(\.isHeader) ?? false) {
+            let width = rows.map(\.count).max() ?? 0
+            rows.insert(Array(repeating: Table.Cell(isHeader: true, blocks: []), count: width), at: 0)
+        }
+        return Table(rows: rows, alignments: table.alignments)
     }
 
     // MARK: Inlines

@@ -12,11 +12,13 @@ final class ConversionPool: @unchecked Sendable {
     private var firstError: Error?
     private let targets: LinkTargets
     private let staging: StagingFolder
+    private let settings: ConversionSettings
 
-    init(jobs: Int, targets: LinkTargets, staging: StagingFolder) {
+    init(jobs: Int, targets: LinkTargets, staging: StagingFolder, settings: ConversionSettings) {
         slots = DispatchSemaphore(value: max(1, jobs) * 2)
         self.targets = targets
         self.staging = staging
+        self.settings = settings
         initializeLibXML()
     }
 
@@ -31,6 +33,14 @@ final class ConversionPool: @unchecked Sendable {
             let converter = take()
             defer { give(converter) }
             let out = converter.convert(body: body, bodyType: article.bodyType, page: article.context, targets: targets)
+            if let macro = out.failedMacro {
+                lock.lock()
+                if firstError == nil {
+                    firstError = ConversionError.macroFailed(macro: macro, contentId: article.content.id, title: article.content.title)
+                }
+                lock.unlock()
+                return
+            }
             let data = Data(out.markdown.utf8)
             do {
                 let digest = try staging.write(data, to: article.metadata.markdown)
@@ -48,7 +58,7 @@ final class ConversionPool: @unchecked Sendable {
     private func take() -> BodyConverter {
         lock.lock()
         defer { lock.unlock() }
-        return converters.popLast() ?? BodyConverter()
+        return converters.popLast() ?? BodyConverter(settings: settings)
     }
 
     private func give(_ c: BodyConverter) {

@@ -88,7 +88,7 @@ public struct Converter {
 
     private func content(plan: ConversionPlan, staging: StagingFolder) throws -> ContentResults {
         let archive = try ArchiveReader(path: exportPath)
-        let pool = ConversionPool(jobs: options.jobs, targets: plan.targets, staging: staging)
+        let pool = ConversionPool(jobs: options.jobs, targets: plan.targets, staging: staging, settings: options.conversion)
         var results = ContentResults()
         while let entry = try archive.nextEntry() {
             if entry.path == "entities.xml" {

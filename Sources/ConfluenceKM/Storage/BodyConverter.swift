@@ -3,25 +3,45 @@ import CLibXML2
 /// Converts one body to Markdown: parse (libxml2) → read into the document model → write GFM.
 public final class BodyConverter {
     private let parser = BodyParser()
-    private let writer = MarkdownWriter()
+    private let writer: MarkdownWriter
+    public let settings: ConversionSettings
 
-    public init() {}
-
-    /// `bodyType` 2 is storage XHTML; 0 is the wiki markup of pages never edited since Confluence 3.
-    public func convert(body: String, bodyType: Int, page: PageContext, targets: LinkTargets) -> (markdown: String, diagnostics: [Diagnostic]) {
-        if bodyType == 0 {
-            let d = Diagnostic("wiki-markup-body", .warning, contentId: page.id, title: page.title,
-                message: "the body is in the old wiki markup; it is kept as a fenced block")
-            return (writer.render([.codeBlock(language: "confluence-wiki", text: body)]), [d])
-        }
-        let document = blocks(body: body, page: page, targets: targets)
-        return (writer.render(document.blocks), document.diagnostics)
+    public init(settings: ConversionSettings = ConversionSettings()) {
+        self.settings = settings
+        writer = MarkdownWriter(tables: settings.tables)
     }
 
-    /// The document model of a body, with the diagnostics of reading it.
+    /// The result of converting one body.
+    public struct Output: Sendable {
+        public var markdown: String
+        public var diagnostics: [Diagnostic]
+        /// The first macro whose policy is `fail`, if one was met.
+        public var failedMacro: String?
+    }
+
+    /// `bodyType` 2 is storage XHTML; 0 is the wiki markup of pages never edited since Confluence 3.
+    public func convert(body: String, bodyType: Int, page: PageContext, targets: LinkTargets,
+                        includes: ((String, Bool) -> [Block]?)? = nil) -> Output {
+        if bodyType == 0 {
+            let wiki = WikiMarkupReader(page: page, targets: targets).read(body)
+            return Output(markdown: writer.render(wiki.blocks), diagnostics: wiki.diagnostics, failedMacro: nil)
+        }
+        let document = read(body: body, page: page, targets: targets, includes: includes)
+        return Output(markdown: writer.render(document.blocks), diagnostics: document.diagnostics, failedMacro: document.failedMacro)
+    }
+
+    /// The document model of a body (for `include`, and for tests).
     public func blocks(body: String, page: PageContext, targets: LinkTargets) -> (blocks: [Block], diagnostics: [Diagnostic]) {
+        let r = read(body: body, page: page, targets: targets, includes: nil)
+        return (r.blocks, r.diagnostics)
+    }
+
+    private func read(body: String, page: PageContext, targets: LinkTargets, includes: ((String, Bool) -> [Block]?)?)
+        -> (blocks: [Block], diagnostics: [Diagnostic], failedMacro: String?)
+    {
         let parsed = parser.parse(body)
-        let reader = StorageReader(page: page, targets: targets)
+        let reader = StorageReader(page: page, targets: targets, settings: settings)
+        reader.includeProvider = includes
         if let error = parsed.error {
             reader.diagnose("malformed-body", .warning, "the body is not well-formed XHTML (\(error)); converted as far as libxml2 could recover it")
         }
@@ -33,6 +53,6 @@ public final class BodyConverter {
         }
         let blocks = reader.read(nodes)
         withExtendedLifetime(parsed) {}
-        return (blocks, reader.diagnostics)
+        return (blocks, reader.diagnostics, reader.failedMacro)
     }
 }

@@ -30,6 +30,8 @@ public protocol LinkTargets: Sendable {
     /// Child articles of an article, in page-tree order.
     func children(of id: String) -> [String]
     func title(of id: String) -> String?
+    /// The attachments written for an article, by file name.
+    func attachments(of id: String) -> [(fileName: String, path: String)]
 }
 
 /// A mixed run of converted content: inline pieces are gathered into paragraphs by the enclosing block.
@@ -46,13 +48,23 @@ enum Piece {
 final class StorageReader {
     let page: PageContext
     let targets: LinkTargets
+    let settings: ConversionSettings
     private(set) var diagnostics: [Diagnostic] = []
     private var reported: Set<String> = []
+    /// The first macro met whose policy is `fail`.
+    var failedMacro: String?
+    /// `toc` macros met, replaced by their lists once all headings are known.
+    var pendingTOC: [(minLevel: Int, maxLevel: Int)] = []
+    /// Content of other pages for `include`/`excerpt-include`, when the pipeline has it.
+    var includeProvider: ((String, Bool) -> [Block]?)?
 
-    init(page: PageContext, targets: LinkTargets) {
+    init(page: PageContext, targets: LinkTargets, settings: ConversionSettings = ConversionSettings()) {
         self.page = page
         self.targets = targets
+        self.settings = settings
     }
+
+    func included(id: String, excerptOnly: Bool) -> [Block]? { includeProvider?(id, excerptOnly) }
 
     func diagnose(_ code: String, _ severity: Diagnostic.Severity, _ message: String, once key: String? = nil) {
         if let key {
@@ -62,8 +74,11 @@ final class StorageReader {
     }
 
     func read(_ nodes: [XNode]) -> [Block] {
-        blocks(from: nodes.flatMap(convert))
+        let result = blocks(from: nodes.flatMap(convert))
+        return pendingTOC.isEmpty ? result : TableOfContents.resolve(result, tocs: pendingTOC, reader: self)
     }
+
+    static func tocMarker(_ i: Int) -> String { "\u{0}toc:\(i)\u{0}" }
 
     // MARK: Grouping
 
@@ -103,7 +118,12 @@ final class StorageReader {
     }
 
     /// A block met where only inline content fits (a table in a heading …): its text survives.
-    func flattenToInlines(_ b: Block) -> [Inline] {
+    func flattenToInlines(_ b: Block) -> [Inline] { StorageFlatten.inlines(b) }
+}
+
+enum StorageFlatten {
+    static func inlines(_ b: Block) -> [Inline] {
+        let flattenToInlines = inlines
         switch b {
         case .paragraph(let i), .heading(_, let i): return [.text(" ")] + i + [.text(" ")]
         case .codeBlock(_, let t): return [.code(t)]
@@ -114,6 +134,9 @@ final class StorageReader {
         case .thematicBreak, .raw: return []
         }
     }
+}
+
+extension StorageReader {
 
     func trimInlines(_ inlines: [Inline]) -> [Inline] {
         var s = inlines
@@ -241,7 +264,7 @@ final class StorageReader {
             return node.children.flatMap(convert)
         case "ac:adf-extension":
             return adfExtension(node)
-        case "ac:adf-fallback", "ac:adf-content":
+        case "ac:adf-fallback", "ac:adf-content", "ac:adf-node":
             return node.children.flatMap(convert)
         case "ac:plain-text-body", "ac:plain-text-link-body":
             let t = node.textContent
@@ -315,7 +338,14 @@ final class StorageReader {
         collect(node)
         let t = Table(rows: rows)
         if !rows.isEmpty && !MarkdownWriter.isSimple(t) {
-            diagnose("table-as-html", .info, "a table with merged cells, block content or no header row is written as an HTML table")
+            switch settings.tables {
+            case .auto:
+                diagnose("table-as-html", .info, "a table with merged cells, block content or no header row is written as an HTML table")
+            case .gfm:
+                diagnose("table-flattened", .warning, "a table with merged cells, block content or no header row is forced into GFM (--tables gfm): cells are flattened")
+            case .html:
+                break
+            }
         }
         return .table(t)
     }
@@ -357,7 +387,11 @@ final class StorageReader {
         func linked(_ dest: String, _ defaultText: String) -> [Piece] {
             [.inline(.link(destination: dest, title: nil, body.isEmpty ? [.text(defaultText)] : body))]
         }
-        func broken(_ what: String, _ text: String) -> [Piece] {
+        func broken(_ what: String, _ text: String, absolute: String? = nil) -> [Piece] {
+            if let base = settings.baseURL, let absolute {
+                diagnose("broken-link", .warning, "link to \(what) not in the bundle; written as an absolute URL under --base-url")
+                return linked(base + absolute, text)
+            }
             diagnose("broken-link", .warning, "link to \(what) not in the bundle; kept as text")
             return body.isEmpty ? [.inline(.text(text))] : body.map { .inline($0) }
         }
@@ -374,13 +408,16 @@ final class StorageReader {
             if let id = targets.contentId(spaceKey: space, title: title, blogPost: isBlog), let path = targets.articlePath(id: id) {
                 return linked(relative(path) + anchor, title)
             }
-            return broken("\(isBlog ? "blog post" : "page") '\(title)' in space \(space)", title)
+            let path = isBlog
+                ? "/pages/viewrecentblogposts.action?key=\(urlComponent(space))"
+                : "/display/\(urlComponent(space))/\(urlComponent(title).replacingOccurrences(of: "%20", with: "+"))"
+            return broken("\(isBlog ? "blog post" : "page") '\(title)' in space \(space)", title, absolute: path)
         case "ri:content-entity":
             let id = r.attr("ri:content-id") ?? ""
             if let path = targets.articlePath(id: id) {
                 return linked(relative(path) + anchor, targets.title(of: id) ?? id)
             }
-            return broken("content \(id)", id)
+            return broken("content \(id)", id, absolute: "/pages/viewpage.action?pageId=\(urlComponent(id))")
         case "ri:attachment":
             let file = r.attr("ri:filename") ?? ""
             let owner = attachmentOwner(r)
@@ -397,7 +434,7 @@ final class StorageReader {
             if let home = targets.spaceHome(spaceKey: key), let path = targets.articlePath(id: home) {
                 return linked(relative(path), key)
             }
-            return broken("space \(key)", key)
+            return broken("space \(key)", key, absolute: "/display/\(urlComponent(key))")
         case "ri:url":
             let v = r.attr("ri:value") ?? ""
             if let safe = safeURL(v) { return linked(safe, v) }
@@ -442,19 +479,37 @@ final class StorageReader {
         if let r = node.child("ri:attachment") {
             let file = r.attr("ri:filename") ?? ""
             if let owner = attachmentOwner(r), let path = targets.attachmentPath(contentId: owner, fileName: file) {
-                return [.inline(.image(source: relative(path), alt: alt.isEmpty ? file : alt, title: title))]
+                return sizedImage(relative(path), alt: alt.isEmpty ? file : alt, title: title, node: node)
             }
             diagnose("missing-attachment", .warning, "image '\(file)' is not in the bundle; its name is kept as text")
             return [.inline(.text(alt.isEmpty ? file : alt))]
         }
         if let r = node.child("ri:url") {
             let v = r.attr("ri:value") ?? ""
-            if let safe = safeURL(v) { return [.inline(.image(source: safe, alt: alt, title: title))] }
+            if let safe = safeURL(v) { return sizedImage(safe, alt: alt, title: title, node: node) }
             diagnose("unsafe-link", .warning, "image URL '\(v.prefix(80))' dropped (scheme not allowed)")
             return alt.isEmpty ? [] : [.inline(.text(alt))]
         }
         diagnose("unsupported-element", .warning, "an image without an attachment or URL is dropped")
         return []
+    }
+
+    /// An image; with `ac:width`/`ac:height` it is written as `<img>` so the size survives; a thumbnail links to
+    /// the full image.
+    private func sizedImage(_ src: String, alt: String, title: String?, node: XNode) -> [Piece] {
+        let width = node.attr("ac:width").flatMap { Int($0) }
+        let height = node.attr("ac:height").flatMap { Int($0) }
+        var image: Inline = .image(source: src, alt: alt, title: title)
+        if width != nil || height != nil {
+            let h = HTMLWriter()
+            var tag = "<img src=\"\(h.escape(src))\" alt=\"\(h.escape(alt))\""
+            if let title { tag += " title=\"\(h.escape(title))\"" }
+            if let width { tag += " width=\"\(width)\"" }
+            if let height { tag += " height=\"\(height)\"" }
+            image = .rawHTML(tag + ">")
+        }
+        if node.attr("ac:thumbnail") == "true" { return [.inline(.link(destination: src, title: nil, [image]))] }
+        return [.inline(image)]
     }
 
     private func externalImage(_ node: XNode) -> [Piece] {
@@ -498,6 +553,19 @@ final class StorageReader {
         }
         return pictographic ? out : nil
     }
+}
+
+/// A path or query component: everything but unreserved characters percent-encoded.
+func urlComponent(_ s: String) -> String {
+    var out = ""
+    for b in s.utf8 {
+        if (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122) || b == 45 || b == 46 || b == 95 || b == 126 {
+            out.unicodeScalars.append(Unicode.Scalar(b))
+        } else {
+            out += String(format2: UInt32(b))
+        }
+    }
+    return out
 }
 
 /// A GitHub-style anchor slug for a heading or `ac:anchor` name.

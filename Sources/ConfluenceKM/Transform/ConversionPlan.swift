@@ -10,6 +10,8 @@ public struct ConvertOptions: Sendable {
     public var force = false
     /// Worker threads converting bodies.
     public var jobs = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    /// Tables, macro policy, base URL.
+    public var conversion = ConversionSettings()
 
     public init() {}
 }
@@ -346,8 +348,10 @@ struct ConversionPlan: Sendable {
             if byTitle[key] == nil { byTitle[key] = id }
         }
         var attachmentPaths: [String: String] = [:]
+        var attachmentLists: [String: [(fileName: String, path: String)]] = [:]
         for (owner, list) in planned {
             for a in list { attachmentPaths[owner + "\u{1}" + a.info.fileName] = a.path }
+            attachmentLists[owner] = list.map { ($0.info.fileName, $0.path) }.sorted { $0.fileName < $1.fileName }
         }
         var homes: [String: String] = [:]
         for s in index.spaces.values { if let h = s.homePageId, selected[h] != nil { homes[s.key] = h } }
@@ -357,6 +361,7 @@ struct ConversionPlan: Sendable {
         self.targets = BundleTargets(
             byTitle: byTitle, articlePaths: paths.mapValues { $0 + ".md" }, titles: selected.mapValues(\.title),
             attachmentPaths: attachmentPaths, users: userNames, homes: homes, children: children)
+        self.targets.attachmentLists = attachmentLists
         self.articles = articles
         self.order = ids
         self.skipped = skipped
@@ -405,6 +410,7 @@ struct BundleTargets: LinkTargets {
     var users: [String: String]
     var homes: [String: String]
     var childrenOf: [String: [String]]
+    var attachmentLists: [String: [(fileName: String, path: String)]] = [:]
 
     init(byTitle: [String: String], articlePaths: [String: String], titles: [String: String],
          attachmentPaths: [String: String], users: [String: String], homes: [String: String], children: [String: [String]]) {
@@ -430,4 +436,5 @@ struct BundleTargets: LinkTargets {
     func spaceHome(spaceKey: String) -> String? { homes[spaceKey] }
     func children(of id: String) -> [String] { childrenOf[id] ?? [] }
     func title(of id: String) -> String? { titles[id] }
+    func attachments(of id: String) -> [(fileName: String, path: String)] { attachmentLists[id] ?? [] }
 }

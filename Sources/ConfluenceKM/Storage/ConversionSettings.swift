@@ -1,0 +1,32 @@
+/// How bodies are converted: table mode, macro policy, base URL for links to content outside the export.
+public struct ConversionSettings: Sendable, Equatable {
+    public enum TableMode: String, Sendable, CaseIterable {
+        /// GFM where it is faithful, an HTML table where it is not (merged cells, block content, no header row).
+        case auto
+        /// Always GFM: merged cells are repeated, block content is flattened, a missing header row is made empty.
+        case gfm
+        /// Always an HTML table.
+        case html
+    }
+
+    public enum MacroPolicy: String, Sendable, CaseIterable {
+        /// The built-in converter (for unknown macros: keep-raw).
+        case convert
+        /// Nothing is written; an info diagnostic records it.
+        case drop
+        /// The macro's body text is kept and its storage source is kept in an HTML comment.
+        case keepRaw = "keep-raw"
+        /// The conversion stops (exit 1) when the macro is met.
+        case fail
+    }
+
+    public var tables: TableMode = .auto
+    /// Policy by macro name (lower case); macros not listed use `convert`.
+    public var macros: [String: MacroPolicy] = [:]
+    /// Links to content missing from the export become absolute URLs under this base (else plain text).
+    public var baseURL: String?
+
+    public init() {}
+
+    func policy(_ macro: String) -> MacroPolicy { macros[macro] ?? .convert }
+}

@@ -1,0 +1,45 @@
+/// `expand` → `<details><summary>title</summary> … </details>`.
+enum ExpandMacro: MacroConverter {
+    static let names = ["expand", "ui-expand"]
+
+    static func convert(_ m: Macro, in reader: StorageReader) -> [Piece] {
+        let title = m.parameter("title") ?? "Click here to expand..."
+        return [.block(.details(summary: [.text(title)], blocks: reader.body(m)))]
+    }
+}
+
+/// Macros whose body is their content (layout, sections, excerpts, tabs): the body is kept in place.
+enum TransparentMacro: MacroConverter {
+    static let names = ["excerpt", "section", "column", "div", "span", "ui-tabs", "ui-tab", "details", "center",
+                        "auitabs", "localtab", "localtabgroup", "horizontal-nav-item", "deck", "card"]
+
+    static func convert(_ m: Macro, in reader: StorageReader) -> [Piece] {
+        if m.name == "excerpt", m.parameter("hidden") == "true" {
+            reader.diagnose("macro-dropped", .info, "a hidden excerpt is not shown on the page; it is not written")
+            return []
+        }
+        if let rich = m.richBody { return [.paragraphBreak] + rich.children.flatMap(reader.convert) + [.paragraphBreak] }
+        if let plain = m.plainBody, !plain.isEmpty { return [.inline(.text(plain))] }
+        return []
+    }
+}
+
+/// Macros that show nothing of the page's own content (dynamic lists, search boxes, page properties of others):
+/// dropped with an info diagnostic naming them.
+enum DroppedMacro: MacroConverter {
+    static let names = ["recently-updated", "blog-posts", "contributors", "contributors-summary", "livesearch",
+                        "pagetreesearch", "create-from-template", "content-by-user", "contentbylabel", "change-history",
+                        "page-index", "popular-labels", "related-labels", "recently-used-labels", "listlabels",
+                        "search", "create-space-button", "navmap", "space-details", "spaces-list", "favpages",
+                        "global-reports", "detailssummary", "tasks-report-macro", "profile", "profile-picture",
+                        "network", "status-list", "im", "space-attachments", "recently-updated-dashboard", "index",
+                        "roadmap", "rss", "iframe", "html", "html-include", "gallery", "loremipsum", "team-calendar", "calendar", "userlister", "welcome-message"]
+
+    static func convert(_ m: Macro, in reader: StorageReader) -> [Piece] {
+        let reason = ["html", "html-include", "iframe"].contains(m.name)
+            ? "it embeds active or remote content, which is never written to the bundle"
+            : "it shows content computed by Confluence at view time, which the export does not hold"
+        reader.diagnose("macro-dropped", m.name == "html" || m.name == "iframe" ? .warning : .info, "macro '\(m.name)' dropped: \(reason)")
+        return []
+    }
+}

@@ -1,0 +1,93 @@
+/// `attachments` → a list of links to the page's attachments.
+enum AttachmentsMacro: MacroConverter {
+    static let names = ["attachments"]
+
+    static func convert(_ m: Macro, in reader: StorageReader) -> [Piece] {
+        let files = reader.targets.attachments(of: reader.page.id)
+        if files.isEmpty { return [] }
+        let items = files.map { f in
+            ListItem(blocks: [.paragraph([.link(destination: reader.relative(f.path), title: nil, [.text(f.fileName)])])])
+        }
+        return [.block(.list(List(ordered: false, items: items)))]
+    }
+}
+
+/// `view-file`, `multimedia`, the Office/PDF viewers and `widget` → a link to the attachment or URL they show.
+enum ViewFileMacro: MacroConverter {
+    static let names = ["view-file", "multimedia", "viewpdf", "viewdoc", "viewxls", "viewppt", "viewpowerpoint",
+                        "viewexcel", "viewword", "widget", "video", "flash"]
+
+    static func convert(_ m: Macro, in reader: StorageReader) -> [Piece] {
+        if m.name == "widget" || (m.parameter("name") == nil && m.parameter("url") != nil) {
+            guard let url = m.parameter("url"), let safe = reader.safeURL(url) else { return [] }
+            return [.block(.paragraph([.link(destination: safe, title: nil, [.text(url)])]))]
+        }
+        let file = m.parameter("name", "file", "") ?? ""
+        if let path = reader.targets.attachmentPath(contentId: reader.page.id, fileName: file) {
+            return [.block(.paragraph([.link(destination: reader.relative(path), title: nil, [.text(file)])]))]
+        }
+        reader.diagnose("missing-attachment", .warning, "macro '\(m.name)' shows '\(file)', which is not in the bundle; its name is kept")
+        return file.isEmpty ? [] : [.inline(.text(file))]
+    }
+}
+
+/// `drawio`, `gliffy`, `plantuml`, `mermaid`: the diagram's source as a fenced block, or its image and file.
+enum DiagramMacro: MacroConverter {
+    static let names = ["drawio", "drawio-sketch", "inc-drawio", "gliffy", "plantuml", "plantumlrender", "mermaid",
+                        "mermaid-cloud", "mermaid-macro"]
+
+    static func convert(_ m: Macro, in reader: StorageReader) -> [Piece] {
+        if m.name.hasPrefix("mermaid") || m.name.hasPrefix("plantuml") {
+            let source = m.plainBody ?? m.richBody?.textContent ?? m.parameter("code", "source") ?? ""
+            if source.isEmpty {
+                reader.diagnose("unsupported-macro", .warning, "macro '\(m.name)' without an inline source (it draws from an attachment) is not converted")
+                return []
+            }
+            return [.block(.codeBlock(language: m.name.hasPrefix("mermaid") ? "mermaid" : "plantuml", text: source))]
+        }
+        let name = m.parameter("diagramName", "name") ?? ""
+        var out: [Inline] = []
+        if let png = reader.targets.attachmentPath(contentId: reader.page.id, fileName: name + ".png")
+            ?? reader.targets.attachmentPath(contentId: reader.page.id, fileName: name + ".svg") {
+            out.append(.image(source: reader.relative(png), alt: name, title: nil))
+        }
+        if let file = reader.targets.attachmentPath(contentId: reader.page.id, fileName: name)
+            ?? reader.targets.attachmentPath(contentId: reader.page.id, fileName: name + ".drawio") {
+            if !out.isEmpty { out.append(.text(" ")) }
+            out.append(.link(destination: reader.relative(file), title: nil, [.text("\(name) (\(m.name) source)")]))
+        }
+        if out.isEmpty {
+            reader.diagnose("missing-attachment", .warning, "macro '\(m.name)' diagram '\(name)' has no image or source attachment in the bundle")
+            return name.isEmpty ? [] : [.inline(.text(name))]
+        }
+        return [.block(.paragraph(out))]
+    }
+}
+
+/// `markdown` and `mohamicorp-markdown`: Markdown passed through, with any raw HTML made inert.
+enum MarkdownMacro: MacroConverter {
+    static let names = ["markdown", "mohamicorp-markdown", "markdown-from-text"]
+
+    static func convert(_ m: Macro, in reader: StorageReader) -> [Piece] {
+        let source = m.plainBody ?? m.richBody?.textContent ?? ""
+        var safe = ""
+        var neutralised = false
+        for line in source.split(separator: "\n", omittingEmptySubsequences: false) {
+            var l = String(line)
+            if l.contains("<") {
+                let escaped = l.replacingOccurrences(of: "<", with: "&lt;")
+                if escaped != l { neutralised = true }
+                l = escaped
+            }
+            if l.lowercased().contains("javascript:") {
+                l = l.replacingOccurrences(of: "javascript:", with: "javascript&#58;", options: .caseInsensitive)
+                neutralised = true
+            }
+            safe += l + "\n"
+        }
+        if neutralised {
+            reader.diagnose("unsafe-content", .info, "raw HTML in a markdown macro is written as text, never as markup")
+        }
+        return [.block(.raw(safe.trimmingCharacters(in: .newlines)))]
+    }
+}

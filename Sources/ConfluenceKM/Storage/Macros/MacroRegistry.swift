@@ -1,0 +1,102 @@
+import CLibXML2
+
+/// A macro of a body (`ac:structured-macro`, or `ac:macro` of 4.x exports), with its parameters and bodies.
+struct Macro {
+    let name: String
+    let parameters: [String: String]
+    let richBody: XNode?
+    let plainBody: String?
+    let node: XNode
+
+    func parameter(_ names: String...) -> String? {
+        for n in names { if let v = parameters[n], !v.isEmpty { return v } }
+        return nil
+    }
+}
+
+/// One family of macros → the document model. Each converter lives in its own file; its cases are in the spec files
+/// under Tests/ConfluenceKMTests/Specs.
+protocol MacroConverter {
+    static var names: [String] { get }
+    static func convert(_ macro: Macro, in reader: StorageReader) -> [Piece]
+}
+
+enum MacroRegistry {
+    static let all: [MacroConverter.Type] = [
+        CodeMacro.self, PanelMacro.self, ExpandMacro.self, TransparentMacro.self, StatusMacro.self, AnchorMacro.self,
+        TocMacro.self, ChildrenMacro.self, JiraMacro.self, AttachmentsMacro.self, ViewFileMacro.self, MarkdownMacro.self,
+        DiagramMacro.self, IncludeMacro.self, DroppedMacro.self,
+    ]
+    static let byName: [String: MacroConverter.Type] = {
+        var out: [String: MacroConverter.Type] = [:]
+        for c in all { for n in c.names { out[n] = c } }
+        return out
+    }()
+}
+
+extension StorageReader {
+    func parseMacro(_ node: XNode) -> Macro {
+        var params: [String: String] = [:]
+        for p in node.elementChildren where p.name == "ac:parameter" {
+            let key = p.attr("ac:name") ?? ""
+            // A parameter may hold a resource (ri:user, ri:page …) instead of text.
+            if let r = p.elementChildren.first, r.name == "ri:user" {
+                params[key] = userName(r)
+            } else if let r = p.elementChildren.first, r.name.hasPrefix("ri:") {
+                params[key] = r.attr("ri:content-title") ?? r.attr("ri:filename") ?? r.attr("ri:value") ?? r.attr("ri:space-key") ?? p.textContent
+                if r.name == "ri:page" || r.name == "ri:attachment" { params[key + "@space"] = r.attr("ri:space-key") }
+            } else {
+                params[key] = p.textContent
+            }
+        }
+        return Macro(
+            name: (node.attr("ac:name") ?? "").lowercased(), parameters: params,
+            richBody: node.child("ac:rich-text-body"), plainBody: node.child("ac:plain-text-body")?.textContent, node: node)
+    }
+
+    func macro(_ node: XNode) -> [Piece] {
+        let m = parseMacro(node)
+        switch settings.policy(m.name) {
+        case .drop:
+            diagnose("macro-dropped", .info, "macro '\(m.name)' dropped (--macro \(m.name)=drop)")
+            return []
+        case .fail:
+            failedMacro = failedMacro ?? m.name
+            return []
+        case .keepRaw:
+            return keepRaw(m)
+        case .convert:
+            if let converter = MacroRegistry.byName[m.name] { return converter.convert(m, in: self) }
+            diagnose("unsupported-macro", .warning, "macro '\(m.name)' is not converted; its body text is kept and its source is kept in an HTML comment")
+            return keepRaw(m)
+        }
+    }
+
+    /// The macro's body text is kept; its storage source goes into an HTML comment beside it.
+    func keepRaw(_ m: Macro) -> [Piece] {
+        var out: [Piece] = [.block(.raw("<!-- confluence-macro \(m.name): " + commentSafe(storageSource(m.node)) + " -->"))]
+        if let rich = m.richBody {
+            out.append(contentsOf: rich.children.flatMap(convert))
+        } else if let plain = m.plainBody, !plain.isEmpty {
+            out.append(.block(.codeBlock(language: nil, text: plain)))
+        }
+        return out
+    }
+
+    /// The XML source of a node, as it stood in the body.
+    func storageSource(_ node: XNode) -> String {
+        guard let buffer = xmlBufferCreate() else { return "" }
+        defer { xmlBufferFree(buffer) }
+        xmlNodeDump(buffer, node.ptr.pointee.doc, node.ptr, 0, 0)
+        guard let content = xmlBufferContent(buffer) else { return "" }
+        return String(cString: content)
+    }
+
+    /// Text that cannot end or break an HTML comment: `--` becomes `- -`, `>` after a dash is spaced.
+    func commentSafe(_ s: String) -> String {
+        var out = s.replacingOccurrences(of: "--", with: "- -")
+        while out.contains("--") { out = out.replacingOccurrences(of: "--", with: "- -") }
+        if out.hasSuffix("-") { out += " " }
+        return out
+    }
+}

@@ -1,0 +1,221 @@
+import Foundation
+
+/// Reads the old Confluence wiki markup (bodyType 0, pages never edited since Confluence 3) into the document model:
+/// headings, paragraphs, lists, tables, `{code}`/`{noformat}`/`{quote}`/panels, rules, and the common inline markup.
+/// Macros it does not know are kept as a fenced block with a diagnostic.
+struct WikiMarkupReader {
+    let page: PageContext
+    let targets: LinkTargets
+
+    func read(_ text: String) -> (blocks: [Block], diagnostics: [Diagnostic]) {
+        var blocks: [Block] = []
+        var diagnostics: [Diagnostic] = []
+        var paragraph: [String] = []
+        var listItems: [(depth: Int, ordered: Bool, text: String)] = []
+        var tableRows: [[Table.Cell]] = []
+        let lines = text.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+
+        func flushParagraph() {
+            if !paragraph.isEmpty {
+                var inl: [Inline] = []
+                for (i, l) in paragraph.enumerated() {
+                    if i > 0 { inl.append(.lineBreak) }
+                    inl += inlines(l)
+                }
+                blocks.append(.paragraph(inl))
+                paragraph = []
+            }
+        }
+        func flushList() {
+            guard !listItems.isEmpty else { return }
+            func build(_ items: ArraySlice<(depth: Int, ordered: Bool, text: String)>, depth: Int) -> List {
+                var out: [ListItem] = []
+                var i = items.startIndex
+                while i < items.endIndex {
+                    var j = i + 1
+                    while j < items.endIndex && items[j].depth > depth { j += 1 }
+                    var item = ListItem(blocks: [.paragraph(inlines(items[i].text))])
+                    if j > i + 1 { item.blocks.append(.list(build(items[(i + 1)..<j], depth: depth + 1))) }
+                    out.append(item)
+                    i = j
+                }
+                return List(ordered: items.first?.ordered ?? false, items: out)
+            }
+            blocks.append(.list(build(listItems[...], depth: 1)))
+            listItems = []
+        }
+        func flushTable() {
+            if !tableRows.isEmpty { blocks.append(.table(Table(rows: tableRows))); tableRows = [] }
+        }
+        func flushAll() { flushParagraph(); flushList(); flushTable() }
+
+        var i = 0
+        while i < lines.count {
+            let line = lines[i]
+            let t = line.trimmingCharacters(in: .whitespaces)
+            // Block macros with bodies: {code}, {noformat}, {quote}, {info}… up to the closing tag.
+            if t.hasPrefix("{"), let close = t.firstIndex(of: "}") {
+                let tag = String(t[t.index(after: t.startIndex)..<close])
+                let name = String(tag.split(separator: ":").first ?? "").lowercased()
+                let known = ["code", "noformat", "quote", "info", "note", "tip", "warning", "panel"]
+                if known.contains(name) || t.count > close.utf16Offset(in: t) + 1 || lines[(i + 1)...].contains(where: { $0.trimmingCharacters(in: .whitespaces).hasPrefix("{\(name)}") }) {
+                    flushAll()
+                    var body: [String] = []
+                    let rest = String(t[t.index(after: close)...])
+                    var j = i + 1
+                    var closed = false
+                    if let end = rest.range(of: "{\(name)}") {
+                        body.append(String(rest[..<end.lowerBound])); closed = true
+                    } else {
+                        if !rest.isEmpty { body.append(rest) }
+                        while j < lines.count {
+                            if let end = lines[j].range(of: "{\(name)}") {
+                                body.append(String(lines[j][..<end.lowerBound])); closed = true; j += 1; break
+                            }
+                            body.append(lines[j]); j += 1
+                        }
+                    }
+                    if !closed && !known.contains(name) {
+                        // A one-line macro such as {toc}: kept as text below.
+                    } else {
+                        let text = body.joined(separator: "\n")
+                        let params = tag.split(separator: ":", maxSplits: 1).dropFirst().first.map(String.init) ?? ""
+                        switch name {
+                        case "code":
+                            let lang = params.split(separator: "|").first { !$0.contains("=") }.map { String($0).lowercased() }
+                                ?? params.split(separator: "|").compactMap { p -> String? in
+                                    let kv = p.split(separator: "="); return kv.count == 2 && kv[0] == "language" ? String(kv[1]) : nil }.first
+                            blocks.append(.codeBlock(language: lang, text: text))
+                        case "noformat": blocks.append(.codeBlock(language: nil, text: text))
+                        case "quote": blocks.append(.blockQuote(read(text).blocks))
+                        case "info", "note", "tip", "warning":
+                            let kind: PanelKind = ["info": .note, "tip": .tip, "note": .warning, "warning": .caution][name]!
+                            blocks.append(.panel(kind: kind, title: [], blocks: read(text).blocks))
+                        case "panel": blocks.append(.blockQuote(read(text).blocks))
+                        default:
+                            diagnostics.append(Diagnostic("wiki-markup-macro", .warning, contentId: page.id, title: page.title,
+                                message: "wiki macro {\(name)} is not converted; kept as a fenced block"))
+                            blocks.append(.codeBlock(language: "confluence-wiki", text: "{\(tag)}\n" + text + "\n{\(name)}"))
+                        }
+                        i = j
+                        continue
+                    }
+                }
+            }
+            if t.isEmpty { flushAll(); i += 1; continue }
+            if let m = t.firstMatch(of: /^h([1-6])\.\s+(.*)$/) {
+                flushAll()
+                blocks.append(.heading(level: Int(String(m.1))!, inlines(String(m.2))))
+            } else if t == "----" {
+                flushAll(); blocks.append(.thematicBreak)
+            } else if t.hasPrefix("bq. ") {
+                flushAll(); blocks.append(.blockQuote([.paragraph(inlines(String(t.dropFirst(4))))]))
+            } else if let m = t.firstMatch(of: /^([*#\-]+)\s+(.*)$/) {
+                flushParagraph(); flushTable()
+                let marks = String(m.1)
+                listItems.append((marks.count, marks.last == "#", String(m.2)))
+            } else if t.hasPrefix("|") {
+                flushParagraph(); flushList()
+                tableRows.append(tableRow(t))
+            } else {
+                flushList(); flushTable()
+                if t.hasPrefix("{") && t.hasSuffix("}") && !t.contains(" ") {
+                    flushParagraph()
+                    diagnostics.append(Diagnostic("wiki-markup-macro", .warning, contentId: page.id, title: page.title,
+                        message: "wiki macro \(t) is not converted; kept as a fenced block"))
+                    blocks.append(.codeBlock(language: "confluence-wiki", text: t))
+                } else {
+                    paragraph.append(t)
+                }
+            }
+            i += 1
+        }
+        flushAll()
+        return (blocks, diagnostics)
+    }
+
+    private func tableRow(_ line: String) -> [Table.Cell] {
+        var cells: [Table.Cell] = []
+        var rest = Substring(line)
+        while !rest.isEmpty {
+            let header = rest.hasPrefix("||")
+            rest = rest.dropFirst(header ? 2 : 1)
+            guard !rest.isEmpty else { break }
+            let end = rest.firstIndex(of: "|") ?? rest.endIndex
+            let text = rest[..<end].trimmingCharacters(in: .whitespaces)
+            cells.append(Table.Cell(isHeader: header, blocks: [.paragraph(inlines(text))]))
+            rest = rest[end...]
+        }
+        return cells
+    }
+
+    /// Inline wiki markup: *strong*, _emphasis_, -strike-, +insert+, {{monospace}}, [links], !images!, \\ breaks.
+    func inlines(_ s: String) -> [Inline] {
+        var out: [Inline] = []
+        var text = ""
+        var i = s.startIndex
+        func flush() { if !text.isEmpty { out.append(.text(text)); text = "" } }
+        while i < s.endIndex {
+            let c = s[i]
+            let rest = s[i...]
+            if rest.hasPrefix("{{"), let end = rest.range(of: "}}") {
+                flush(); out.append(.code(String(rest[rest.index(i, offsetBy: 2)..<end.lowerBound]))); i = end.upperBound; continue
+            }
+            if rest.hasPrefix("\\\\") { flush(); out.append(.lineBreak); i = s.index(i, offsetBy: 2); continue }
+            if c == "[", let end = rest.firstIndex(of: "]") {
+                flush()
+                let inner = String(rest[rest.index(after: i)..<end])
+                out.append(link(inner)); i = s.index(after: end); continue
+            }
+            if c == "!", let end = rest.dropFirst().firstIndex(of: "!"), !rest[rest.index(after: i)..<end].contains(" ") {
+                flush()
+                let name = String(rest[rest.index(after: i)..<end]).split(separator: "|").first.map(String.init) ?? ""
+                if let path = targets.attachmentPath(contentId: page.id, fileName: name) {
+                    out.append(.image(source: relativePath(from: page.path, to: path), alt: name, title: nil))
+                } else if name.hasPrefix("http") {
+                    out.append(.image(source: name, alt: "", title: nil))
+                } else {
+                    out.append(.text(name))
+                }
+                i = s.index(after: end); continue
+            }
+            if "*_-+".contains(c), i == s.startIndex || !(s[s.index(before: i)].isLetter || s[s.index(before: i)].isNumber),
+               let end = rest.dropFirst().firstIndex(of: c), end > s.index(after: i),
+               !s[s.index(after: i)].isWhitespace, !s[s.index(before: end)].isWhitespace {
+                flush()
+                let inner = inlines(String(s[s.index(after: i)..<end]))
+                switch c {
+                case "*": out.append(.strong(inner))
+                case "_": out.append(.emphasis(inner))
+                case "-": out.append(.strikethrough(inner))
+                default: out.append(.rawHTML("<ins>")); out += inner; out.append(.rawHTML("</ins>"))
+                }
+                i = s.index(after: end); continue
+            }
+            text.append(c)
+            i = s.index(after: i)
+        }
+        flush()
+        return out
+    }
+
+    private func link(_ inner: String) -> Inline {
+        let parts = inner.split(separator: "|", maxSplits: 1).map(String.init)
+        let label = parts.count == 2 ? parts[0] : nil
+        let target = parts.count == 2 ? parts[1] : (parts.first ?? "")
+        if target.hasPrefix("http://") || target.hasPrefix("https://") || target.hasPrefix("mailto:") {
+            return .link(destination: target, title: nil, [.text(label ?? target)])
+        }
+        if target.hasPrefix("~") { return .text("@" + (targets.userName(String(target.dropFirst())) ?? String(target.dropFirst()))) }
+        var space = page.spaceKey, title = target
+        if let colon = target.firstIndex(of: ":") { space = String(target[..<colon]); title = String(target[target.index(after: colon)...]) }
+        if title.hasPrefix("^") {
+            if let path = targets.attachmentPath(contentId: page.id, fileName: String(title.dropFirst())) {
+                return .link(destination: relativePath(from: page.path, to: path), title: nil, [.text(label ?? String(title.dropFirst()))])
+            }
+        } else if let id = targets.contentId(spaceKey: space, title: title, blogPost: false), let path = targets.articlePath(id: id) {
+            return .link(destination: relativePath(from: page.path, to: path), title: nil, [.text(label ?? title)])
+        }
+        return .text(label ?? target)
+    }
+}
