@@ -7,6 +7,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <libxml/xmlreader.h>
+#include <libxml/HTMLparser.h>
 #include <libxml/xmlerror.h>
 
 /* xmlFree is a global function pointer, which Swift 6 rejects as not

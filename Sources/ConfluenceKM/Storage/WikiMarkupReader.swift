@@ -113,6 +113,7 @@ struct WikiMarkupReader {
             } else if let m = t.firstMatch(of: /^([*#\-]+)\s+(.*)$/) {
                 flushParagraph(); flushTable()
                 let marks = String(m.1)
+                if marks.count == 1, let first = listItems.first, first.ordered != (marks.last == "#") { flushList() }
                 listItems.append((marks.count, marks.last == "#", String(m.2)))
             } else if t.hasPrefix("|") {
                 flushParagraph(); flushList()

@@ -21,6 +21,10 @@ struct XNode {
         if let ns = ptr.pointee.ns, let prefix = ns.pointee.prefix {
             return String(cString: prefix) + ":" + local
         }
+        // Bodies recovered by the HTML parser carry `ac-link` for `ac:link` (see BodyParser).
+        if local.hasPrefix("ac-") || local.hasPrefix("ri-") || local.hasPrefix("at-") {
+            return local.prefix(2) + ":" + local.dropFirst(3)
+        }
         return local.lowercased()
     }
 

@@ -3,14 +3,21 @@ import Foundation
 
 /// A parsed storage-format body: the node list libxml2 built, freed in `deinit`.
 final class ParsedBody {
+    /// The first top-level node of the body.
     let nodes: xmlNodePtr?
     /// The first error libxml2 reported, when the body was only parsed in recovery mode.
     let error: String?
-    init(nodes: xmlNodePtr?, error: String?) {
+    /// Set when the nodes belong to a document of their own (the HTML recovery parse), which is freed instead.
+    private let ownDocument: xmlDocPtr?
+
+    init(nodes: xmlNodePtr?, error: String?, ownDocument: xmlDocPtr? = nil) {
         self.nodes = nodes
         self.error = error
+        self.ownDocument = ownDocument
     }
-    deinit { if let nodes { xmlFreeNodeList(nodes) } }
+    deinit {
+        if let ownDocument { xmlFreeDoc(ownDocument) } else if let nodes { xmlFreeNodeList(nodes) }
+    }
 }
 
 /// Parses storage-format XHTML fragments with libxml2.
@@ -57,15 +64,39 @@ final class BodyParser {
         if status == XML_ERR_OK { return ParsedBody(nodes: list, error: nil) }
         if let list { xmlFreeNodeList(list) }
         let message = lastErrorMessage(status)
-        // Recovery: let libxml2 build what it can.
-        var recovered: xmlNodePtr?
-        _ = utf8.withUnsafeMutableBufferPointer { buf in
-            buf.withMemoryRebound(to: CChar.self) { chars in
-                xmlParseInNodeContext(root, chars.baseAddress, Int32(chars.count), strict | Int32(XML_PARSE_RECOVER.rawValue), &recovered)
-            }
-        }
         utf8.removeAll()
-        return ParsedBody(nodes: recovered, error: message)
+        return recoverAsHTML(text, error: message)
+    }
+
+    /// Recovery for a body that is not well-formed: libxml2's HTML parser, which mends unclosed and misnested tags
+    /// as browsers do (and as Confluence's own renderer did). Prefixed names (`ac:link`, `ri:page`) survive as plain
+    /// names; CDATA sections, which HTML does not know, are turned into escaped text first.
+    private func recoverAsHTML(_ text: String, error: String) -> ParsedBody {
+        var escaped = ""
+        var rest = Substring(text)
+        while let open = rest.range(of: "<![CDATA[") {
+            escaped += rest[..<open.lowerBound]
+            let after = rest[open.upperBound...]
+            let close = after.range(of: "]]>")
+            let inner = close.map { after[..<$0.lowerBound] } ?? after
+            escaped += inner.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            rest = close.map { after[$0.upperBound...] } ?? ""
+        }
+        escaped += rest
+        // The HTML parser drops element prefixes (`ac:link` would become the void element `link`): rename them to
+        // `ac-link`, which XNode maps back.
+        for prefix in ["ac", "ri", "at"] {
+            escaped = escaped.replacingOccurrences(of: "<\(prefix):", with: "<\(prefix)-")
+                .replacingOccurrences(of: "</\(prefix):", with: "</\(prefix)-")
+        }
+        let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NONET.rawValue | HTML_PARSE_NOERROR.rawValue
+            | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_NOBLANKS.rawValue)
+        let wrapped = "<html><body>" + escaped + "</body></html>"
+        let doc = wrapped.withCString { htmlReadMemory($0, Int32(strlen($0)), "body.html", "UTF-8", options) }
+        guard let doc else { return ParsedBody(nodes: nil, error: error) }
+        var node = xmlDocGetRootElement(doc)?.pointee.children
+        while let n = node, n.pointee.type != XML_ELEMENT_NODE || String(cString: n.pointee.name) != "body" { node = n.pointee.next }
+        return ParsedBody(nodes: node?.pointee.children, error: error, ownDocument: doc)
     }
 
     private func lastErrorMessage(_ status: xmlParserErrors) -> String {

@@ -39,10 +39,12 @@ extension StorageReader {
         var params: [String: String] = [:]
         for p in node.elementChildren where p.name == "ac:parameter" {
             let key = p.attr("ac:name") ?? ""
-            // A parameter may hold a resource (ri:user, ri:page …) instead of text.
-            if let r = p.elementChildren.first, r.name == "ri:user" {
+            // A parameter may hold a resource (ri:user, ri:page …), possibly inside an ac:link, instead of text.
+            var resource = p.elementChildren.first
+            if let link = resource, link.name == "ac:link" { resource = link.elementChildren.first { $0.name.hasPrefix("ri:") } }
+            if let r = resource, r.name == "ri:user" {
                 params[key] = userName(r)
-            } else if let r = p.elementChildren.first, r.name.hasPrefix("ri:") {
+            } else if let r = resource, r.name.hasPrefix("ri:") {
                 params[key] = r.attr("ri:content-title") ?? r.attr("ri:filename") ?? r.attr("ri:value") ?? r.attr("ri:space-key") ?? p.textContent
                 if r.name == "ri:page" || r.name == "ri:attachment" { params[key + "@space"] = r.attr("ri:space-key") }
             } else {

@@ -1,0 +1,196 @@
+import Foundation
+import Testing
+
+@testable import ConfluenceKM
+
+/// Spec files (Tests/ConfluenceKMTests/Specs/*.spec): storage XHTML → expected Markdown → checks on the HTML that
+/// cmark-gfm renders from it.
+///
+/// ```
+/// === case name
+/// <p>storage XHTML</p>
+/// ~~~~ markdown
+/// expected Markdown
+/// ~~~~ html
+/// <p>a fragment the cmark-gfm HTML must contain</p>
+/// !a fragment it must not contain
+/// ```
+/// A case may set `~~~~ settings` (`tables=html`, `macro:NAME=POLICY`, `base-url=…`) and `~~~~ diagnostics`
+/// (codes that must be reported). `RECORD_SPECS=1` fills in an empty markdown section (a missing golden is written
+/// and the test fails; CI never sets it).
+struct SpecCase: CustomTestStringConvertible, Sendable {
+    var file: String
+    var name: String
+    var storage: String
+    var markdown: String?
+    var html: [String] = []
+    var settings: [String] = []
+    var diagnostics: [String] = []
+    var testDescription: String { "\(file): \(name)" }
+}
+
+enum Specs {
+    static let folder = Support.repoRoot.appendingPathComponent("Tests/ConfluenceKMTests/Specs")
+
+    static func load() -> [SpecCase] {
+        var cases: [SpecCase] = []
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasSuffix(".spec") }.sorted()
+        for f in files {
+            let text = (try? String(contentsOf: folder.appendingPathComponent(f), encoding: .utf8)) ?? ""
+            var current: SpecCase?
+            var section = "storage"
+            var lines: [String] = []
+            func close() {
+                guard var c = current else { return }
+                let body = lines.joined(separator: "\n")
+                switch section {
+                case "storage": c.storage = body
+                case "markdown": c.markdown = body
+                case "html": c.html = lines.filter { !$0.isEmpty }
+                case "settings": c.settings = lines.filter { !$0.isEmpty }
+                case "diagnostics": c.diagnostics = lines.filter { !$0.isEmpty }
+                default: break
+                }
+                current = c
+                lines = []
+            }
+            for line in text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+                if line.hasPrefix("=== ") {
+                    close()
+                    if let c = current { cases.append(c) }
+                    current = SpecCase(file: f, name: String(line.dropFirst(4)), storage: "")
+                    section = "storage"
+                } else if line.hasPrefix("~~~~ "), current != nil {
+                    close()
+                    section = String(line.dropFirst(5)).trimmingCharacters(in: .whitespaces)
+                } else if current != nil {
+                    lines.append(line)
+                }
+            }
+            close()
+            if let c = current { cases.append(c) }
+        }
+        return cases.map { c in
+            var c = c
+            // Trailing blank lines of a section separate cases; they are not content.
+            while c.storage.hasSuffix("\n") { c.storage.removeLast() }
+            if var m = c.markdown { while m.hasSuffix("\n") { m.removeLast() }; c.markdown = m }
+            return c
+        }
+    }
+
+    /// The fixed world every case is converted in.
+    struct Targets: LinkTargets {
+        func contentId(spaceKey: String, title: String, blogPost: Bool) -> String? {
+            switch (spaceKey, title, blogPost) {
+            case ("DOC", "Target Page", false): "200"
+            case ("DOC", "Current Page", false): "100"
+            case ("OTHER", "Elsewhere", false): "300"
+            case ("DOC", "News Post", true): "400"
+            case ("DOC", "Child Page", false): "201"
+            default: nil
+            }
+        }
+        func articlePath(id: String) -> String? {
+            ["100": "articles/DOC/current-page.md", "200": "articles/DOC/target-page.md", "201": "articles/DOC/child-page.md",
+             "300": "articles/OTHER/elsewhere.md", "400": "articles/DOC/news-post.md"][id]
+        }
+        func attachmentPath(contentId: String, fileName: String) -> String? {
+            let files: [String: [String]] = ["100": ["file.png", "report.pdf", "my diagram.png", "flow", "flow.png", "notes (v2).txt"],
+                                             "200": ["other.txt"]]
+            guard files[contentId]?.contains(fileName) == true else { return nil }
+            return "attachments/DOC/\(contentId)/\(fileName)"
+        }
+        func userName(_ key: String) -> String? { ["u1": "alice", "557058:aaaa-bbbb": "bob", "alice": "alice"][key] }
+        func spaceHome(spaceKey: String) -> String? { spaceKey == "OTHER" ? "300" : nil }
+        func children(of id: String) -> [String] { ["100": ["201", "200"], "201": []][id] ?? [] }
+        func title(of id: String) -> String? {
+            ["100": "Current Page", "200": "Target Page", "201": "Child Page", "300": "Elsewhere", "400": "News Post"][id]
+        }
+        func attachments(of id: String) -> [(fileName: String, path: String)] {
+            id == "100" ? [("file.png", "attachments/DOC/100/file.png"), ("report.pdf", "attachments/DOC/100/report.pdf")] : []
+        }
+    }
+
+    static let page = PageContext(id: "100", title: "Current Page", spaceKey: "DOC", path: "articles/DOC/current-page.md")
+
+    static func settings(_ lines: [String]) -> ConversionSettings {
+        var s = ConversionSettings()
+        for l in lines {
+            if l.hasPrefix("tables=") { s.tables = ConversionSettings.TableMode(rawValue: String(l.dropFirst(7)))! }
+            if l.hasPrefix("base-url=") { s.baseURL = String(l.dropFirst(9)) }
+            if l.hasPrefix("macro:") {
+                let kv = l.dropFirst(6).split(separator: "=")
+                s.macros[String(kv[0])] = ConversionSettings.MacroPolicy(rawValue: String(kv[1]))!
+            }
+        }
+        return s
+    }
+
+    static func cmark(_ markdown: String) throws -> String {
+        let dir = Support.tempDir("cmark")
+        let f = dir.appendingPathComponent("in.md")
+        try Data(markdown.utf8).write(to: f)
+        let r = try Support.run("/usr/bin/cmark-gfm", ["--unsafe", "-e", "table", "-e", "strikethrough", "-e", "autolink",
+                                                       "-e", "tasklist", "-e", "tagfilter", f.path])
+        return r.stdout
+    }
+}
+
+@Suite struct SpecTests {
+    static let cases = Specs.load()
+
+    @Test func thereAreAtLeast150Cases() {
+        #expect(Self.cases.count >= 150, "\(Self.cases.count) spec cases")
+    }
+
+    @Test(arguments: cases)
+    func storageConvertsToTheExpectedMarkdown(_ c: SpecCase) throws {
+        let converter = BodyConverter(settings: Specs.settings(c.settings))
+        let out = converter.convert(body: c.storage, bodyType: c.settings.contains("wiki") ? 0 : 2, page: Specs.page, targets: Specs.Targets())
+        let markdown = out.markdown.hasSuffix("\n") ? String(out.markdown.dropLast()) : out.markdown
+        guard let expected = c.markdown else {
+            Issue.record("no expected markdown in \(c.file): \(c.name)")
+            return
+        }
+        if expected.isEmpty && ProcessInfo.processInfo.environment["RECORD_SPECS"] == "1" {
+            try record(c, markdown)
+            Issue.record("recorded a golden for \(c.name); review it")
+            return
+        }
+        #expect(markdown == expected)
+        let codes = Set(out.diagnostics.map(\.code))
+        for d in c.diagnostics { #expect(codes.contains(d), "diagnostic \(d) expected, got \(codes.sorted())") }
+        if c.diagnostics.isEmpty && c.storage.contains("ac:structured-macro") == false {
+            #expect(!codes.contains("unsupported-macro"))
+        }
+        // What the Markdown means, as a real GFM renderer sees it.
+        let html = try Specs.cmark(markdown)
+        for check in c.html {
+            if check.hasPrefix("!") {
+                #expect(!html.contains(String(check.dropFirst())), "HTML must not contain \(check.dropFirst()):\n\(html)")
+            } else {
+                #expect(html.contains(check), "HTML must contain \(check):\n\(html)")
+            }
+        }
+        for forbidden in [#"<script"#, #"<iframe"#, #"(href|src)="\s*javascript:"#, #"<[a-z][^>]*\son[a-z]+\s*="#] {
+            #expect(html.lowercased().range(of: forbidden, options: .regularExpression) == nil, "active content in:\n\(html)")
+        }
+        let visible = Support.withoutComments(markdown)
+        #expect(!visible.contains("<ac:") && !visible.contains("<ri:"), "storage markup leaks")
+    }
+
+    private static let recordLock = NSLock()
+
+    private func record(_ c: SpecCase, _ markdown: String) throws {
+        Self.recordLock.lock()
+        defer { Self.recordLock.unlock() }
+        let url = Specs.folder.appendingPathComponent(c.file)
+        var text = try String(contentsOf: url, encoding: .utf8)
+        let marker = "=== \(c.name)\n"
+        guard let start = text.range(of: marker),
+              let md = text.range(of: "~~~~ markdown\n", range: start.upperBound..<text.endIndex) else { return }
+        text.insert(contentsOf: markdown + "\n", at: md.upperBound)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+    }
+}
