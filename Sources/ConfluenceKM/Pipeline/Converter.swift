@@ -61,6 +61,41 @@ public struct Converter {
         return index
     }
 
+    /// A current page or blog post with its body, as `preview` and the fidelity tests need it.
+    public struct CurrentBody: Sendable {
+        public var id: String
+        public var title: String
+        public var spaceKey: String
+        public var markdownPath: String
+        public var body: String
+        public var bodyType: Int
+    }
+
+    /// The bodies of the content a conversion would write (metadata pass, then one pass over the bodies).
+    /// `only` limits the result to some ids; without it, every body is held in memory: use it for small exports.
+    public func currentBodies(only: Set<String>? = nil) throws -> [CurrentBody] {
+        let index = try self.index()
+        let plan = ConversionPlan(index: index, options: options)
+        var out: [CurrentBody] = []
+        let archive = try ArchiveReader(path: exportPath)
+        while let entry = try archive.nextEntry() {
+            guard entry.path == "entities.xml" else { continue }
+            let reader = try EntitiesReader(displayPath: "\(exportPath): entities.xml") { try archive.read(into: $0) }
+            try reader.forEachObject(
+                wantsClass: { $0 == "BodyContent" },
+                captureText: { _, property, id in
+                    property == "body" && id.map { plan.bodyOwners[$0].map { only?.contains($0) ?? true } ?? false } ?? true
+                },
+                handle: { object in
+                    guard let id = object.id, let owner = plan.bodyOwners[id], only?.contains(owner) ?? true,
+                          let a = plan.articles[owner] else { return }
+                    out.append(CurrentBody(id: owner, title: a.content.title, spaceKey: a.context.spaceKey,
+                                           markdownPath: a.metadata.markdown, body: object.text("body") ?? "", bodyType: a.bodyType))
+                })
+        }
+        return out.sorted { IDOrder.less($0.id, $1.id) }
+    }
+
     // MARK: Stages 2–4
 
     /// Converts the export into a bundle at `output`. Nothing is left at `output` if it throws.
