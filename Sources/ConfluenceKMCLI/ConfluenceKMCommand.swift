@@ -76,6 +76,11 @@ struct Convert: ParsableCommand {
     @Option(help: "Links to content missing from the export become absolute URLs under this base (e.g. https://wiki.example.com), else plain text.")
     var baseURL: String?
 
+    @Option(help: ArgumentHelp(
+        "Names for user keys and account ids (CSV or YAML).",
+        discussion: "CSV: a header with an id column (accountId, key, username) and a name column (name, displayName). YAML: 'id: name' per line. Cloud exports hold account ids where names were; unmapped ids stay ids, reported once."))
+    var users: String?
+
     @Option(help: "Worker threads converting bodies (default: the number of cores).")
     var jobs: Int?
 
@@ -122,6 +127,7 @@ struct Convert: ParsableCommand {
         options.timeZone = timezone.flatMap { TimeZone(identifier: $0) }
         if let jobs { options.jobs = jobs }
         options.conversion = try conversionSettings()
+        if let users { options.userNames = try UserDirectory.load(users) }
         let timings = stats ? ConversionStats() : nil
         let report = try Converter(exportPath: export, options: options).convert(to: output, stats: timings)
         if let timings {

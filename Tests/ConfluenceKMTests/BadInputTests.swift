@@ -58,11 +58,9 @@ import Testing
         try expectFailure(f, contains: ["truncated or corrupt"])
     }
 
-    @Test func csvExportIsNotSupportedYet() throws {
-        let csv = Support.referenceExports.appendingPathComponent("csv-RJTest.zip")
-        let input = FileManager.default.fileExists(atPath: csv.path)
-            ? csv : try zipFrom(["exportDescriptor.properties": "exportFormat=csv\n", "content.csv": "contentid\r\n"])
-        try expectFailure(input, contains: ["CSV exports are not supported yet"])
+    @Test func csvExportWithoutContentTable() throws {
+        try expectFailure(try zipFrom(["exportDescriptor.properties": "exportFormat=csv\n", "spaces.csv": "spaceid,spacekey,spacename\r\n"]),
+                          contains: ["no content.csv table"])
     }
 
     @Test func usageErrorsExit64() throws {

@@ -194,3 +194,23 @@ enum Specs {
         try text.write(to: url, atomically: true, encoding: .utf8)
     }
 }
+
+@Suite struct DocumentationTests {
+    /// Every diagnostic code the sources can emit is listed and explained in README.
+    @Test func everyDiagnosticCodeIsInTheReadme() throws {
+        let readme = try String(contentsOf: Support.repoRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        let sources = Support.repoRoot.appendingPathComponent("Sources")
+        var codes: Set<String> = []
+        let re = try NSRegularExpression(pattern: #"(?:Diagnostic\(|diagnose\()"([a-z-]+)""#)
+        for case let u as URL in FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil)! where u.pathExtension == "swift" {
+            let text = try String(contentsOf: u, encoding: .utf8)
+            for m in re.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+                codes.insert(String(text[Range(m.range(at: 1), in: text)!]))
+            }
+        }
+        #expect(codes.count > 15)
+        for code in codes.sorted() {
+            #expect(readme.contains("| `\(code)` |"), "diagnostic code \(code) is not explained in README")
+        }
+    }
+}

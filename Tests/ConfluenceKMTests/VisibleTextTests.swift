@@ -15,11 +15,13 @@ import Testing
     }
 
     static var exports: [Export] {
-        var out = [Export(name: "Fixtures/acme-site", zip: { try FixtureExportTests.zipped() })]
+        var out = [Export(name: "Fixtures/acme-site", zip: { try FixtureExportTests.zipped() }),
+                   Export(name: "Fixtures/twin-csv", zip: { try CSVExportTests.zipCSV(CSVExportTests.twinCSV) })]
         if FileManager.default.fileExists(atPath: Support.referenceExports.path) {
             for c in ReferenceExportTests.cases {
                 out.append(Export(name: c.name, zip: { try ReferenceExportTests.zip(c) }))
             }
+            out.append(Export(name: "csv-RJTest.zip", zip: { Support.referenceExports.appendingPathComponent("csv-RJTest.zip") }))
         }
         return out
     }

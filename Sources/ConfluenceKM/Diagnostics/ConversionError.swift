@@ -6,12 +6,13 @@ public enum ConversionError: Error, CustomStringConvertible, Equatable, Sendable
     case notAnArchive(path: String, reason: String)
     case corruptArchive(path: String, entry: String?, reason: String)
     case missingEntities(path: String)
-    case csvNotSupported(path: String)
     case malformedEntities(path: String, line: Int, column: Int, reason: String)
     case outputExists(path: String)
     case outputFailed(path: String, reason: String)
     case invalidOption(String)
     case macroFailed(macro: String, contentId: String, title: String)
+    case missingTable(path: String, table: String)
+    case missingColumn(path: String, table: String, column: String)
 
     public var description: String {
         switch self {
@@ -24,8 +25,6 @@ public enum ConversionError: Error, CustomStringConvertible, Equatable, Sendable
             return "\(path): the ZIP archive is truncated or corrupt\(at) (\(reason)); export the space again or copy the file anew"
         case .missingEntities(let path):
             return "\(path): no entities.xml in the archive; this is not a Confluence XML export (export the space as XML, not HTML or PDF)"
-        case .csvNotSupported(let path):
-            return "\(path): CSV exports are not supported yet; export the space from Confluence as XML instead"
         case .malformedEntities(let path, let line, let column, let reason):
             return "\(path): entities.xml is malformed at line \(line), column \(column): \(reason); the export is damaged, export the space again"
         case .outputExists(let path):
@@ -34,6 +33,10 @@ public enum ConversionError: Error, CustomStringConvertible, Equatable, Sendable
             return "\(path): cannot write the bundle: \(reason)"
         case .invalidOption(let message):
             return message
+        case .missingTable(let path, let table):
+            return "\(path): the CSV export has no \(table).csv table; the export is incomplete, export the space again"
+        case .missingColumn(let path, let table, let column):
+            return "\(path): \(table).csv has no '\(column)' column; this CSV export format is not supported, or the table is damaged"
         case .macroFailed(let macro, let contentId, let title):
             return "page \(contentId) '\(title)': macro '\(macro)' is set to fail by --macro \(macro)=fail"
         }

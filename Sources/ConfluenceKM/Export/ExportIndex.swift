@@ -11,7 +11,7 @@ public struct SpaceInfo: Sendable, Equatable {
 
 /// A page or blog post object of `entities.xml` (any version or status).
 public struct ContentInfo: Sendable {
-    public enum Kind: String, Sendable, Codable { case page, blogpost }
+    public enum Kind: String, Sendable, Codable { case page, blogpost, folder }
     public var id: String
     public var kind: Kind
     public var title: String
@@ -73,6 +73,18 @@ public struct ExportIndex: Sendable {
     public var classCounts: [String: Int] = [:]
     public var sawEntities = false
     public var sawCSV = false
+    /// CSV exports: user key → Atlassian account id (`user_mapping.aaid`).
+    public var accountIds: [String: String] = [:]
+    /// Content of a type this tool does not convert (Cloud whiteboards, databases …), listed in the report.
+    public var unconverted: [Unconverted] = []
+
+    public struct Unconverted: Sendable {
+        public var id: String
+        public var type: String
+        public var title: String
+        public var cloudOnly: Bool
+        public var status: String
+    }
 
     public init() {}
 }
@@ -85,7 +97,7 @@ struct ExportIndexBuilder {
 
     static let indexedClasses: Set<String> = [
         "Space", "Page", "BlogPost", "Attachment", "BodyContent", "Label", "Labelling", "ConfluenceUserImpl",
-        "ContentProperty", "Draft", "Comment",
+        "ContentProperty", "Draft", "Comment", "Folder",
     ]
 
     /// Which property texts pass 1 keeps: everything small, never a body.
@@ -102,12 +114,12 @@ struct ExportIndexBuilder {
             index.spaces[id] = SpaceInfo(
                 id: id, key: o.text("key") ?? id, name: o.text("name") ?? o.text("key") ?? id,
                 type: o.text("spaceType"), homePageId: o.ref("homePage"))
-        case "Page", "BlogPost":
+        case "Page", "BlogPost", "Folder":
             let original = o.ref("originalVersion") ?? o.text("originalVersionId").flatMap { $0.isEmpty ? nil : $0 }
             var bodyIds = o.collections["bodyContents"] ?? []
             bodyIds.sort(by: IDOrder.less)
             index.contents[id] = ContentInfo(
-                id: id, kind: o.className == "Page" ? .page : .blogpost,
+                id: id, kind: o.className == "Page" ? .page : o.className == "Folder" ? .folder : .blogpost,
                 title: o.text("title") ?? "",
                 spaceId: o.ref("space"), parentId: o.ref("parent"),
                 position: o.text("position").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) },

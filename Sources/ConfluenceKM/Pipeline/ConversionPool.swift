@@ -32,7 +32,19 @@ final class ConversionPool: @unchecked Sendable {
             }
             let converter = take()
             defer { give(converter) }
-            let out = converter.convert(body: body, bodyType: article.bodyType, page: article.context, targets: targets)
+            var source = body
+            var extra: [Diagnostic] = []
+            if CSVExport.isCompressedBody(body) {
+                do {
+                    source = try CSVExport.decodeCompressedBody(body, name: "body of \(article.content.id)")
+                } catch {
+                    source = ""
+                    extra.append(Diagnostic("undecodable-body", .warning, contentId: article.content.id, title: article.content.title,
+                        message: "the body is stored compressed (zstd, base64) and could not be decoded (\(error)); an empty article is written"))
+                }
+            }
+            var out = converter.convert(body: source, bodyType: article.bodyType, page: article.context, targets: targets)
+            out.diagnostics += extra
             if let macro = out.failedMacro {
                 lock.lock()
                 if firstError == nil {

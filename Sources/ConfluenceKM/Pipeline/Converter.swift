@@ -26,39 +26,76 @@ public struct Converter {
         let archive = try ArchiveReader(path: exportPath)
         var builder = ExportIndexBuilder()
         var descriptor: [String: String]?
-        var sawCSV = false
+        var tables: Set<String> = []
         var attachmentFiles: [String: Int64] = [:]
         while let entry = try archive.nextEntry() {
             let path = entry.path
-            switch path {
-            case "exportDescriptor.properties":
-                descriptor = parseProperties(try archive.readAll(limit: 1 << 20))
-            case "exportDescriptor.properties.gz", "content.csv", "content.csv.gz", "data/content.csv", "data/content.csv.gz":
-                sawCSV = true
-            case "entities.xml":
+            guard entry.kind == .file else { continue }
+            if path == "exportDescriptor.properties" || CSVExport.isDescriptor(path) {
+                let stream = try FilteredStream(name: "\(exportPath): \(path)") { try archive.read(into: $0) }
+                var bytes: [UInt8] = []
+                var chunk = [UInt8](repeating: 0, count: 1 << 14)
+                while true {
+                    let n = try chunk.withUnsafeMutableBytes { try stream.read(into: $0) }
+                    if n == 0 { break }
+                    bytes += chunk[0..<n]
+                    if bytes.count > 1 << 20 { break }
+                }
+                descriptor = parseProperties(bytes)
+            } else if path == "entities.xml" {
                 builder.index.sawEntities = true
                 let reader = try EntitiesReader(displayPath: "\(exportPath): entities.xml") { buffer in
                     try archive.read(into: buffer)
                 }
                 try reader.forEachObject(
-                    wantsClass: { ExportIndexBuilder.indexedClasses.contains($0) || $0 == "Draft" || $0 == "Comment" },
+                    wantsClass: { ExportIndexBuilder.indexedClasses.contains($0) },
                     captureText: ExportIndexBuilder.capture,
                     handle: { builder.add($0) })
-            default:
-                if entry.kind == .file, path.hasPrefix("attachments/") {
-                    let parts = path.split(separator: "/", omittingEmptySubsequences: false)
-                    if parts.count == 4, parts[1...].allSatisfy({ !$0.isEmpty }) {
-                        attachmentFiles[parts[1...].joined(separator: "/")] = entry.size ?? 0
-                    }
+            } else if let table = CSVExport.tableName(path), CSVExport.indexTables.contains(table) {
+                tables.insert(table)
+                try CSVExport.index(table, exportPath: exportPath, source: { try archive.read(into: $0) }, into: &builder)
+            } else if path.hasPrefix("attachments/") {
+                let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+                if parts.count == 4, parts[1...].allSatisfy({ !$0.isEmpty }) {
+                    attachmentFiles[parts[1...].joined(separator: "/")] = entry.size ?? 0
                 }
             }
         }
-        if sawCSV && !builder.index.sawEntities { throw ConversionError.csvNotSupported(path: exportPath) }
-        if !builder.index.sawEntities { throw ConversionError.missingEntities(path: exportPath) }
+        let isCSV = descriptor?["exportFormat"] == "csv" || tables.contains("content")
+        if isCSV && !builder.index.sawEntities {
+            builder.index.sawCSV = true
+            for t in ["content", "bodycontent", "spaces"] where !tables.contains(t) {
+                throw ConversionError.missingTable(path: exportPath, table: t)
+            }
+        } else if !builder.index.sawEntities {
+            throw ConversionError.missingEntities(path: exportPath)
+        }
         var index = builder.finish()
         index.descriptor = descriptor ?? [:]
         index.attachmentFiles = attachmentFiles
         return index
+    }
+
+    /// Streams the bodies `wanted` accepts out of an entry (`entities.xml`, or a CSV export's `bodycontent` table);
+    /// returns false for any other entry.
+    func forEachBody(in entry: ArchiveEntry, of archive: ArchiveReader, wanted: (String) -> Bool,
+                     handle: (String, String) throws -> Void) throws -> Bool {
+        if entry.path == "entities.xml" {
+            let reader = try EntitiesReader(displayPath: "\(exportPath): entities.xml") { try archive.read(into: $0) }
+            try reader.forEachObject(
+                wantsClass: { $0 == "BodyContent" },
+                captureText: { _, property, id in property == "body" && id.map(wanted) ?? true },
+                handle: { object in
+                    guard let id = object.id, wanted(id) else { return }
+                    try handle(id, object.text("body") ?? "")
+                })
+            return true
+        }
+        if CSVExport.tableName(entry.path) == "bodycontent" {
+            try CSVExport.bodies(exportPath: exportPath, source: { try archive.read(into: $0) }, wanted: wanted, handle: handle)
+            return true
+        }
+        return false
     }
 
     /// A current page or blog post with its body, as `preview` and the fidelity tests need it.
@@ -79,19 +116,11 @@ public struct Converter {
         var out: [CurrentBody] = []
         let archive = try ArchiveReader(path: exportPath)
         while let entry = try archive.nextEntry() {
-            guard entry.path == "entities.xml" else { continue }
-            let reader = try EntitiesReader(displayPath: "\(exportPath): entities.xml") { try archive.read(into: $0) }
-            try reader.forEachObject(
-                wantsClass: { $0 == "BodyContent" },
-                captureText: { _, property, id in
-                    property == "body" && id.map { plan.bodyOwners[$0].map { only?.contains($0) ?? true } ?? false } ?? true
-                },
-                handle: { object in
-                    guard let id = object.id, let owner = plan.bodyOwners[id], only?.contains(owner) ?? true,
-                          let a = plan.articles[owner] else { return }
-                    out.append(CurrentBody(id: owner, title: a.content.title, spaceKey: a.context.spaceKey,
-                                           markdownPath: a.metadata.markdown, body: object.text("body") ?? "", bodyType: a.bodyType))
-                })
+            _ = try forEachBody(in: entry, of: archive, wanted: { plan.bodyOwners[$0].map { only?.contains($0) ?? true } ?? false }) { id, body in
+                guard let owner = plan.bodyOwners[id], let a = plan.articles[owner] else { return }
+                out.append(CurrentBody(id: owner, title: a.content.title, spaceKey: a.context.spaceKey,
+                                       markdownPath: a.metadata.markdown, body: body, bodyType: a.bodyType))
+            }
         }
         return out.sorted { IDOrder.less($0.id, $1.id) }
     }
@@ -126,18 +155,11 @@ public struct Converter {
         let pool = ConversionPool(jobs: options.jobs, targets: plan.targets, staging: staging, settings: options.conversion)
         var results = ContentResults()
         while let entry = try archive.nextEntry() {
-            if entry.path == "entities.xml" {
-                let reader = try EntitiesReader(displayPath: "\(exportPath): entities.xml") { buffer in
-                    try archive.read(into: buffer)
-                }
-                try reader.forEachObject(
-                    wantsClass: { $0 == "BodyContent" },
-                    captureText: { _, property, id in property == "body" && id.map { plan.bodyOwners[$0] != nil } ?? true },
-                    handle: { object in
-                        guard let id = object.id, let owner = plan.bodyOwners[id], let article = plan.articles[owner] else { return }
-                        pool.submit(body: object.text("body") ?? "", article: article)
-                    })
-            } else if let dest = plan.attachmentEntries[entry.path], entry.kind == .file {
+            let isBodies = try forEachBody(in: entry, of: archive, wanted: { plan.bodyOwners[$0] != nil }) { id, body in
+                guard let owner = plan.bodyOwners[id], let article = plan.articles[owner] else { return }
+                pool.submit(body: body, article: article)
+            }
+            if !isBodies, let dest = plan.attachmentEntries[entry.path], entry.kind == .file {
                 let sink = try staging.sink(dest)
                 try archive.stream { try sink.write($0) }
                 let sha = try sink.finish()
@@ -149,6 +171,18 @@ public struct Converter {
         // Articles whose body object was missing still get an (empty) article.
         for id in plan.order where results.articles[id] == nil {
             let article = plan.articles[id]!
+            if article.content.kind == .folder {
+                // A Cloud folder: an index article listing its children.
+                let items = plan.targets.children(of: id).compactMap { child -> ListItem? in
+                    guard let path = plan.targets.articlePath(id: child) else { return nil }
+                    return ListItem(blocks: [.paragraph([.link(destination: relativePath(from: article.metadata.markdown, to: path),
+                                                               title: nil, [.text(plan.targets.title(of: child) ?? child)])])])
+                }
+                let md = Data(MarkdownWriter().render(items.isEmpty ? [] : [.list(List(ordered: false, items: items))]).utf8)
+                let digest = try staging.write(md, to: article.metadata.markdown)
+                results.articles[id] = ArticleResult(bytes: Int64(md.count), sha256: digest, diagnostics: [])
+                continue
+            }
             let d = Diagnostic("empty-body", .info, contentId: id, title: article.content.title,
                 message: article.bodyId.map { "the body object \($0) is not in entities.xml; an empty article is written" }
                     ?? "the \(article.content.kind.rawValue) has no body in the export; an empty article is written")
@@ -163,7 +197,7 @@ public struct Converter {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         var diagnostics = plan.diagnostics
         var convertedAttachments = 0
-        var counts = ["page": 0, "blogpost": 0]
+        var counts = ["page": 0, "blogpost": 0, "folder": 0]
         for id in plan.order {
             let article = plan.articles[id]!
             var meta = article.metadata
@@ -186,7 +220,8 @@ public struct Converter {
         }
         diagnostics.sort(by: Diagnostic.reportOrder)
         let report = ConversionReport(
-            converted: ["pages": counts["page"]!, "blogposts": counts["blogpost"]!, "attachments": convertedAttachments],
+            converted: ["pages": counts["page"]!, "blogposts": counts["blogpost"]!, "attachments": convertedAttachments]
+                .merging(counts["folder"]! > 0 ? ["folders": counts["folder"]!] : [:]) { a, _ in a },
             skipped: plan.skipped, diagnostics: diagnostics)
         try staging.write(try encoder.encode(report) + Data("\n".utf8), to: "report.json")
         let manifest = Manifest(

@@ -12,6 +12,8 @@ public struct ConvertOptions: Sendable {
     public var jobs = max(1, ProcessInfo.processInfo.activeProcessorCount)
     /// Tables, macro policy, base URL.
     public var conversion = ConversionSettings()
+    /// `--users`: user key, account id or username → the name to write.
+    public var userNames: [String: String] = [:]
 
     public init() {}
 }
@@ -152,7 +154,20 @@ struct ConversionPlan: Sendable {
             switch cls {
             case "Draft": skipped["draft-object", default: 0] += n
             case "Comment": skipped["comment", default: 0] += n
+            case "CustomContent": skipped["custom-content", default: 0] += n
+            case "SpaceDescription": skipped["space-description", default: 0] += n
             default: break
+            }
+        }
+        for u in index.unconverted {
+            if u.cloudOnly {
+                skipped["cloud-only", default: 0] += 1
+                diagnostics.append(Diagnostic("cloud-only-content", .warning, contentId: u.id, title: u.title,
+                    message: "\(u.type.lowercased()) '\(u.title)' is Cloud-only content that Confluence cannot export; it is not in the bundle"))
+            } else {
+                skipped["unknown-type", default: 0] += 1
+                diagnostics.append(Diagnostic("unknown-content-type", .warning, contentId: u.id, title: u.title,
+                    message: "content type '\(u.type)' is not known to this tool; left out"))
             }
         }
 
@@ -178,9 +193,9 @@ struct ConversionPlan: Sendable {
 
         // 3. Page tree among the selected pages.
         var parentOf: [String: String] = [:]
-        for c in selected.values where c.kind == .page {
+        for c in selected.values where c.kind != .blogpost {
             guard let p = c.parentId else { continue }
-            if let parent = selected[p], parent.kind == .page {
+            if let parent = selected[p], parent.kind != .blogpost {
                 parentOf[c.id] = p
             } else {
                 diagnostics.append(Diagnostic("orphan-page", .info, contentId: c.id, title: c.title,
@@ -281,16 +296,25 @@ struct ConversionPlan: Sendable {
 
         // 6. Labels, users, metadata.
         var unresolvedUsers: Set<String> = []
+        /// A user key → a name: --users first (by key or account id), then the export's user objects. Cloud exports
+        /// hold account ids where names were: those stay ids, reported once.
+        func resolve(_ k: String) -> String? {
+            let aaid = index.accountIds[k]
+            if let n = options.userNames[k] ?? aaid.flatMap({ options.userNames[$0] }) { return n }
+            if let n = index.users[k], n != aaid, !Self.looksLikeAccountId(n) { return n }
+            return nil
+        }
         func author(_ ref: UserRef?, _ content: ContentInfo) -> String? {
             switch ref {
-            case .name(let n)?: return n
+            case .name(let n)?: return options.userNames[n] ?? n
             case .key(let k)?:
-                if let n = index.users[k] { return n }
-                if unresolvedUsers.insert(k).inserted {
+                if let n = resolve(k) { return n }
+                let id = index.accountIds[k] ?? index.users[k] ?? k
+                if unresolvedUsers.insert(id).inserted {
                     diagnostics.append(Diagnostic("unresolved-user", .info, contentId: content.id, title: content.title,
-                        message: "user key \(k) has no user object in the export; the key is used as the author"))
+                        message: "user \(id) has no name in the export\(options.userNames.isEmpty ? "" : " or in --users"); the id is used"))
                 }
-                return k
+                return id
             case nil: return nil
             }
         }
@@ -355,8 +379,11 @@ struct ConversionPlan: Sendable {
         }
         var homes: [String: String] = [:]
         for s in index.spaces.values { if let h = s.homePageId, selected[h] != nil { homes[s.key] = h } }
-        var userNames = index.users
-        for name in Set(index.users.values) { userNames[name] = name }
+        var userNames: [String: String] = [:]
+        for k in index.users.keys { userNames[k] = resolve(k) ?? index.accountIds[k] ?? index.users[k] }
+        for name in Set(index.users.values) where userNames[name] == nil { userNames[name] = name }
+        for (k, aaid) in index.accountIds { userNames[aaid] = resolve(k) ?? aaid }
+        for (k, n) in options.userNames { userNames[k] = n }
 
         self.targets = BundleTargets(
             byTitle: byTitle, articlePaths: paths.mapValues { $0 + ".md" }, titles: selected.mapValues(\.title),
@@ -368,6 +395,12 @@ struct ConversionPlan: Sendable {
         self.diagnostics = diagnostics
         self.attachmentEntries = attachmentEntries
         self.bodyOwners = bodyOwners
+    }
+
+    /// Atlassian account ids: `557058:uuid`, `712020:uuid`, or 24 hex digits.
+    static func looksLikeAccountId(_ s: String) -> Bool {
+        if let colon = s.firstIndex(of: ":"), s[..<colon].allSatisfy(\.isNumber), s.count > 30 { return true }
+        return s.count == 24 && s.allSatisfy(\.isHexDigit)
     }
 
     static func timeZone(index: ExportIndex, options: ConvertOptions, diagnostics: inout [Diagnostic]) -> TimeZone {

@@ -1,0 +1,153 @@
+import Foundation
+
+/// Confluence Cloud's CSV space export: one table per file (`content.csv[.gz]`, `bodycontent.csv[.gz]` …), at the
+/// root or under `data/`. Rows become the same objects the XML reader yields, so that everything after the index
+/// works unchanged.
+enum CSVExport {
+    /// "data/content.csv.gz" → "content"; nil for anything that is not a table.
+    static func tableName(_ path: String) -> String? {
+        var p = Substring(path)
+        if p.hasPrefix("data/") { p = p.dropFirst(5) }
+        if p.contains("/") { return nil }
+        if p.hasSuffix(".csv.gz") { return String(p.dropLast(7)) }
+        if p.hasSuffix(".csv") { return String(p.dropLast(4)) }
+        return nil
+    }
+
+    static func isDescriptor(_ path: String) -> Bool {
+        path == "exportDescriptor.properties.gz" || path == "data/exportDescriptor.properties.gz"
+            || path == "data/exportDescriptor.properties"
+    }
+
+    /// The tables the index is built from.
+    static let indexTables: Set<String> = ["content", "bodycontent", "contentproperties", "label", "content_label",
+                                           "user_mapping", "spaces", "content_perm_set", "content_perm", "spacepermissions"]
+
+    /// Content types that Confluence Cloud has but cannot export.
+    static let cloudOnlyTypes: Set<String> = ["WHITEBOARD", "DATABASE", "EMBED", "SMARTLINK"]
+
+    /// Reads one table (decompressing if it is gzip), handing each row to `row` with the table's header.
+    static func rows(_ table: String, exportPath: String, required: [String], source: @escaping FilteredStream.Source,
+                     row: (CSVTable, [String]) throws -> Void) throws {
+        let stream = try FilteredStream(name: "\(exportPath): \(table).csv", source: source)
+        var header: CSVTable?
+        do {
+            try CSVReader().read({ try stream.read(into: $0) }) { fields in
+                if let h = header {
+                    try row(h, fields)
+                } else {
+                    let h = CSVTable(name: table, header: fields)
+                    try h.require(required, export: exportPath)
+                    header = h
+                }
+            }
+        } catch let e as CSVReader.FieldTooLarge {
+            throw ConversionError.corruptArchive(path: exportPath, entry: "\(table).csv", reason: "a field of \(e.bytes) bytes is larger than allowed")
+        }
+        if header == nil, !required.isEmpty { throw ConversionError.missingColumn(path: exportPath, table: table, column: required[0]) }
+    }
+
+    static let required: [String: [String]] = [
+        "content": ["contentid", "contenttype", "title", "content_status"],
+        "bodycontent": ["bodycontentid", "body", "contentid", "bodytypeid"],
+        "spaces": ["spaceid", "spacekey", "spacename"],
+    ]
+
+    /// Adds one table's rows to the index.
+    static func index(_ table: String, exportPath: String, source: @escaping FilteredStream.Source,
+                      into builder: inout ExportIndexBuilder) throws {
+        try rows(table, exportPath: exportPath, required: required[table] ?? [], source: source) { t, r in
+            func v(_ c: String) -> String? { t.value(r, c) }
+            var o: RawObject
+            switch table {
+            case "content":
+                let type = (v("contenttype") ?? "").uppercased()
+                let cls: String
+                switch type {
+                case "PAGE": cls = "Page"
+                case "BLOGPOST": cls = "BlogPost"
+                case "ATTACHMENT": cls = "Attachment"
+                case "FOLDER": cls = "Folder"
+                case "COMMENT": cls = "Comment"
+                case "CUSTOM": cls = "CustomContent"
+                case "SPACEDESCRIPTION": cls = "SpaceDescription"
+                case "DRAFT": cls = "Draft"
+                default:
+                    builder.index.unconverted.append(.init(
+                        id: v("contentid") ?? "", type: type, title: v("title") ?? "",
+                        cloudOnly: cloudOnlyTypes.contains(type), status: v("content_status") ?? "current"))
+                    return
+                }
+                o = RawObject(className: cls, id: v("contentid"))
+                o.properties["title"] = .text(v("title") ?? "")
+                for (column, property) in [("version", "version"), ("creationdate", "creationDate"),
+                                           ("lastmoddate", "lastModificationDate"), ("content_status", "contentStatus"),
+                                           ("child_position", "position"), ("prevver", "originalVersionId")] {
+                    if let x = v(column) { o.properties[property] = .text(x) }
+                }
+                if let x = v("creator") { o.properties["creator"] = .ref(className: "ConfluenceUserImpl", id: x) }
+                if let x = v("lastmodifier") { o.properties["lastModifier"] = .ref(className: "ConfluenceUserImpl", id: x) }
+                if let x = v("parentid") { o.properties["parent"] = .ref(className: "Page", id: x) }
+                if let x = v("spaceid") { o.properties["space"] = .ref(className: "Space", id: x) }
+                if let x = v("pageid"), cls == "Attachment" || cls == "Comment" {
+                    o.properties["containerContent"] = .ref(className: "Page", id: x)
+                }
+            case "bodycontent":
+                o = RawObject(className: "BodyContent", id: v("bodycontentid"))
+                if let x = v("contentid") { o.properties["content"] = .ref(className: "Page", id: x) }
+                o.properties["bodyType"] = .text(v("bodytypeid") ?? "2")
+            case "contentproperties":
+                guard let name = v("propertyname"), name == "MEDIA_TYPE" || name == "FILESIZE" else { return }
+                o = RawObject(className: "ContentProperty", id: v("propertyid"))
+                o.properties["name"] = .text(name)
+                if let x = v("stringval") { o.properties["stringValue"] = .text(x) }
+                if let x = v("longval") { o.properties["longValue"] = .text(x) }
+                if let x = v("contentid") { o.properties["content"] = .ref(className: "Attachment", id: x) }
+            case "label":
+                o = RawObject(className: "Label", id: v("labelid"))
+                o.properties["name"] = .text(v("name") ?? "")
+                o.properties["namespace"] = .text(v("namespace") ?? "global")
+            case "content_label":
+                guard let content = v("contentid"), let label = v("labelid") else { return }
+                o = RawObject(className: "Labelling", id: v("id"))
+                o.properties["content"] = .ref(className: "Page", id: content)
+                o.properties["label"] = .ref(className: "Label", id: label)
+            case "user_mapping":
+                guard let key = v("user_key") else { return }
+                o = RawObject(className: "ConfluenceUserImpl", id: key)
+                if let name = v("username") { o.properties["name"] = .text(name) }
+                if let aaid = v("aaid") { builder.index.accountIds[key] = aaid }
+            case "spaces":
+                o = RawObject(className: "Space", id: v("spaceid"))
+                o.properties["key"] = .text(v("spacekey") ?? "")
+                o.properties["name"] = .text(v("spacename") ?? "")
+                if let x = v("spacetype") { o.properties["spaceType"] = .text(x) }
+                if let x = v("homepage") { o.properties["homePage"] = .ref(className: "Page", id: x) }
+            default:
+                return
+            }
+            builder.add(o)
+        }
+    }
+
+    /// Streams `bodycontent`, handing out the bodies `wanted` accepts. Bodies that Cloud stored compressed
+    /// (`KLUv/`: zstd, then base64) are decoded; a body that cannot be is reported by `undecodable`.
+    static func bodies(exportPath: String, source: @escaping FilteredStream.Source, wanted: (String) -> Bool,
+                       handle: (String, String) throws -> Void) throws {
+        try rows("bodycontent", exportPath: exportPath, required: required["bodycontent"]!, source: source) { t, r in
+            guard let id = t.value(r, "bodycontentid"), wanted(id) else { return }
+            try handle(id, t.value(r, "body") ?? "")
+        }
+    }
+
+    /// A body Cloud stored as base64 of zstd-compressed storage XHTML.
+    static func isCompressedBody(_ body: String) -> Bool { body.hasPrefix("KLUv/") }
+
+    static func decodeCompressedBody(_ body: String, name: String) throws -> String {
+        guard let data = Data(base64Encoded: body.filter { !$0.isWhitespace }) else {
+            throw ConversionError.corruptArchive(path: name, entry: nil, reason: "a compressed body is not valid base64")
+        }
+        let plain = try FilteredStream.decompress(data, name: name, limit: 256 << 20)
+        return String(decoding: plain, as: UTF8.self)
+    }
+}
