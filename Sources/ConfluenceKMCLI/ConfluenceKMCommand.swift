@@ -21,8 +21,15 @@ public struct ConfluenceKMCommand: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch let error as ConversionError {
+            if case .invalidOption = error {
+                FileHandle.standardError.write(Data(("confluence-km: error: " + error.description + "\n").utf8))
+                Foundation.exit(64)
+            }
             FileHandle.standardError.write(Data(("confluence-km: error: " + error.description + "\n").utf8))
             Foundation.exit(1)
+        } catch let error as ConfigError {
+            FileHandle.standardError.write(Data(("confluence-km: error: " + error.description + "\n").utf8))
+            Foundation.exit(64)
         } catch let error as ExitCode {
             Foundation.exit(error.rawValue)
         } catch {
@@ -50,7 +57,7 @@ struct Convert: ParsableCommand {
     var export: String
 
     @Option(name: [.short, .long], help: "The bundle folder to write. It must not exist or be empty, unless --force.")
-    var output: String
+    var output: String = ""
 
     @Flag(help: "Replace a non-empty --output folder (the old bundle is removed only once the new one is in place).")
     var force = false
@@ -64,9 +71,9 @@ struct Convert: ParsableCommand {
     var timezone: String?
 
     @Option(help: ArgumentHelp(
-        "How tables are written: auto, gfm or html.",
+        "How tables are written: auto, gfm or html (default auto).",
         discussion: "auto (default): GFM where it is faithful, an HTML table where it is not (merged cells, block content, no header row); gfm: always GFM, flattening what it cannot hold; html: always HTML."))
-    var tables: String = "auto"
+    var tables: String?
 
     @Option(name: .customLong("macro"), help: ArgumentHelp(
         "A macro policy NAME=convert|drop|keep-raw|fail (repeatable).",
@@ -84,6 +91,22 @@ struct Convert: ParsableCommand {
     @Option(help: "Worker threads converting bodies (default: the number of cores).")
     var jobs: Int?
 
+    @Option(help: "A YAML configuration file (README lists every key); the flags below override it.")
+    var config: String?
+
+    @OptionGroup(title: "Filters") var filters: FilterOptions
+    @OptionGroup(title: "Mapping") var mapping: MappingOptions
+    @OptionGroup(title: "Permissions") var permissions: PermissionFlags
+
+    @Option(help: "Also write the metadata as front matter at the top of each .md: none or yaml.")
+    var frontMatter: String?
+
+    @Flag(help: "Write nothing: print what would be converted, filtered (with reasons) and restricted.")
+    var dryRun = false
+
+    @Option(help: "With --dry-run: text or json.")
+    var format: String = "text"
+
     @Flag(name: [.short, .long], help: "Print nothing but errors.")
     var quiet = false
 
@@ -95,15 +118,18 @@ struct Convert: ParsableCommand {
             throw ValidationError("--timezone '\(timezone)' is not a known time zone; use an IANA name such as UTC or Europe/Berlin")
         }
         if let jobs, jobs < 1 || jobs > 256 { throw ValidationError("--jobs must be between 1 and 256") }
-        _ = try conversionSettings()
+        if output.isEmpty && !dryRun { throw ValidationError("--output is required (or --dry-run)") }
+        var probe = ConversionSettings()
+        try applyConversionFlags(&probe)
     }
 
-    func conversionSettings() throws -> ConversionSettings {
-        var settings = ConversionSettings()
-        guard let mode = ConversionSettings.TableMode(rawValue: tables) else {
-            throw ValidationError("--tables '\(tables)' is not one of auto, gfm, html")
+    func applyConversionFlags(_ settings: inout ConversionSettings) throws {
+        if let tables {
+            guard let mode = ConversionSettings.TableMode(rawValue: tables) else {
+                throw ValidationError("--tables '\(tables)' is not one of auto, gfm, html")
+            }
+            settings.tables = mode
         }
-        settings.tables = mode
         for m in macros {
             let parts = m.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2, !parts[0].isEmpty, let policy = ConversionSettings.MacroPolicy(rawValue: parts[1]) else {
@@ -117,17 +143,30 @@ struct Convert: ParsableCommand {
             }
             settings.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         }
-        return settings
     }
 
     func run() throws {
         var options = ConvertOptions()
+        if let config { try ConfigFile.apply(config, to: &options) }
         options.force = force
-        options.includeArchived = includeArchived
-        options.timeZone = timezone.flatMap { TimeZone(identifier: $0) }
+        if includeArchived { options.includeArchived = true }
+        if let timezone { options.timeZone = TimeZone(identifier: timezone) }
         if let jobs { options.jobs = jobs }
-        options.conversion = try conversionSettings()
+        try applyConversionFlags(&options.conversion)
         if let users { options.userNames = try UserDirectory.load(users) }
+        try filters.apply(&options.filters)
+        try mapping.apply(&options.mapping)
+        try permissions.apply(&options.permissions)
+        if let frontMatter {
+            guard let f = FrontMatter(rawValue: frontMatter) else { throw ValidationError("--front-matter must be none or yaml") }
+            options.frontMatter = f
+        }
+        guard format == "text" || format == "json" else { throw ValidationError("--format must be text or json") }
+        if dryRun {
+            let plan = try Converter(exportPath: export, options: options).dryRun()
+            print(format == "json" ? try plan.json() : plan.text(), terminator: format == "json" ? "\n" : "")
+            return
+        }
         let timings = stats ? ConversionStats() : nil
         let report = try Converter(exportPath: export, options: options).convert(to: output, stats: timings)
         if let timings {

@@ -57,7 +57,11 @@ import Testing
         #expect(articles == expectedFiles)
         for (path, fields) in Self.expected {
             let meta = try Support.json(try #require(files[path]))
-            #expect(Set(meta.keys) == Set(fields.keys).union(["attachments"]), "\(path) keys")
+            #expect(Set(meta.keys) == Set(fields.keys).union(["attachments", "access"]), "\(path) keys")
+            // The fixture holds no space permissions: every article fails closed.
+            let access = meta["access"] as? [String: Any]
+            #expect(access?["restricted"] as? Bool == true)
+            #expect((access?["roles"] as? [String])?.isEmpty == true && (access?["users"] as? [String])?.isEmpty == true)
             for (key, value) in fields {
                 let actual = meta[key]
                 #expect(String(describing: actual.map { $0 as AnyObject } ?? NSNull()) == String(describing: value as AnyObject),

@@ -11,6 +11,7 @@ public enum ConversionError: Error, CustomStringConvertible, Equatable, Sendable
     case outputFailed(path: String, reason: String)
     case invalidOption(String)
     case macroFailed(macro: String, contentId: String, title: String)
+    case unmappedGroups([String])
     case missingTable(path: String, table: String)
     case missingColumn(path: String, table: String, column: String)
 
@@ -33,6 +34,8 @@ public enum ConversionError: Error, CustomStringConvertible, Equatable, Sendable
             return "\(path): cannot write the bundle: \(reason)"
         case .invalidOption(let message):
             return message
+        case .unmappedGroups(let groups):
+            return "groups grant access but have no KM role: \(groups.joined(separator: ", ")); map them (--role GROUP=ROLE or permissions.roles) or drop --strict-permissions"
         case .missingTable(let path, let table):
             return "\(path): the CSV export has no \(table).csv table; the export is incomplete, export the space again"
         case .missingColumn(let path, let table, let column):

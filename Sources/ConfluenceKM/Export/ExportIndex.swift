@@ -73,6 +73,34 @@ public struct ExportIndex: Sendable {
     public var classCounts: [String: Int] = [:]
     public var sawEntities = false
     public var sawCSV = false
+    /// Space permissions (VIEWSPACE and the rest), by id.
+    public var spacePermissions: [String: SpacePermission] = [:]
+    /// Page restrictions: ContentPermissionSet id → (type View/Edit, content id).
+    public var permissionSets: [String: (type: String, contentId: String)] = [:]
+    /// ContentPermission entries: set id → subjects.
+    public var permissions: [String: [Subject]] = [:]
+    /// Groups and memberships (site backups of Server/Data Center): group name → user names.
+    public var groupMembers: [String: Set<String>] = [:]
+    /// username → display name (InternalUser), for `author: display-name`.
+    public var displayNames: [String: String] = [:]
+    /// Content properties asked for by the mapping: content id → name → value.
+    public var contentProperties: [String: [String: String]] = [:]
+
+    /// Who a permission names: a user (by name or key), a group, anonymous users or all signed-in users.
+    public enum Subject: Sendable, Hashable {
+        case user(String)
+        case userKey(String)
+        case group(String)
+        case anonymous
+        case allUsers
+    }
+
+    public struct SpacePermission: Sendable {
+        public var type: String
+        public var spaceId: String?
+        public var subject: Subject
+    }
+
     /// CSV exports: user key → Atlassian account id (`user_mapping.aaid`).
     public var accountIds: [String: String] = [:]
     /// Content of a type this tool does not convert (Cloud whiteboards, databases …), listed in the report.
@@ -94,16 +122,25 @@ struct ExportIndexBuilder {
     var index = ExportIndex()
     /// Attachment properties kept in ContentProperty objects (8.x): attachment id → name → value.
     private var contentProperties: [String: [String: String]] = [:]
+    /// SpacePermission ids listed by a Space's `permissions` collection (4.x), → space id.
+    private var permissionSpace: [String: String] = [:]
+    private var groupNames: [String: String] = [:]
+    private var userNamesById: [String: String] = [:]
+    private var memberships: [(group: String, user: String)] = []
+    /// Content property names the mapping wants (extra fields).
+    var wantedProperties: Set<String> = []
 
     static let indexedClasses: Set<String> = [
         "Space", "Page", "BlogPost", "Attachment", "BodyContent", "Label", "Labelling", "ConfluenceUserImpl",
-        "ContentProperty", "Draft", "Comment", "Folder",
+        "ContentProperty", "Draft", "Comment", "Folder", "SpacePermission", "ContentPermissionSet", "ContentPermission",
+        "InternalGroup", "InternalUser", "HibernateMembership",
     ]
 
     /// Which property texts pass 1 keeps: everything small, never a body.
     static func capture(_ cls: String, _ property: String, _ id: String?) -> Bool {
         if property == "body" { return false }
-        if cls == "ContentProperty" { return property == "name" || property == "stringValue" || property == "longValue" }
+        if cls == "ContentProperty" { return property == "name" || property == "stringValue" || property == "longValue" || property == "content" }
+        if cls == "InternalUser" { return property == "name" || property == "displayName" }
         return true
     }
 
@@ -111,6 +148,7 @@ struct ExportIndexBuilder {
         guard let id = o.id, !id.isEmpty else { return }
         switch o.className {
         case "Space":
+            for p in o.collections["permissions"] ?? [] { permissionSpace[p] = id }
             index.spaces[id] = SpaceInfo(
                 id: id, key: o.text("key") ?? id, name: o.text("name") ?? o.text("key") ?? id,
                 type: o.text("spaceType"), homePageId: o.ref("homePage"))
@@ -155,10 +193,44 @@ struct ExportIndexBuilder {
         case "ContentProperty":
             if let name = o.text("name"), name == "MEDIA_TYPE" || name == "FILESIZE", let content = o.ref("content") {
                 contentProperties[content, default: [:]][name] = o.value("stringValue") ?? o.value("longValue")
+            } else if let name = o.text("name"), wantedProperties.contains(name), let content = o.ref("content") {
+                index.contentProperties[content, default: [:]][name] = o.value("stringValue") ?? o.value("longValue") ?? ""
             }
+        case "SpacePermission":
+            guard let type = o.value("type") else { return }
+            // A space permission with no subject is Confluence's grant to anonymous users.
+            index.spacePermissions[id] = ExportIndex.SpacePermission(type: type.uppercased(), spaceId: o.ref("space"),
+                                                                     subject: subject(o, group: "group") ?? .anonymous)
+        case "ContentPermissionSet":
+            if let content = o.ref("owningContent") { index.permissionSets[id] = (o.value("type") ?? "View", content) }
+        case "ContentPermission":
+            // A restriction entry with no subject grants nobody (fail closed): it is kept as an empty entry.
+            if let set = o.ref("owningSet") {
+                if let s = subject(o, group: "groupName") { index.permissions[set, default: []].append(s) } else { index.permissions[set, default: []] += [] }
+            }
+        case "InternalGroup":
+            if let name = o.text("name") { groupNames[id] = name }
+        case "InternalUser":
+            if let name = o.text("name") {
+                userNamesById[id] = name
+                if let d = o.text("displayName"), !d.isEmpty { index.displayNames[name] = d }
+            }
+        case "HibernateMembership":
+            if let g = o.ref("parentGroup"), let u = o.ref("userMember") { memberships.append((g, u)) }
         default:
             index.classCounts[o.className, default: 0] += 1
         }
+    }
+
+    /// The subject of a space or content permission, in any export version.
+    private func subject(_ o: RawObject, group: String) -> ExportIndex.Subject? {
+        if let g = o.value(group) { return .group(g) }
+        if let k = o.ref("userSubject") { return .userKey(k) }
+        if let u = o.value("userName") { return .user(u) }
+        if let all = o.value("allUsersSubject") ?? o.value("permAllUsersSubject") {
+            return all.lowercased().contains("anonymous") ? .anonymous : .allUsers
+        }
+        return nil
     }
 
     private func userName(_ o: RawObject, _ property: String, legacy: String) -> UserRef? {
@@ -174,6 +246,12 @@ struct ExportIndexBuilder {
             if a.mediaType == nil { a.mediaType = props["MEDIA_TYPE"] }
             if a.size == nil, let s = props["FILESIZE"] { a.size = Int64(s) }
             index.attachments[id] = a
+        }
+        for (perm, space) in permissionSpace where index.spacePermissions[perm]?.spaceId == nil {
+            index.spacePermissions[perm]?.spaceId = space
+        }
+        for m in memberships {
+            if let g = groupNames[m.group], let u = userNamesById[m.user] { index.groupMembers[g, default: []].insert(u) }
         }
         // BodyContent objects listed by a page's bodyContents collection but without a `content` property.
         for c in index.contents.values {

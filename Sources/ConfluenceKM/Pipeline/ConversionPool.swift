@@ -13,8 +13,12 @@ final class ConversionPool: @unchecked Sendable {
     private let targets: LinkTargets
     private let staging: StagingFolder
     private let settings: ConversionSettings
+    /// YAML front matter for an article, when `--front-matter yaml`.
+    let frontMatter: (@Sendable (ArticleMetadata) throws -> String)?
 
-    init(jobs: Int, targets: LinkTargets, staging: StagingFolder, settings: ConversionSettings) {
+    init(jobs: Int, targets: LinkTargets, staging: StagingFolder, settings: ConversionSettings,
+         frontMatter: (@Sendable (ArticleMetadata) throws -> String)? = nil) {
+        self.frontMatter = frontMatter
         slots = DispatchSemaphore(value: max(1, jobs) * 2)
         self.targets = targets
         self.staging = staging
@@ -53,7 +57,9 @@ final class ConversionPool: @unchecked Sendable {
                 lock.unlock()
                 return
             }
-            let data = Data(out.markdown.utf8)
+            var markdown = out.markdown
+            if let frontMatter { markdown = ((try? frontMatter(article.metadata)) ?? "") + markdown }
+            let data = Data(markdown.utf8)
             do {
                 let digest = try staging.write(data, to: article.metadata.markdown)
                 lock.lock()

@@ -133,6 +133,7 @@ public struct Converter {
         let staging = try StagingFolder(destination: URL(fileURLWithPath: output), force: options.force)
         let index = try stats.measure("index") { try self.index() }
         let plan = stats.measure("plan") { ConversionPlan(index: index, options: options) }
+        try checkStrictPermissions(plan.diagnostics)
         let results = try stats.measure("content") { try content(plan: plan, staging: staging) }
         let report = try stats.measure("bundle") { try writeBundle(index: index, plan: plan, results: results, staging: staging) }
         try stats.measure("commit") { try staging.commit() }
@@ -152,7 +153,13 @@ public struct Converter {
 
     private func content(plan: ConversionPlan, staging: StagingFolder) throws -> ContentResults {
         let archive = try ArchiveReader(path: exportPath)
-        let pool = ConversionPool(jobs: options.jobs, targets: plan.targets, staging: staging, settings: options.conversion)
+        var frontMatter: (@Sendable (ArticleMetadata) throws -> String)?
+        if options.frontMatter == .yaml {
+            let writer = MetadataWriter(mapping: options.mapping)
+            frontMatter = { meta in try writer.frontMatter(meta) }
+        }
+        let pool = ConversionPool(jobs: options.jobs, targets: plan.targets, staging: staging, settings: options.conversion,
+                                  frontMatter: frontMatter)
         var results = ContentResults()
         while let entry = try archive.nextEntry() {
             let isBodies = try forEachBody(in: entry, of: archive, wanted: { plan.bodyOwners[$0] != nil }) { id, body in
@@ -196,6 +203,7 @@ public struct Converter {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         var diagnostics = plan.diagnostics
+        let metadataWriter = MetadataWriter(mapping: options.mapping)
         var convertedAttachments = 0
         var counts = ["page": 0, "blogpost": 0, "folder": 0]
         for id in plan.order {
@@ -215,8 +223,7 @@ public struct Converter {
             meta.attachments.sort { $0.path < $1.path }
             diagnostics.append(contentsOf: results.articles[id]?.diagnostics ?? [])
             counts[meta.type.rawValue, default: 0] += 1
-            let json = try encoder.encode(meta) + Data("\n".utf8)
-            try staging.write(json, to: String(meta.markdown.dropLast(3)) + ".json")
+            try staging.write(try metadataWriter.json(meta), to: String(meta.markdown.dropLast(3)) + ".json")
         }
         diagnostics.sort(by: Diagnostic.reportOrder)
         let report = ConversionReport(

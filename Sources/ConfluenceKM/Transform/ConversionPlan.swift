@@ -14,6 +14,10 @@ public struct ConvertOptions: Sendable {
     public var conversion = ConversionSettings()
     /// `--users`: user key, account id or username → the name to write.
     public var userNames: [String: String] = [:]
+    public var filters = Filters()
+    public var mapping = Mapping()
+    public var permissions = PermissionOptions()
+    public var frontMatter: FrontMatter = .none
 
     public init() {}
 }
@@ -59,10 +63,13 @@ public struct ArticleMetadata: Codable, Sendable, Equatable {
     public var version: Int?
     public var markdown: String
     public var attachments: [AttachmentMetadata]
+    public var access: Access
+    /// Fields from content properties (mapping); written after the mapping's renames.
+    public var extra: [String: String] = [:]
 
     enum CodingKeys: String, CodingKey {
         case id, type, title, author, lastUpdated, created, tags, category, spaceKey, parentId, ancestors, position, version
-        case markdown, attachments
+        case markdown, attachments, access
     }
 
     /// Absent values are written as `null`, so that every article has every field.
@@ -83,6 +90,7 @@ public struct ArticleMetadata: Codable, Sendable, Equatable {
         try c.encode(version, forKey: .version)
         try c.encode(markdown, forKey: .markdown)
         try c.encode(attachments, forKey: .attachments)
+        try c.encode(access, forKey: .access)
     }
 }
 
@@ -191,15 +199,73 @@ struct ConversionPlan: Sendable {
             }
         }
 
-        // 3. Page tree among the selected pages.
+        // 3. Filters. The raw page tree (every current page, kept or not) decides subtrees and restrictions.
+        let f = options.filters
+        func rawChain(_ id: String) -> [String] {  // ancestors, root first, through any content in the export
+            var chain: [String] = []
+            var seen: Set<String> = [id]
+            var cur = index.contents[id]?.parentId
+            while let p = cur, seen.insert(p).inserted, let c = index.contents[p] {
+                chain.append(p)
+                cur = c.parentId
+            }
+            return chain.reversed()
+        }
+        var subtreeRoots: (include: Set<String>, exclude: Set<String>) = ([], [])
+        for (spec, isInclude) in f.subtreesInclude.map({ ($0, true) }) + f.subtreesExclude.map({ ($0, false) }) {
+            if let id = Self.resolveSubtree(spec, index: index, selected: selected) {
+                if isInclude { subtreeRoots.include.insert(id) } else { subtreeRoots.exclude.insert(id) }
+            } else {
+                diagnostics.append(Diagnostic("unknown-subtree", .warning,
+                    message: "subtree '\(spec)' matches no current page (give a page id or SPACEKEY/Title/Child title)"))
+            }
+        }
+        func filteredOut(_ c: ContentInfo, _ space: SpaceInfo) -> (String, String)? {
+            if !f.spacesInclude.isEmpty && !f.spacesInclude.contains(space.key) { return ("space", "space \(space.key) is not in the included spaces") }
+            if f.spacesExclude.contains(space.key) { return ("space", "space \(space.key) is excluded") }
+            if !f.personalSpaces && (space.type == "personal" || space.key.hasPrefix("~")) { return ("space", "personal space \(space.key) is excluded") }
+            switch c.kind {
+            case .page, .folder: if !f.types.contains(.pages) { return ("type", "pages are excluded") }
+            case .blogpost: if !f.types.contains(.blogposts) { return ("type", "blog posts are excluded") }
+            }
+            let labels = Set((index.labellings[c.id] ?? []).compactMap { index.labels[$0] }.filter { $0.namespace == "global" }.map(\.name))
+            if !f.labelsAny.isEmpty && labels.isDisjoint(with: f.labelsAny) { return ("label", "has none of the labels \(f.labelsAny.joined(separator: ", "))") }
+            if !f.labelsAll.isEmpty && !Set(f.labelsAll).isSubset(of: labels) { return ("label", "lacks one of the labels \(f.labelsAll.joined(separator: ", "))") }
+            if let l = f.labelsExclude.first(where: labels.contains) { return ("label", "has the excluded label \(l)") }
+            let created = c.created.flatMap { Self.isoDate($0, zone) } ?? ""
+            let modified = c.lastModified.flatMap { Self.isoDate($0, zone) } ?? ""
+            if let after = f.createdAfter, created < after { return ("date", "created \(created) before \(after)") }
+            if let after = f.modifiedAfter, modified < after { return ("date", "modified \(modified) before \(after)") }
+            if let before = f.modifiedBefore, modified >= before { return ("date", "modified \(modified) not before \(before)") }
+            let chain = Set(rawChain(c.id) + [c.id])
+            if !subtreeRoots.include.isEmpty && chain.isDisjoint(with: subtreeRoots.include) { return ("subtree", "not in an included subtree") }
+            if let root = subtreeRoots.exclude.first(where: chain.contains) { return ("subtree", "in the excluded subtree of \(root)") }
+            return nil
+        }
+        for c in selected.values.sorted(by: { IDOrder.less($0.id, $1.id) }) {
+            guard let space = spaceOf[c.id], let (kind, reason) = filteredOut(c, space) else { continue }
+            selected[c.id] = nil
+            skipped["filtered-\(kind)", default: 0] += 1
+            diagnostics.append(Diagnostic("filtered", .info, contentId: c.id, title: c.title, message: "filtered out: \(reason)"))
+        }
+
+        // 4. Page tree among the kept pages: a page whose parent is not kept hangs under its nearest kept ancestor.
         var parentOf: [String: String] = [:]
         for c in selected.values where c.kind != .blogpost {
             guard let p = c.parentId else { continue }
             if let parent = selected[p], parent.kind != .blogpost {
                 parentOf[c.id] = p
-            } else {
+                continue
+            }
+            let kept = rawChain(c.id).last { selected[$0] != nil && selected[$0]?.kind != .blogpost }
+            if index.contents[p] == nil && kept == nil {
                 diagnostics.append(Diagnostic("orphan-page", .info, contentId: c.id, title: c.title,
-                    message: "parent \(p) is not converted (\(index.contents[p].map { "status \($0.status)" } ?? "not in the export")); the page is placed at the root"))
+                    message: "parent \(p) is not in the export; the page is placed at the root"))
+            } else {
+                if let kept { parentOf[c.id] = kept }
+                diagnostics.append(Diagnostic("reparented", .info, contentId: c.id, title: c.title,
+                    message: "parent \(p) is not converted (\(index.contents[p].map { "status \($0.status)" } ?? "not in the export")); "
+                        + (kept.map { "the page hangs under its nearest kept ancestor \($0)" } ?? "the page is placed at the root")))
             }
         }
         func ancestors(_ id: String) -> [String] {
@@ -213,7 +279,7 @@ struct ConversionPlan: Sendable {
             return chain.reversed()
         }
 
-        // 4. Names, per space, in id order.
+        // 5. Names, per space, in id order.
         let ids = selected.keys.sorted { a, b in
             let sa = spaceOf[a]!.key, sb = spaceOf[b]!.key
             return sa != sb ? sa < sb : IDOrder.less(a, b)
@@ -245,7 +311,7 @@ struct ConversionPlan: Sendable {
             paths[id] = "articles/\(folder)/\(slug)"
         }
 
-        // 5. Attachments: current versions of selected content.
+        // 6. Attachments: current versions of selected content.
         var planned: [String: [PlannedAttachment]] = [:]
         var attachmentEntries: [String: String] = [:]
         var filesByAttachment: [String: [Int]] = [:]
@@ -265,6 +331,16 @@ struct ConversionPlan: Sendable {
                 continue
             }
             let c = selected[owner]!
+            if !options.filters.types.contains(.attachments) {
+                skipped["filtered-attachment", default: 0] += 1
+                continue
+            }
+            if !Filters.matches(mediaType: a.mediaType, patterns: options.filters.attachmentTypes) {
+                skipped["filtered-attachment", default: 0] += 1
+                diagnostics.append(Diagnostic("filtered", .info, contentId: owner, title: c.title,
+                    message: "attachment '\(a.fileName)' filtered out: media type \(a.mediaType ?? "unknown") is not in \(options.filters.attachmentTypes.joined(separator: ", "))"))
+                continue
+            }
             var version = a.version
             var entry = "\(owner)/\(aid)/\(a.version)"
             if index.attachmentFiles[entry] == nil {
@@ -280,6 +356,12 @@ struct ConversionPlan: Sendable {
                     continue
                 }
             }
+            if let max = options.filters.attachmentMaxBytes, let size = index.attachmentFiles[entry] ?? a.size, size > max {
+                skipped["filtered-attachment", default: 0] += 1
+                diagnostics.append(Diagnostic("filtered", .info, contentId: owner, title: c.title,
+                    message: "attachment '\(a.fileName)' filtered out: \(size) bytes is over the limit of \(max)"))
+                continue
+            }
             var name = Naming.safeFileName(a.fileName)
             if name.isEmpty { name = "attachment-\(aid)" }
             let folderKey = owner
@@ -294,7 +376,7 @@ struct ConversionPlan: Sendable {
             attachmentEntries["attachments/" + entry] = dest
         }
 
-        // 6. Labels, users, metadata.
+        // 7. Labels, users, access, metadata.
         var unresolvedUsers: Set<String> = []
         /// A user key → a name: --users first (by key or account id), then the export's user objects. Cloud exports
         /// hold account ids where names were: those stay ids, reported once.
@@ -324,6 +406,9 @@ struct ConversionPlan: Sendable {
         }
         var articles: [String: PlannedArticle] = [:]
         var bodyOwners: [String: String] = [:]
+        let resolver = AccessResolver(index: index, options: options.permissions) { key in resolve(key) ?? index.accountIds[key] ?? key }
+        var unmappedReported: Set<String> = []
+        var spacesWithoutPermissions: Set<String> = []
         for id in ids {
             let c = selected[id]!
             let space = spaceOf[id]!
@@ -340,13 +425,35 @@ struct ConversionPlan: Sendable {
             if let bodyId { bodyOwners[bodyId] = id }
             let base = paths[id]!
             let atts = (planned[id] ?? [])
+            // Restrictions of every ancestor Confluence knows apply, kept or filtered out.
+            let (access, unmapped, spaceKnown) = resolver.access(spaceId: space.id, chain: rawChain(id) + [id])
+            for g in unmapped.sorted() where unmappedReported.insert(g).inserted {
+                diagnostics.append(Diagnostic("unmapped-group", options.permissions.strict ? .error : .warning, contentId: id, title: c.title,
+                    message: "group '\(g)' grants access but has no KM role (map it under permissions.roles); it grants nothing, the article stays restricted"))
+            }
+            if !spaceKnown && spacesWithoutPermissions.insert(space.key).inserted {
+                diagnostics.append(Diagnostic("no-space-permissions", .warning, contentId: id, title: c.title,
+                    message: "the export holds no permissions for space \(space.key); its articles are marked \(options.permissions.spaceWithoutPermissions == .open ? "open (permissions.space-without-permissions: open)" : "restricted, visible to no role (fail closed)")"))
+            }
+            var authorName = author(c.creator, c)
+            if options.mapping.author == .displayName, let a = authorName { authorName = index.displayNames[a] ?? a }
+            let chain = ancestors(id)
+            let category: String
+            switch options.mapping.category {
+            case .space: category = space.name
+            case .topAncestor: category = chain.first.flatMap { selected[$0]?.title } ?? c.title
+            }
+            var extra: [String: String] = [:]
+            for (field, property) in options.mapping.properties {
+                if let v = index.contentProperties[id]?[property] { extra[field] = v }
+            }
             let meta = ArticleMetadata(
-                id: id, type: c.kind, title: c.title, author: author(c.creator, c),
+                id: id, type: c.kind, title: c.title, author: authorName,
                 lastUpdated: c.lastModified.flatMap { Self.isoDate($0, zone) },
                 created: c.created.flatMap { Self.isoDate($0, zone) },
-                tags: tags.sorted(), category: space.name, spaceKey: space.key, parentId: parentOf[id],
-                ancestors: ancestors(id), position: c.position, version: c.version, markdown: base + ".md",
-                attachments: [])
+                tags: options.mapping.tags(Array(tags)), category: category, spaceKey: space.key, parentId: parentOf[id],
+                ancestors: chain, position: c.position, version: c.version, markdown: base + ".md",
+                attachments: [], access: access, extra: extra)
             articles[id] = PlannedArticle(
                 content: c, metadata: meta, bodyId: bodyId, bodyType: bodyId.flatMap { index.bodies[$0]?.bodyType } ?? 2,
                 attachments: atts, context: PageContext(id: id, title: c.title, spaceKey: space.key, path: base + ".md"))
@@ -401,6 +508,23 @@ struct ConversionPlan: Sendable {
     static func looksLikeAccountId(_ s: String) -> Bool {
         if let colon = s.firstIndex(of: ":"), s[..<colon].allSatisfy(\.isNumber), s.count > 30 { return true }
         return s.count == 24 && s.allSatisfy(\.isHexDigit)
+    }
+
+    /// A subtree root: a page id, or `SPACEKEY/Title/Child title` through current pages.
+    static func resolveSubtree(_ spec: String, index: ExportIndex, selected: [String: ContentInfo]) -> String? {
+        if IDOrder.isDigits(spec), index.contents[spec] != nil { return spec }
+        let parts = spec.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count >= 2, let space = index.spaces.values.first(where: { $0.key == parts[0] }) else { return nil }
+        let current = index.contents.values.filter { $0.originalVersionId == nil && $0.status == "current" && $0.kind != .blogpost && $0.spaceId == space.id }
+        var parent: String? = nil
+        var found: String?
+        for (i, title) in parts.dropFirst().enumerated() {
+            let candidates = current.filter { $0.title == title && (i == 0 ? true : $0.parentId == parent) }
+            guard let match = candidates.sorted(by: { IDOrder.less($0.id, $1.id) }).first else { return nil }
+            found = match.id
+            parent = match.id
+        }
+        return found
     }
 
     static func timeZone(index: ExportIndex, options: ConvertOptions, diagnostics: inout [Diagnostic]) -> TimeZone {

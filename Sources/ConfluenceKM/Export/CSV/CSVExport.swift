@@ -117,6 +117,22 @@ enum CSVExport {
                 o = RawObject(className: "ConfluenceUserImpl", id: key)
                 if let name = v("username") { o.properties["name"] = .text(name) }
                 if let aaid = v("aaid") { builder.index.accountIds[key] = aaid }
+            case "spacepermissions":
+                o = RawObject(className: "SpacePermission", id: v("permid"))
+                o.properties["type"] = .text(v("permtype") ?? "")
+                if let x = v("spaceid") { o.properties["space"] = .ref(className: "Space", id: x) }
+                if let x = v("permgroupname") { o.properties["group"] = .text(x) }
+                if let x = v("permusername") { o.properties["userSubject"] = .ref(className: "ConfluenceUserImpl", id: x) }
+                if let x = v("permalluserssubject") { o.properties["allUsersSubject"] = .text(x) }
+            case "content_perm_set":
+                o = RawObject(className: "ContentPermissionSet", id: v("id"))
+                o.properties["type"] = .text(v("cont_perm_type") ?? "View")
+                if let x = v("content_id") { o.properties["owningContent"] = .ref(className: "Page", id: x) }
+            case "content_perm":
+                o = RawObject(className: "ContentPermission", id: v("id"))
+                if let x = v("groupname") { o.properties["groupName"] = .text(x) }
+                if let x = v("username") { o.properties["userSubject"] = .ref(className: "ConfluenceUserImpl", id: x) }
+                if let x = v("cps_id") { o.properties["owningSet"] = .ref(className: "ContentPermissionSet", id: x) }
             case "spaces":
                 o = RawObject(className: "Space", id: v("spaceid"))
                 o.properties["key"] = .text(v("spacekey") ?? "")

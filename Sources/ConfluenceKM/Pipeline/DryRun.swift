@@ -1,0 +1,88 @@
+import Foundation
+
+/// What `convert --dry-run` prints: the plan of a conversion, with nothing written.
+public struct DryRunReport: Codable, Sendable {
+    public struct Article: Codable, Sendable {
+        public var id: String
+        public var type: String
+        public var title: String
+        public var spaceKey: String
+        public var markdown: String
+        public var parentId: String?
+        public var access: Access
+        public var attachments: [String]
+
+        enum CodingKeys: String, CodingKey { case id, type, title, spaceKey, markdown, parentId, access, attachments }
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(id, forKey: .id)
+            try c.encode(type, forKey: .type)
+            try c.encode(title, forKey: .title)
+            try c.encode(spaceKey, forKey: .spaceKey)
+            try c.encode(markdown, forKey: .markdown)
+            try c.encode(parentId, forKey: .parentId)
+            try c.encode(access, forKey: .access)
+            try c.encode(attachments, forKey: .attachments)
+        }
+    }
+    public var articles: [Article]
+    public var skipped: [String: Int]
+    /// Every plan-time diagnostic: filtered items with their reasons, unmapped groups, re-parented pages …
+    public var diagnostics: [Diagnostic]
+
+    public func json() throws -> String {
+        let e = JSONEncoder()
+        e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try e.encode(self), as: UTF8.self)
+    }
+
+    public func text() -> String {
+        var out = "would convert \(articles.count) articles (\(articles.filter { $0.access.restricted }.count) restricted), "
+            + "\(articles.reduce(0) { $0 + $1.attachments.count }) attachments\n"
+        for a in articles {
+            let access = a.access.restricted
+                ? "restricted to roles [\(a.access.roles.joined(separator: ", "))] users [\(a.access.users.joined(separator: ", "))]"
+                : "open"
+            out += "  \(a.markdown)  \(a.type) \(a.id) '\(a.title)'  \(access)\n"
+        }
+        let filtered = diagnostics.filter { $0.code == "filtered" }
+        if !filtered.isEmpty {
+            out += "filtered out: \(filtered.count)\n"
+            for d in filtered { out += "  \(d.contentId ?? "-") '\(d.title ?? "")': \(d.message)\n" }
+        }
+        if !skipped.isEmpty {
+            out += "skipped: " + skipped.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + "\n"
+        }
+        let others = diagnostics.filter { $0.code != "filtered" }
+        if !others.isEmpty {
+            out += "notes:\n"
+            for d in others { out += "  [\(d.severity.rawValue)] \(d.code) \(d.contentId ?? "-"): \(d.message)\n" }
+        }
+        return out
+    }
+}
+
+extension Converter {
+    /// The plan only: reads the archive's metadata, writes nothing. Agrees with what `convert` then writes.
+    public func dryRun() throws -> DryRunReport {
+        let index = try self.index()
+        let plan = ConversionPlan(index: index, options: options)
+        try checkStrictPermissions(plan.diagnostics)
+        let articles = plan.order.map { id -> DryRunReport.Article in
+            let a = plan.articles[id]!
+            return .init(id: id, type: a.metadata.type.rawValue, title: a.metadata.title, spaceKey: a.metadata.spaceKey,
+                         markdown: a.metadata.markdown, parentId: a.metadata.parentId, access: a.metadata.access,
+                         attachments: a.attachments.map(\.path).sorted())
+        }
+        return DryRunReport(articles: articles, skipped: plan.skipped, diagnostics: plan.diagnostics.sorted(by: Diagnostic.reportOrder))
+    }
+
+    /// `--strict-permissions`: a group that grants access without a KM role stops the conversion.
+    func checkStrictPermissions(_ diagnostics: [Diagnostic]) throws {
+        guard options.permissions.strict else { return }
+        let groups = diagnostics.filter { $0.code == "unmapped-group" }.compactMap { d in
+            d.message.split(separator: "'").dropFirst().first.map(String.init)
+        }
+        if !groups.isEmpty { throw ConversionError.unmappedGroups(groups.sorted()) }
+    }
+}
