@@ -108,6 +108,11 @@ enum Support {
         }
     }
 
+    /// A JSON value as canonical text (sorted keys), for comparing parsed JSON.
+    static func canonical(_ value: Any) throws -> String {
+        String(decoding: try JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .fragmentsAllowed]), as: UTF8.self)
+    }
+
     /// Markdown without HTML comments (where keep-raw keeps a macro's storage source).
     static func withoutComments(_ md: String) -> String {
         md.replacingOccurrences(of: "<!--[\\s\\S]*?-->", with: "", options: .regularExpression)
