@@ -5,7 +5,7 @@ DEMO_EXPORT  = Fixtures/exports/acme-site
 DEMO_ZIP     = .build/demo/acme-site.zip
 DEMO_BUNDLE  = demo-bundle
 
-.PHONY: all deps build demo test clean
+.PHONY: all deps deps-py build demo test clean
 
 all: build
 
@@ -18,6 +18,10 @@ deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
+# Python tools the tests use (MkDocs builds a front-matter bundle in --strict mode).
+deps-py:
+	@python3 -c "import mkdocs" 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check mkdocs
+
 build: deps
 	$(SWIFT) build
 
@@ -29,7 +33,7 @@ demo: build
 	@.build/debug/confluence-km convert $(DEMO_ZIP) --output $(DEMO_BUNDLE) --force
 	@echo "bundle: $(CURDIR)/$(DEMO_BUNDLE)"
 
-test: build
+test: build deps-py
 	CKM_BIN=$(CURDIR)/.build/debug/confluence-km $(SWIFT) test
 
 clean:

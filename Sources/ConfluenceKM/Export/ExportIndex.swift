@@ -101,6 +101,19 @@ public struct ExportIndex: Sendable {
         public var subject: Subject
     }
 
+    /// Comments (any version): written per article when comments are imported.
+    public var comments: [String: CommentInfo] = [:]
+
+    public struct CommentInfo: Sendable {
+        public var id: String
+        public var ownerId: String
+        public var parentId: String?
+        public var creator: UserRef?
+        public var created: String?
+        public var status: String
+        public var isHistorical: Bool
+    }
+
     /// CSV exports: user key → Atlassian account id (`user_mapping.aaid`).
     public var accountIds: [String: String] = [:]
     /// Content of a type this tool does not convert (Cloud whiteboards, databases …), listed in the report.
@@ -196,6 +209,14 @@ struct ExportIndexBuilder {
             } else if let name = o.text("name"), wantedProperties.contains(name), let content = o.ref("content") {
                 index.contentProperties[content, default: [:]][name] = o.value("stringValue") ?? o.value("longValue") ?? ""
             }
+        case "Comment":
+            index.classCounts["Comment", default: 0] += 1
+            guard let owner = o.ref("owner") ?? o.ref("containerContent") ?? o.ref("content") else { return }
+            index.comments[id] = ExportIndex.CommentInfo(
+                id: id, ownerId: owner, parentId: o.ref("parent"), creator: userName(o, "creator", legacy: "creatorName"),
+                created: o.value("creationDate"),
+                status: (o.text("contentStatus").flatMap { $0.isEmpty ? nil : $0 } ?? "current").lowercased(),
+                isHistorical: o.ref("originalVersion") != nil || (o.text("originalVersionId").map { !$0.isEmpty } ?? false))
         case "SpacePermission":
             guard let type = o.value("type") else { return }
             // A space permission with no subject is Confluence's grant to anonymous users.

@@ -73,6 +73,33 @@ final class ConversionPool: @unchecked Sendable {
         }
     }
 
+    private var commentResults: [String: (markdown: String, diagnostics: [Diagnostic])] = [:]
+
+    /// Converts a comment's body in the context of its article; kept in memory until the article's comments file
+    /// is written (comments are small, and only those of kept articles are read).
+    func submitComment(body: String, comment: ExportIndex.CommentInfo, article: PlannedArticle) {
+        slots.wait()
+        group.enter()
+        queue.async { [self] in
+            defer {
+                slots.signal()
+                group.leave()
+            }
+            let converter = take()
+            defer { give(converter) }
+            let out = converter.convert(body: body, bodyType: 2, page: article.context, targets: targets)
+            lock.lock()
+            commentResults[comment.id] = (out.markdown, out.diagnostics)
+            lock.unlock()
+        }
+    }
+
+    var comments: [String: (markdown: String, diagnostics: [Diagnostic])] {
+        lock.lock()
+        defer { lock.unlock() }
+        return commentResults
+    }
+
     private func take() -> BodyConverter {
         lock.lock()
         defer { lock.unlock() }

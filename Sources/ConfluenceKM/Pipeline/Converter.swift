@@ -25,6 +25,7 @@ public struct Converter {
     public func index() throws -> ExportIndex {
         let archive = try ArchiveReader(path: exportPath)
         var builder = ExportIndexBuilder()
+        builder.wantedProperties = Set(options.mapping.properties.values)
         var descriptor: [String: String]?
         var tables: Set<String> = []
         var attachmentFiles: [String: Int64] = [:]
@@ -153,6 +154,7 @@ public struct Converter {
 
     private func content(plan: ConversionPlan, staging: StagingFolder) throws -> ContentResults {
         let archive = try ArchiveReader(path: exportPath)
+        let referencedOnly = options.filters.attachments == .referenced
         var frontMatter: (@Sendable (ArticleMetadata) throws -> String)?
         if options.frontMatter == .yaml {
             let writer = MetadataWriter(mapping: options.mapping)
@@ -162,11 +164,15 @@ public struct Converter {
                                   frontMatter: frontMatter)
         var results = ContentResults()
         while let entry = try archive.nextEntry() {
-            let isBodies = try forEachBody(in: entry, of: archive, wanted: { plan.bodyOwners[$0] != nil }) { id, body in
+            let isBodies = try forEachBody(in: entry, of: archive, wanted: { plan.bodyOwners[$0] != nil || plan.commentBodies[$0] != nil }) { id, body in
+                if let comment = plan.commentBodies[id], let article = plan.articles[comment.ownerId] {
+                    pool.submitComment(body: body, comment: comment, article: article)
+                    return
+                }
                 guard let owner = plan.bodyOwners[id], let article = plan.articles[owner] else { return }
                 pool.submit(body: body, article: article)
             }
-            if !isBodies, let dest = plan.attachmentEntries[entry.path], entry.kind == .file {
+            if !isBodies, !referencedOnly, let dest = plan.attachmentEntries[entry.path], entry.kind == .file {
                 let sink = try staging.sink(dest)
                 try archive.stream { try sink.write($0) }
                 let sha = try sink.finish()
@@ -175,6 +181,34 @@ public struct Converter {
         }
         let converted = try pool.finish()
         results.articles = converted
+        if referencedOnly {
+            // Only now is it known which attachments the bodies link or show: copy those in one more pass.
+            let wanted = plan.targets.references.paths
+            let again = try ArchiveReader(path: exportPath)
+            while let entry = try again.nextEntry() {
+                guard entry.kind == .file, let dest = plan.attachmentEntries[entry.path], wanted.contains(dest) else { continue }
+                let sink = try staging.sink(dest)
+                try again.stream { try sink.write($0) }
+                let sha = try sink.finish()
+                results.attachments[entry.path] = (sink.bytes, sha)
+            }
+        }
+        let comments = pool.comments
+        for (articleId, list) in plan.commentsOf {
+            guard let article = plan.articles[articleId], let path = article.metadata.comments else { continue }
+            var md = "# Comments on \(MarkdownWriter().escapeText(article.content.title, context: .heading, previous: nil))\n"
+            var diagnostics: [Diagnostic] = []
+            for c in list {
+                guard let converted = comments[c.id] else { continue }
+                let when = c.created.flatMap { ConversionPlan.isoDate($0, plan.zone) } ?? ""
+                let reply = c.parentId.map { " (reply to comment \($0))" } ?? ""
+                md += "\n## \(MarkdownWriter().escapeText(plan.commentAuthors[c.id] ?? "unknown", context: .heading, previous: nil)) \(when)\(reply)\n\n"
+                md += converted.markdown.isEmpty ? "" : converted.markdown
+                diagnostics += converted.diagnostics
+            }
+            try staging.write(Data(md.utf8), to: path)
+            results.articles[articleId]?.diagnostics += diagnostics
+        }
         // Articles whose body object was missing still get an (empty) article.
         for id in plan.order where results.articles[id] == nil {
             let article = plan.articles[id]!
@@ -206,10 +240,17 @@ public struct Converter {
         let metadataWriter = MetadataWriter(mapping: options.mapping)
         var convertedAttachments = 0
         var counts = ["page": 0, "blogpost": 0, "folder": 0]
+        var skippedExtra: [String: Int] = [:]
         for id in plan.order {
             let article = plan.articles[id]!
             var meta = article.metadata
             for a in article.attachments {
+                if options.filters.attachments == .referenced && !plan.targets.references.paths.contains(a.path) {
+                    diagnostics.append(Diagnostic("filtered", .info, contentId: id, title: meta.title,
+                        message: "attachment '\(a.info.fileName)' filtered out: the body does not reference it (--attachments referenced)"))
+                    skippedExtra["filtered-attachment", default: 0] += 1
+                    continue
+                }
                 guard let r = results.attachments[a.entry] else {
                     diagnostics.append(Diagnostic("missing-attachment-file", .warning, contentId: id, title: meta.title,
                         message: "attachment '\(a.info.fileName)' could not be read from the archive; left out"))
@@ -229,7 +270,7 @@ public struct Converter {
         let report = ConversionReport(
             converted: ["pages": counts["page"]!, "blogposts": counts["blogpost"]!, "attachments": convertedAttachments]
                 .merging(counts["folder"]! > 0 ? ["folders": counts["folder"]!] : [:]) { a, _ in a },
-            skipped: plan.skipped, diagnostics: diagnostics)
+            skipped: plan.skipped.merging(skippedExtra, uniquingKeysWith: +), diagnostics: diagnostics)
         try staging.write(try encoder.encode(report) + Data("\n".utf8), to: "report.json")
         let manifest = Manifest(
             formatVersion: 1, tool: .init(name: "confluence-km", version: Self.toolVersion),

@@ -66,10 +66,12 @@ public struct ArticleMetadata: Codable, Sendable, Equatable {
     public var access: Access
     /// Fields from content properties (mapping); written after the mapping's renames.
     public var extra: [String: String] = [:]
+    /// The article's comments file, when comments are imported and it has any.
+    public var comments: String?
 
     enum CodingKeys: String, CodingKey {
         case id, type, title, author, lastUpdated, created, tags, category, spaceKey, parentId, ancestors, position, version
-        case markdown, attachments, access
+        case markdown, attachments, access, comments
     }
 
     /// Absent values are written as `null`, so that every article has every field.
@@ -91,6 +93,7 @@ public struct ArticleMetadata: Codable, Sendable, Equatable {
         try c.encode(markdown, forKey: .markdown)
         try c.encode(attachments, forKey: .attachments)
         try c.encode(access, forKey: .access)
+        if let comments { try c.encode(comments, forKey: .comments) }
     }
 }
 
@@ -126,11 +129,19 @@ struct ConversionPlan: Sendable {
     var attachmentEntries: [String: String] = [:]
     /// Body id → article id, for pass 2.
     var bodyOwners: [String: String] = [:]
+    /// Comments to write (when imported): body id → comment, and per article the comments in order.
+    var commentBodies: [String: ExportIndex.CommentInfo] = [:]
+    var commentsOf: [String: [ExportIndex.CommentInfo]] = [:]
+    /// Comment author names, resolved like article authors.
+    var commentAuthors: [String: String] = [:]
+    /// The zone of the export's dates.
+    var zone: TimeZone = TimeZone(identifier: "UTC")!
 
     init(index: ExportIndex, options: ConvertOptions) {
         var diagnostics: [Diagnostic] = []
         var skipped: [String: Int] = [:]
         let zone = Self.timeZone(index: index, options: options, diagnostics: &diagnostics)
+        self.zone = zone
 
         // 1. Current pages and blog posts.
         var selected: [String: ContentInfo] = [:]
@@ -161,7 +172,7 @@ struct ConversionPlan: Sendable {
         for (cls, n) in index.classCounts {
             switch cls {
             case "Draft": skipped["draft-object", default: 0] += n
-            case "Comment": skipped["comment", default: 0] += n
+            case "Comment": if !options.filters.types.contains(.comments) { skipped["comment", default: 0] += n }
             case "CustomContent": skipped["custom-content", default: 0] += n
             case "SpaceDescription": skipped["space-description", default: 0] += n
             default: break
@@ -480,6 +491,8 @@ struct ConversionPlan: Sendable {
         }
         var attachmentPaths: [String: String] = [:]
         var attachmentLists: [String: [(fileName: String, path: String)]] = [:]
+    /// The attachments bodies linked or showed, for `--attachments referenced`.
+    let references = AttachmentReferences()
         for (owner, list) in planned {
             for a in list { attachmentPaths[owner + "\u{1}" + a.info.fileName] = a.path }
             attachmentLists[owner] = list.map { ($0.info.fileName, $0.path) }.sorted { $0.fileName < $1.fileName }
@@ -491,6 +504,25 @@ struct ConversionPlan: Sendable {
         for name in Set(index.users.values) where userNames[name] == nil { userNames[name] = name }
         for (k, aaid) in index.accountIds { userNames[aaid] = resolve(k) ?? aaid }
         for (k, n) in options.userNames { userNames[k] = n }
+
+        if options.filters.types.contains(.comments) {
+            var bodiesOf: [String: [String]] = [:]
+            for b in index.bodies.values { if let c = b.contentId { bodiesOf[c, default: []].append(b.id) } }
+            for c in index.comments.values where articles[c.ownerId] != nil {
+                if c.isHistorical { skipped["comment-historical-version", default: 0] += 1; continue }
+                guard c.status == "current" else { skipped["comment-\(c.status)", default: 0] += 1; continue }
+                guard let body = bodiesOf[c.id]?.sorted(by: IDOrder.less).last else { continue }
+                commentBodies[body] = c
+                commentsOf[c.ownerId, default: []].append(c)
+                if let owner = selected[c.ownerId] { commentAuthors[c.id] = author(c.creator, owner) ?? "unknown" }
+            }
+            for (k, list) in commentsOf {
+                commentsOf[k] = list.sorted { ($0.created ?? "", $0.id.count, $0.id) < ($1.created ?? "", $1.id.count, $1.id) }
+            }
+            for (id, list) in commentsOf where !list.isEmpty {
+                articles[id]?.metadata.comments = String(paths[id]!) + ".comments.md"
+            }
+        }
 
         self.targets = BundleTargets(
             byTitle: byTitle, articlePaths: paths.mapValues { $0 + ".md" }, titles: selected.mapValues(\.title),
@@ -568,6 +600,8 @@ struct BundleTargets: LinkTargets {
     var homes: [String: String]
     var childrenOf: [String: [String]]
     var attachmentLists: [String: [(fileName: String, path: String)]] = [:]
+    /// The attachments bodies linked or showed, for `--attachments referenced`.
+    let references = AttachmentReferences()
 
     init(byTitle: [String: String], articlePaths: [String: String], titles: [String: String],
          attachmentPaths: [String: String], users: [String: String], homes: [String: String], children: [String: [String]]) {
@@ -588,10 +622,26 @@ struct BundleTargets: LinkTargets {
         byTitle[Self.titleKey(spaceKey, title, blogPost)]
     }
     func articlePath(id: String) -> String? { articlePaths[id] }
-    func attachmentPath(contentId: String, fileName: String) -> String? { attachmentPaths[contentId + "\u{1}" + fileName] }
+    func attachmentPath(contentId: String, fileName: String) -> String? {
+        let p = attachmentPaths[contentId + "\u{1}" + fileName]
+        if let p { references.insert(p) }
+        return p
+    }
     func userName(_ key: String) -> String? { users[key] }
     func spaceHome(spaceKey: String) -> String? { homes[spaceKey] }
     func children(of id: String) -> [String] { childrenOf[id] ?? [] }
     func title(of id: String) -> String? { titles[id] }
-    func attachments(of id: String) -> [(fileName: String, path: String)] { attachmentLists[id] ?? [] }
+    func attachments(of id: String) -> [(fileName: String, path: String)] {
+        let list = attachmentLists[id] ?? []
+        for a in list { references.insert(a.path) }
+        return list
+    }
+}
+
+/// Attachment paths that conversion referenced; filled concurrently by the workers.
+final class AttachmentReferences: @unchecked Sendable {
+    private let lock = NSLock()
+    private var set: Set<String> = []
+    func insert(_ p: String) { lock.lock(); set.insert(p); lock.unlock() }
+    var paths: Set<String> { lock.lock(); defer { lock.unlock() }; return set }
 }

@@ -92,12 +92,13 @@ enum CSVExport {
                 if let x = v("pageid"), cls == "Attachment" || cls == "Comment" {
                     o.properties["containerContent"] = .ref(className: "Page", id: x)
                 }
+                if let x = v("parentcommentid"), cls == "Comment" { o.properties["parent"] = .ref(className: "Comment", id: x) }
             case "bodycontent":
                 o = RawObject(className: "BodyContent", id: v("bodycontentid"))
                 if let x = v("contentid") { o.properties["content"] = .ref(className: "Page", id: x) }
                 o.properties["bodyType"] = .text(v("bodytypeid") ?? "2")
             case "contentproperties":
-                guard let name = v("propertyname"), name == "MEDIA_TYPE" || name == "FILESIZE" else { return }
+                guard let name = v("propertyname"), name == "MEDIA_TYPE" || name == "FILESIZE" || builder.wantedProperties.contains(name) else { return }
                 o = RawObject(className: "ContentProperty", id: v("propertyid"))
                 o.properties["name"] = .text(name)
                 if let x = v("stringval") { o.properties["stringValue"] = .text(x) }
