@@ -101,6 +101,15 @@ struct Convert: ParsableCommand {
     @Option(help: "Also write the metadata as front matter at the top of each .md: none or yaml.")
     var frontMatter: String?
 
+    @Option(help: "Refuse an export that decompresses to more than this many bytes in all (default 256 GiB).")
+    var maxTotalBytes: Int64?
+    @Option(help: "Refuse an archive entry larger than this many bytes (default 32 GiB).")
+    var maxEntryBytes: Int64?
+    @Option(help: "Refuse an archive with more entries than this (default 5,000,000).")
+    var maxEntries: Int?
+    @Option(help: "Refuse an entry that expands more than this ratio, uncompressed to compressed (default 1000).")
+    var maxRatio: Double?
+
     @Flag(help: "Write nothing: print what would be converted, filtered (with reasons) and restricted.")
     var dryRun = false
 
@@ -161,6 +170,10 @@ struct Convert: ParsableCommand {
             guard let f = FrontMatter(rawValue: frontMatter) else { throw ValidationError("--front-matter must be none or yaml") }
             options.frontMatter = f
         }
+        if let maxTotalBytes { options.limits.maxTotalBytes = maxTotalBytes }
+        if let maxEntryBytes { options.limits.maxEntryBytes = maxEntryBytes }
+        if let maxEntries { options.limits.maxEntries = maxEntries }
+        if let maxRatio { options.limits.maxRatio = maxRatio }
         guard format == "text" || format == "json" else { throw ValidationError("--format must be text or json") }
         if dryRun {
             let plan = try Converter(exportPath: export, options: options).dryRun()

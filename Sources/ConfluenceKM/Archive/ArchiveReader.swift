@@ -10,6 +10,17 @@ public struct ArchiveEntry: Sendable {
     /// The uncompressed size, when the archive states it.
     public var size: Int64?
     public var isEncrypted: Bool
+
+    /// Why a name must never be used as a path: absolute, `..`, backslashes, NUL, invalid UTF-8, empty.
+    public var unsafeNameReason: String? {
+        if path.isEmpty { return "an empty name" }
+        if path.hasPrefix("/") { return "an absolute path" }
+        if path.contains("\\") { return "a backslash" }
+        if path.unicodeScalars.contains("\u{0}") { return "a NUL byte" }
+        if path.unicodeScalars.contains("\u{FFFD}") { return "bytes that are not UTF-8" }
+        if path.split(separator: "/", omittingEmptySubsequences: false).contains("..") { return "a '..' component" }
+        return nil
+    }
 }
 
 /// Streams a ZIP archive with libarchive, entry by entry, without unpacking it to disk.
@@ -18,10 +29,15 @@ public struct ArchiveEntry: Sendable {
 public final class ArchiveReader {
     private let handle: OpaquePointer
     public let path: String
+    public let limits: ArchiveLimits
     private var entriesRead = 0
     private var currentEntry: String?
+    private var entryBytes: Int64 = 0
+    private var totalBytes: Int64 = 0
+    private var entryCompressedStart: Int64 = 0
 
-    public init(path: String) throws {
+    public init(path: String, limits: ArchiveLimits = ArchiveLimits()) throws {
+        self.limits = limits
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw ConversionError.cannotOpen(path: path, reason: "no such file")
@@ -69,10 +85,13 @@ public final class ArchiveReader {
             throw ConversionError.corruptArchive(path: path, entry: currentEntry, reason: reason)
         }
         entriesRead += 1
+        if entriesRead > limits.maxEntries {
+            throw ConversionError.limitExceeded(path: path, what: "more than \(limits.maxEntries) entries", flag: "--max-entries")
+        }
+        entryBytes = 0
+        entryCompressedStart = archive_filter_bytes(handle, -1)
         let name: String
-        if let p = archive_entry_pathname_utf8(e) {
-            name = String(decoding: UnsafeRawBufferPointer(start: p, count: strlen(p)), as: UTF8.self)
-        } else if let p = archive_entry_pathname(e) {
+        if let p = archive_entry_pathname(e) {
             name = String(decoding: UnsafeRawBufferPointer(start: p, count: strlen(p)), as: UTF8.self)
         } else {
             name = ""
@@ -100,6 +119,21 @@ public final class ArchiveReader {
         let n = archive_read_data(handle, buffer.baseAddress, buffer.count)
         if n < 0 {
             throw ConversionError.corruptArchive(path: path, entry: currentEntry, reason: Self.message(handle))
+        }
+        entryBytes += Int64(n)
+        totalBytes += Int64(n)
+        if entryBytes > limits.maxEntryBytes {
+            throw ConversionError.limitExceeded(path: path, what: "entry '\(currentEntry ?? "")' is larger than \(limits.maxEntryBytes) bytes", flag: "--max-entry-bytes")
+        }
+        if totalBytes > limits.maxTotalBytes {
+            throw ConversionError.limitExceeded(path: path, what: "more than \(limits.maxTotalBytes) uncompressed bytes", flag: "--max-total-bytes")
+        }
+        if entryBytes > 1 << 20 {
+            let compressed = max(1, archive_filter_bytes(handle, -1) - entryCompressedStart)
+            if Double(entryBytes) / Double(compressed) > limits.maxRatio {
+                throw ConversionError.limitExceeded(
+                    path: path, what: "entry '\(currentEntry ?? "")' expands more than \(Int(limits.maxRatio)):1 (a zip bomb?)", flag: "--max-ratio")
+            }
         }
         return n
     }

@@ -41,6 +41,11 @@ final class StagingFolder: @unchecked Sendable {
         if !committed { try? FileManager.default.removeItem(at: root) }
     }
 
+    /// Removes the temporary folder now (a failed conversion).
+    func discard() {
+        if !committed { try? FileManager.default.removeItem(at: root) }
+    }
+
     /// Temporary folders left by a run that was killed (its process is gone) are removed.
     static func removeStale(in parent: URL, name: String) {
         let prefix = "." + name + tempMarker
@@ -55,6 +60,14 @@ final class StagingFolder: @unchecked Sendable {
     }
 
     func url(_ path: String) -> URL { root.appendingPathComponent(path) }
+
+    /// Refuses to start writing when the destination's filesystem cannot hold the bundle.
+    func checkFreeSpace(needed: Int64) throws {
+        var st = statvfs()
+        guard statvfs(root.path, &st) == 0 else { return }
+        let available = Int64(st.f_bavail) * Int64(st.f_frsize)
+        if available < needed { throw ConversionError.notEnoughDisk(path: destination.path, needed: needed, available: available) }
+    }
 
     private func ensureParent(_ path: String) throws {
         let dir = url(path).deletingLastPathComponent()

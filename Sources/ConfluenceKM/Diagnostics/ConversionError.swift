@@ -12,6 +12,10 @@ public enum ConversionError: Error, CustomStringConvertible, Equatable, Sendable
     case invalidOption(String)
     case macroFailed(macro: String, contentId: String, title: String)
     case unmappedGroups([String])
+    case limitExceeded(path: String, what: String, flag: String)
+    case duplicateEntry(path: String, entry: String)
+    case encryptedEntry(path: String, entry: String)
+    case notEnoughDisk(path: String, needed: Int64, available: Int64)
     case missingTable(path: String, table: String)
     case missingColumn(path: String, table: String, column: String)
 
@@ -34,6 +38,14 @@ public enum ConversionError: Error, CustomStringConvertible, Equatable, Sendable
             return "\(path): cannot write the bundle: \(reason)"
         case .invalidOption(let message):
             return message
+        case .limitExceeded(let path, let what, let flag):
+            return "\(path): \(what); the export is refused as a safety measure (raise \(flag) if it is genuine)"
+        case .duplicateEntry(let path, let entry):
+            return "\(path): the archive holds '\(entry)' more than once; it is ambiguous which one to read, export the space again"
+        case .encryptedEntry(let path, let entry):
+            return "\(path): '\(entry)' is encrypted; export the space again without a password"
+        case .notEnoughDisk(let path, let needed, let available):
+            return "\(path): not enough free disk: about \(needed) bytes are needed, \(available) are free; free space or choose another --output"
         case .unmappedGroups(let groups):
             return "groups grant access but have no KM role: \(groups.joined(separator: ", ")); map them (--role GROUP=ROLE or permissions.roles) or drop --strict-permissions"
         case .missingTable(let path, let table):

@@ -101,6 +101,9 @@ public struct ExportIndex: Sendable {
         public var subject: Subject
     }
 
+    /// Entries of the archive that were skipped (unsafe names, links, devices, duplicates, encrypted).
+    public var archiveDiagnostics: [Diagnostic] = []
+
     /// Comments (any version): written per article when comments are imported.
     public var comments: [String: CommentInfo] = [:]
 

@@ -47,6 +47,10 @@ final class ConversionPool: @unchecked Sendable {
                         message: "the body is stored compressed (zstd, base64) and could not be decoded (\(error)); an empty article is written"))
                 }
             }
+            if source.unicodeScalars.contains("\u{FFFD}") {
+                extra.append(Diagnostic("invalid-utf8", .warning, contentId: article.content.id, title: article.content.title,
+                    message: "the body holds bytes that are not UTF-8 (or U+FFFD itself); they are written as U+FFFD"))
+            }
             var out = converter.convert(body: source, bodyType: article.bodyType, page: article.context, targets: targets)
             out.diagnostics += extra
             if let macro = out.failedMacro {

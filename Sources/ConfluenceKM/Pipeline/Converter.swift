@@ -23,15 +23,42 @@ public struct Converter {
 
     /// Reads the archive's metadata: the index. Fails on anything that is not a readable XML export.
     public func index() throws -> ExportIndex {
-        let archive = try ArchiveReader(path: exportPath)
+        let archive = try ArchiveReader(path: exportPath, limits: options.limits)
         var builder = ExportIndexBuilder()
         builder.wantedProperties = Set(options.mapping.properties.values)
         var descriptor: [String: String]?
         var tables: Set<String> = []
         var attachmentFiles: [String: Int64] = [:]
+        var seen: Set<String> = []
+        func skip(_ entry: ArchiveEntry, _ why: String) {
+            builder.index.archiveDiagnostics.append(Diagnostic("unsafe-entry", .warning,
+                message: "archive entry '\(entry.path.prefix(200))' skipped: \(why); nothing is written for it"))
+        }
         while let entry = try archive.nextEntry() {
             let path = entry.path
-            guard entry.kind == .file else { continue }
+            if let reason = entry.unsafeNameReason {
+                skip(entry, "its name has \(reason)")
+                continue
+            }
+            switch entry.kind {
+            case .file: break
+            case .directory: continue
+            case .symlink: skip(entry, "it is a symbolic link, never followed"); continue
+            case .hardlink: skip(entry, "it is a hard link, never followed"); continue
+            case .other: skip(entry, "it is a device or other special file"); continue
+            }
+            let isKnown = path == "entities.xml" || path == "exportDescriptor.properties" || CSVExport.isDescriptor(path)
+                || CSVExport.tableName(path).map(CSVExport.indexTables.contains) == true
+            if !seen.insert(path).inserted {
+                if isKnown { throw ConversionError.duplicateEntry(path: exportPath, entry: path) }
+                skip(entry, "the archive holds this name more than once; the first one is used")
+                continue
+            }
+            if entry.isEncrypted {
+                if isKnown { throw ConversionError.encryptedEntry(path: exportPath, entry: path) }
+                skip(entry, "it is encrypted")
+                continue
+            }
             if path == "exportDescriptor.properties" || CSVExport.isDescriptor(path) {
                 let stream = try FilteredStream(name: "\(exportPath): \(path)") { try archive.read(into: $0) }
                 var bytes: [UInt8] = []
@@ -45,9 +72,8 @@ public struct Converter {
                 descriptor = parseProperties(bytes)
             } else if path == "entities.xml" {
                 builder.index.sawEntities = true
-                let reader = try EntitiesReader(displayPath: "\(exportPath): entities.xml") { buffer in
-                    try archive.read(into: buffer)
-                }
+                let clean = UTF8Sanitizer { try archive.read(into: $0) }
+                let reader = try EntitiesReader(displayPath: "\(exportPath): entities.xml") { try clean.read(into: $0) }
                 try reader.forEachObject(
                     wantsClass: { ExportIndexBuilder.indexedClasses.contains($0) },
                     captureText: ExportIndexBuilder.capture,
@@ -77,12 +103,22 @@ public struct Converter {
         return index
     }
 
+    /// The entries pass 1 accepted, in archive order: regular files with safe names, first of duplicates, not encrypted.
+    func safeEntries(_ archive: ArchiveReader, _ body: (ArchiveEntry) throws -> Void) throws {
+        var seen: Set<String> = []
+        while let entry = try archive.nextEntry() {
+            guard entry.kind == .file, entry.unsafeNameReason == nil, !entry.isEncrypted, seen.insert(entry.path).inserted else { continue }
+            try body(entry)
+        }
+    }
+
     /// Streams the bodies `wanted` accepts out of an entry (`entities.xml`, or a CSV export's `bodycontent` table);
     /// returns false for any other entry.
     func forEachBody(in entry: ArchiveEntry, of archive: ArchiveReader, wanted: (String) -> Bool,
                      handle: (String, String) throws -> Void) throws -> Bool {
         if entry.path == "entities.xml" {
-            let reader = try EntitiesReader(displayPath: "\(exportPath): entities.xml") { try archive.read(into: $0) }
+            let clean = UTF8Sanitizer { try archive.read(into: $0) }
+            let reader = try EntitiesReader(displayPath: "\(exportPath): entities.xml") { try clean.read(into: $0) }
             try reader.forEachObject(
                 wantsClass: { $0 == "BodyContent" },
                 captureText: { _, property, id in property == "body" && id.map(wanted) ?? true },
@@ -115,8 +151,8 @@ public struct Converter {
         let index = try self.index()
         let plan = ConversionPlan(index: index, options: options)
         var out: [CurrentBody] = []
-        let archive = try ArchiveReader(path: exportPath)
-        while let entry = try archive.nextEntry() {
+        let archive = try ArchiveReader(path: exportPath, limits: options.limits)
+        try safeEntries(archive) { entry in
             _ = try forEachBody(in: entry, of: archive, wanted: { plan.bodyOwners[$0].map { only?.contains($0) ?? true } ?? false }) { id, body in
                 guard let owner = plan.bodyOwners[id], let a = plan.articles[owner] else { return }
                 out.append(CurrentBody(id: owner, title: a.content.title, spaceKey: a.context.spaceKey,
@@ -132,9 +168,22 @@ public struct Converter {
     @discardableResult
     public func convert(to output: String, stats: ConversionStats? = nil) throws -> ConversionReport {
         let staging = try StagingFolder(destination: URL(fileURLWithPath: output), force: options.force)
+        do {
+            return try convert(into: staging, stats: stats)
+        } catch {
+            // Never a half bundle: the temporary folder goes, whatever failed.
+            staging.discard()
+            throw error
+        }
+    }
+
+    private func convert(into staging: StagingFolder, stats: ConversionStats?) throws -> ConversionReport {
         let index = try stats.measure("index") { try self.index() }
         let plan = stats.measure("plan") { ConversionPlan(index: index, options: options) }
         try checkStrictPermissions(plan.diagnostics)
+        try staging.checkFreeSpace(needed: plan.attachmentEntries.keys.reduce(Int64(64 << 20)) {
+            $0 + (index.attachmentFiles[String($1.dropFirst("attachments/".count))] ?? 0)
+        })
         let results = try stats.measure("content") { try content(plan: plan, staging: staging) }
         let report = try stats.measure("bundle") { try writeBundle(index: index, plan: plan, results: results, staging: staging) }
         try stats.measure("commit") { try staging.commit() }
@@ -153,7 +202,7 @@ public struct Converter {
     }
 
     private func content(plan: ConversionPlan, staging: StagingFolder) throws -> ContentResults {
-        let archive = try ArchiveReader(path: exportPath)
+        let archive = try ArchiveReader(path: exportPath, limits: options.limits)
         let referencedOnly = options.filters.attachments == .referenced
         var frontMatter: (@Sendable (ArticleMetadata) throws -> String)?
         if options.frontMatter == .yaml {
@@ -163,7 +212,8 @@ public struct Converter {
         let pool = ConversionPool(jobs: options.jobs, targets: plan.targets, staging: staging, settings: options.conversion,
                                   frontMatter: frontMatter)
         var results = ContentResults()
-        while let entry = try archive.nextEntry() {
+        do {
+        try safeEntries(archive) { entry in
             let isBodies = try forEachBody(in: entry, of: archive, wanted: { plan.bodyOwners[$0] != nil || plan.commentBodies[$0] != nil }) { id, body in
                 if let comment = plan.commentBodies[id], let article = plan.articles[comment.ownerId] {
                     pool.submitComment(body: body, comment: comment, article: article)
@@ -172,21 +222,25 @@ public struct Converter {
                 guard let owner = plan.bodyOwners[id], let article = plan.articles[owner] else { return }
                 pool.submit(body: body, article: article)
             }
-            if !isBodies, !referencedOnly, let dest = plan.attachmentEntries[entry.path], entry.kind == .file {
+            if !isBodies, !referencedOnly, let dest = plan.attachmentEntries[entry.path] {
                 let sink = try staging.sink(dest)
                 try archive.stream { try sink.write($0) }
                 let sha = try sink.finish()
                 results.attachments[entry.path] = (sink.bytes, sha)
             }
         }
+        } catch {
+            _ = try? pool.finish()  // let the workers stop writing before the folder is removed
+            throw error
+        }
         let converted = try pool.finish()
         results.articles = converted
         if referencedOnly {
             // Only now is it known which attachments the bodies link or show: copy those in one more pass.
             let wanted = plan.targets.references.paths
-            let again = try ArchiveReader(path: exportPath)
-            while let entry = try again.nextEntry() {
-                guard entry.kind == .file, let dest = plan.attachmentEntries[entry.path], wanted.contains(dest) else { continue }
+            let again = try ArchiveReader(path: exportPath, limits: options.limits)
+            try safeEntries(again) { entry in
+                guard let dest = plan.attachmentEntries[entry.path], wanted.contains(dest) else { return }
                 let sink = try staging.sink(dest)
                 try again.stream { try sink.write($0) }
                 let sha = try sink.finish()

@@ -55,6 +55,8 @@ final class StorageReader {
     var failedMacro: String?
     /// `toc` macros met, replaced by their lists once all headings are known.
     var pendingTOC: [(minLevel: Int, maxLevel: Int)] = []
+    /// The current element depth (see `maxDepth`).
+    var depth = 0
     /// Content of other pages for `include`/`excerpt-include`, when the pipeline has it.
     var includeProvider: ((String, Bool) -> [Block]?)?
 
@@ -157,7 +159,17 @@ extension StorageReader {
 
     // MARK: Nodes
 
+    /// How deep elements are followed; deeper content is kept as its text (a hostile body cannot exhaust the stack).
+    static let maxDepth = 120
+
     func convert(_ node: XNode) -> [Piece] {
+        if depth >= Self.maxDepth {
+            diagnose("too-deep", .warning, "elements nested more than \(Self.maxDepth) deep are kept as plain text", once: "depth")
+            let t = collapseWhitespace(node.textContent)
+            return t.isEmpty ? [] : [.inline(.text(t))]
+        }
+        depth += 1
+        defer { depth -= 1 }
         switch node.kind {
         case .text:
             let t = collapseWhitespace(node.text)

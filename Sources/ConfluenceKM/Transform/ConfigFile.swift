@@ -9,7 +9,7 @@ public struct ConfigError: Error, CustomStringConvertible, Sendable {
 /// `--config km.yaml`: every setting of a conversion; CLI flags override it. README lists every key.
 public enum ConfigFile {
     static let topKeys = ["timezone", "include-archived", "tables", "base-url", "macros", "users", "front-matter", "jobs",
-                          "filters", "mapping", "permissions"]
+                          "filters", "mapping", "permissions", "limits"]
     static let filterKeys = ["types", "labels", "created-after", "modified-after", "modified-before", "spaces",
                              "personal-spaces", "subtrees", "attachments"]
     static let mappingKeys = ["fields", "labels", "category", "author", "properties"]
@@ -58,6 +58,17 @@ public enum ConfigFile {
             case "filters": try filters(value, r, &options.filters)
             case "mapping": try mapping(value, r, &options.mapping)
             case "permissions": try permissions(value, r, &options.permissions)
+            case "limits":
+                for (lk, lv) in try r.mapping(value, "limits") {
+                    let k = "limits." + lk.name
+                    switch lk.name {
+                    case "total-bytes": options.limits.maxTotalBytes = Int64(try r.int(lv, k))
+                    case "entry-bytes": options.limits.maxEntryBytes = Int64(try r.int(lv, k))
+                    case "entries": options.limits.maxEntries = try r.int(lv, k)
+                    case "ratio": options.limits.maxRatio = Double(try r.int(lv, k))
+                    default: throw r.unknown(lk, "limits.", ["total-bytes", "entry-bytes", "entries", "ratio"])
+                    }
+                }
             default: throw r.unknown(key, "", topKeys)
             }
         }

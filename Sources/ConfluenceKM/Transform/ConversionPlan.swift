@@ -18,6 +18,7 @@ public struct ConvertOptions: Sendable {
     public var mapping = Mapping()
     public var permissions = PermissionOptions()
     public var frontMatter: FrontMatter = .none
+    public var limits = ArchiveLimits()
 
     public init() {}
 }
@@ -138,8 +139,9 @@ struct ConversionPlan: Sendable {
     var zone: TimeZone = TimeZone(identifier: "UTC")!
 
     init(index: ExportIndex, options: ConvertOptions) {
-        var diagnostics: [Diagnostic] = []
+        var diagnostics: [Diagnostic] = index.archiveDiagnostics
         var skipped: [String: Int] = [:]
+        if !index.archiveDiagnostics.isEmpty { skipped["archive-entry"] = index.archiveDiagnostics.count }
         let zone = Self.timeZone(index: index, options: options, diagnostics: &diagnostics)
         self.zone = zone
 

@@ -16,7 +16,7 @@ struct Macro {
 
 /// One family of macros → the document model. Each converter lives in its own file; its cases are in the spec files
 /// under Tests/ConfluenceKMTests/Specs.
-protocol MacroConverter {
+protocol MacroConverter: Sendable {
     static var names: [String] { get }
     static func convert(_ macro: Macro, in reader: StorageReader) -> [Piece]
 }
