@@ -5,7 +5,7 @@ DEMO_EXPORT  = Fixtures/exports/acme-site
 DEMO_ZIP     = .build/demo/acme-site.zip
 DEMO_BUNDLE  = demo-bundle
 
-.PHONY: all deps deps-py build demo test clean
+.PHONY: all deps deps-py build demo test test-asan fuzz clean
 
 all: build
 
@@ -35,6 +35,27 @@ demo: build
 
 test: build deps-py
 	CKM_BIN=$(CURDIR)/.build/debug/confluence-km $(SWIFT) test
+
+# The whole test suite under AddressSanitizer (its own build folder).
+test-asan: deps deps-py
+	$(SWIFT) build --scratch-path .build-asan -Xswiftc -sanitize=address
+	CKM_BIN=$(CURDIR)/.build-asan/debug/confluence-km $(SWIFT) test --scratch-path .build-asan -Xswiftc -sanitize=address
+
+# libFuzzer on the body converter, the entities reader and the archive reader, FUZZ_SECONDS each.
+# Crashes are written to Fuzz/regressions/<target>/, which the test suite replays.
+FUZZ_SECONDS ?= 600
+fuzz: deps
+	for t in FuzzBody FuzzEntities FuzzArchive; do \
+	  CKM_FUZZ=1 $(SWIFT) build --scratch-path .build-fuzz --product $$t -Xswiftc -sanitize=fuzzer,address || exit 1; \
+	done
+	python3 scripts/fuzz-seeds.py .build-fuzz/corpus
+	for t in body:FuzzBody entities:FuzzEntities archive:FuzzArchive; do \
+	  dir=$${t%%:*}; exe=$${t##*:}; \
+	  mkdir -p .build-fuzz/corpus/$$dir-run Fuzz/regressions/$$dir; \
+	  .build-fuzz/debug/$$exe .build-fuzz/corpus/$$dir-run .build-fuzz/corpus/$$dir -max_total_time=$(FUZZ_SECONDS) \
+	    -timeout=20 -rss_limit_mb=4096 -max_len=262144 -print_final_stats=1 \
+	    -artifact_prefix=Fuzz/regressions/$$dir/ 2>&1 | tail -25 || exit 1; \
+	done
 
 clean:
 	rm -rf .build $(DEMO_BUNDLE)

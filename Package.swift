@@ -1,4 +1,5 @@
 // swift-tools-version:6.0
+import Foundation
 import PackageDescription
 
 let package = Package(
@@ -50,3 +51,12 @@ let package = Package(
         ),
     ]
 )
+
+// libFuzzer targets, only when CKM_FUZZ is set (make fuzz): built with -sanitize=fuzzer, which brings its own main.
+if ProcessInfo.processInfo.environment["CKM_FUZZ"] != nil {
+    for name in ["FuzzBody", "FuzzEntities", "FuzzArchive"] {
+        package.targets.append(.executableTarget(
+            name: name, dependencies: ["ConfluenceKM"], path: "Fuzz/\(name)",
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
+    }
+}
