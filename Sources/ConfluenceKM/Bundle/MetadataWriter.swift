@@ -51,7 +51,10 @@ struct MetadataWriter {
     }
 
     func json(_ meta: ArticleMetadata) throws -> Data {
-        try encoder.encode(fields(meta)) + Data("\n".utf8)
+        if mapping.renameFields.isEmpty && mapping.dropFields.isEmpty && mapping.constants.isEmpty && meta.extra.isEmpty {
+            return try encoder.encode(meta) + Data("\n".utf8)  // the same bytes, without the round trip
+        }
+        return try encoder.encode(fields(meta)) + Data("\n".utf8)
     }
 
     /// YAML front matter for Markdown-first KM systems: each field on one line, values in JSON flow style (which

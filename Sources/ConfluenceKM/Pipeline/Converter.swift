@@ -22,7 +22,10 @@ public struct Converter {
     // MARK: Stage 1
 
     /// Reads the archive's metadata: the index. Fails on anything that is not a readable XML export.
-    public func index() throws -> ExportIndex {
+    public func index() throws -> ExportIndex { try index(spool: nil) }
+
+    /// The index pass; with a spool, every body is set aside as it streams past (see ``BodySpool``).
+    func index(spool: BodySpool?) throws -> ExportIndex {
         let archive = try ArchiveReader(path: exportPath, limits: options.limits)
         var builder = ExportIndexBuilder()
         builder.wantedProperties = Set(options.mapping.properties.values)
@@ -77,10 +80,11 @@ public struct Converter {
                 try reader.forEachObject(
                     wantsClass: { ExportIndexBuilder.indexedClasses.contains($0) },
                     captureText: ExportIndexBuilder.capture,
+                    spool: spool,
                     handle: { builder.add($0) })
             } else if let table = CSVExport.tableName(path), CSVExport.indexTables.contains(table) {
                 tables.insert(table)
-                try CSVExport.index(table, exportPath: exportPath, source: { try archive.read(into: $0) }, into: &builder)
+                try CSVExport.index(table, exportPath: exportPath, source: { try archive.read(into: $0) }, into: &builder, spool: spool)
             } else if path.hasPrefix("attachments/") {
                 let parts = path.split(separator: "/", omittingEmptySubsequences: false)
                 if parts.count == 4, parts[1...].allSatisfy({ !$0.isEmpty }) {
@@ -178,13 +182,15 @@ public struct Converter {
     }
 
     private func convert(into staging: StagingFolder, stats: ConversionStats?) throws -> ConversionReport {
-        let index = try stats.measure("index") { try self.index() }
+        let spool = try BodySpool(path: staging.root.path + ".spool")
+        let index = try stats.measure("index") { try self.index(spool: spool) }
+        try spool.finishWriting()
         let plan = stats.measure("plan") { ConversionPlan(index: index, options: options) }
         try checkStrictPermissions(plan.diagnostics)
         try staging.checkFreeSpace(needed: plan.attachmentEntries.keys.reduce(Int64(64 << 20)) {
             $0 + (index.attachmentFiles[String($1.dropFirst("attachments/".count))] ?? 0)
         })
-        let results = try stats.measure("content") { try content(plan: plan, staging: staging) }
+        let results = try stats.measure("content") { try content(plan: plan, staging: staging, spool: spool) }
         let report = try stats.measure("bundle") { try writeBundle(index: index, plan: plan, results: results, staging: staging) }
         try stats.measure("commit") { try staging.commit() }
         return report
@@ -201,7 +207,7 @@ public struct Converter {
         var attachments: [String: (bytes: Int64, sha256: String)] = [:]
     }
 
-    private func content(plan: ConversionPlan, staging: StagingFolder) throws -> ContentResults {
+    private func content(plan: ConversionPlan, staging: StagingFolder, spool: BodySpool?) throws -> ContentResults {
         let archive = try ArchiveReader(path: exportPath, limits: options.limits)
         let referencedOnly = options.filters.attachments == .referenced
         var frontMatter: (@Sendable (ArticleMetadata) throws -> String)?
@@ -212,16 +218,26 @@ public struct Converter {
         let pool = ConversionPool(jobs: options.jobs, targets: plan.targets, staging: staging, settings: options.conversion,
                                   frontMatter: frontMatter)
         var results = ContentResults()
-        do {
-        try safeEntries(archive) { entry in
-            let isBodies = try forEachBody(in: entry, of: archive, wanted: { plan.bodyOwners[$0] != nil || plan.commentBodies[$0] != nil }) { id, body in
-                if let comment = plan.commentBodies[id], let article = plan.articles[comment.ownerId] {
-                    pool.submitComment(body: body, comment: comment, article: article)
-                    return
-                }
-                guard let owner = plan.bodyOwners[id], let article = plan.articles[owner] else { return }
-                pool.submit(body: body, article: article)
+        func submit(_ id: String, _ body: String) {
+            if let comment = plan.commentBodies[id], let article = plan.articles[comment.ownerId] {
+                pool.submitComment(body: body, comment: comment, article: article)
+                return
             }
+            guard let owner = plan.bodyOwners[id], let article = plan.articles[owner] else { return }
+            pool.submit(body: body, article: article)
+        }
+        do {
+        if let spool {
+            // The bodies were set aside in the index pass: read back the wanted ones, in file order.
+            let wanted = (Array(plan.bodyOwners.keys) + Array(plan.commentBodies.keys)).compactMap { id in spool.ranges[id].map { (id, $0.offset) } }
+            for (id, _) in wanted.sorted(by: { $0.1 < $1.1 }) {
+                if let body = try spool.body(id) { submit(id, body) }
+            }
+        }
+        try safeEntries(archive) { entry in
+            let isBodies = spool != nil
+                ? entry.path == "entities.xml" || CSVExport.tableName(entry.path) == "bodycontent"
+                : try forEachBody(in: entry, of: archive, wanted: { plan.bodyOwners[$0] != nil || plan.commentBodies[$0] != nil }, handle: submit)
             if !isBodies, !referencedOnly, let dest = plan.attachmentEntries[entry.path] {
                 let sink = try staging.sink(dest)
                 try archive.stream { try sink.write($0) }

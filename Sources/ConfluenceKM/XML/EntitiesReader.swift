@@ -116,8 +116,10 @@ final class EntitiesReader {
     func forEachObject(
         wantsClass: (String) -> Bool,
         captureText: (String, String, String?) -> Bool,
+        spool: BodySpool? = nil,
         handle: (RawObject) throws -> Void
     ) throws {
+        var spooling = false
         var object: RawObject?
         var sawRoot = false
         // State inside the current object.
@@ -170,7 +172,12 @@ final class EntitiesReader {
                         propertyIsRef = false
                         buffer.removeAll(keepingCapacity: true)
                         capturing = captureText(object!.className, pn, object!.id)
+                        if let spool, !capturing, pn == "body", object!.className == "BodyContent", object!.id != nil {
+                            spool.begin()
+                            spooling = true
+                        }
                         if empty {
+                            if spooling { spool?.end(id: object!.id!); spooling = false }
                             object!.properties[pn] = .text("")
                             propertyName = nil
                             capturing = false
@@ -194,6 +201,8 @@ final class EntitiesReader {
             case 3, 4, 13, 14:  // text, CDATA, whitespace
                 if capturing, let v = xmlTextReaderConstValue(reader) {
                     buffer.append(contentsOf: UnsafeBufferPointer(start: v, count: strlen(v)))
+                } else if spooling, let v = xmlTextReaderConstValue(reader) {
+                    try spool!.append(UnsafeBufferPointer(start: v, count: strlen(v)))
                 }
             case 15:  // element end
                 guard object != nil else { continue }
@@ -205,6 +214,10 @@ final class EntitiesReader {
                         object!.id = trimmed(buffer)
                         inObjectId = false
                     } else if let pn = propertyName {
+                        if spooling {
+                            spool!.end(id: object!.id!)
+                            spooling = false
+                        }
                         if propertyIsRef {
                             let id = trimmed(buffer)
                             object!.properties[pn] = .ref(className: propertyClass, id: id)

@@ -55,7 +55,7 @@ enum CSVExport {
 
     /// Adds one table's rows to the index.
     static func index(_ table: String, exportPath: String, source: @escaping FilteredStream.Source,
-                      into builder: inout ExportIndexBuilder) throws {
+                      into builder: inout ExportIndexBuilder, spool: BodySpool? = nil) throws {
         try rows(table, exportPath: exportPath, required: required[table] ?? [], source: source) { t, r in
             func v(_ c: String) -> String? { t.value(r, c) }
             var o: RawObject
@@ -95,6 +95,11 @@ enum CSVExport {
                 if let x = v("parentcommentid"), cls == "Comment" { o.properties["parent"] = .ref(className: "Comment", id: x) }
             case "bodycontent":
                 o = RawObject(className: "BodyContent", id: v("bodycontentid"))
+                if let spool, let id = v("bodycontentid") {
+                    spool.begin()
+                    try spool.append(Array((v("body") ?? "").utf8))
+                    spool.end(id: id)
+                }
                 if let x = v("contentid") { o.properties["content"] = .ref(className: "Page", id: x) }
                 o.properties["bodyType"] = .text(v("bodytypeid") ?? "2")
             case "contentproperties":

@@ -1,0 +1,62 @@
+import Foundation
+
+/// Bodies set aside during the index pass, so that the content pass reads back only the current ones instead of
+/// decompressing and parsing `entities.xml` a second time. A temporary file beside the bundle (removed at the end,
+/// or by the next run after a kill); memory holds only each body's offset and length.
+final class BodySpool: @unchecked Sendable {
+    let path: String
+    private var fd: Int32
+    private var offset: Int64 = 0
+    private var start: Int64 = 0
+    private var buffer: [UInt8] = []
+    private(set) var ranges: [String: (offset: Int64, length: Int)] = [:]
+
+    init(path: String) throws {
+        self.path = path
+        fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        if fd < 0 { throw ConversionError.outputFailed(path: path, reason: String(cString: strerror(errno))) }
+        buffer.reserveCapacity(1 << 20)
+    }
+
+    deinit {
+        if fd >= 0 { close(fd) }
+        unlink(path)
+    }
+
+    func begin() { start = offset + Int64(buffer.count) }
+
+    func append(_ bytes: UnsafeBufferPointer<UInt8>) throws {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= 1 << 20 { try flush() }
+    }
+
+    func append(_ bytes: [UInt8]) throws {
+        try bytes.withUnsafeBufferPointer { try append($0) }
+    }
+
+    func end(id: String) {
+        ranges[id] = (start, Int(offset + Int64(buffer.count) - start))
+    }
+
+    private func flush() throws {
+        try buffer.withUnsafeBytes { try writeAll(fd, $0, path) }
+        offset += Int64(buffer.count)
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Ends writing; bodies can be read from now on.
+    func finishWriting() throws { try flush() }
+
+    func body(_ id: String) throws -> String? {
+        guard let r = ranges[id] else { return nil }
+        var bytes = [UInt8](repeating: 0, count: r.length)
+        var done = 0
+        while done < r.length {
+            let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, r.length - done, off_t(r.offset) + off_t(done)) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { throw ConversionError.outputFailed(path: path, reason: "cannot read back a spooled body") }
+            done += n
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
