@@ -5,7 +5,7 @@ DEMO_EXPORT  = Fixtures/exports/acme-site
 DEMO_ZIP     = .build/demo/acme-site.zip
 DEMO_BUNDLE  = demo-bundle
 
-.PHONY: all deps deps-py build demo test test-asan fuzz clean
+.PHONY: all deps deps-py build demo test test-asan fuzz bench-data bench clean
 
 all: build
 
@@ -35,6 +35,15 @@ demo: build
 
 test: build deps-py
 	CKM_BIN=$(CURDIR)/.build/debug/confluence-km $(SWIFT) test
+
+# Benchmarks (BENCHMARKS.md): generated exports, then convert vs the floor, best of 3. BENCH_SCALE=1 adds 5 GB.
+bench-data: deps
+	bash scripts/bench-data.sh
+
+bench: bench-data
+	@dpkg -s time bc >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time bc >/dev/null)
+	$(SWIFT) build -c release
+	bash scripts/bench.sh
 
 # The whole test suite under AddressSanitizer (its own build folder).
 test-asan: deps deps-py

@@ -11,7 +11,7 @@ public struct ConfluenceKMCommand: ParsableCommand {
             Exit codes: 0 success; 1 the conversion failed (bad input, cannot write); 64 usage error.
             """,
         version: Converter.toolVersion,
-        subcommands: [Convert.self])
+        subcommands: [Convert.self, Validate.self])
 
     public init() {}
 
@@ -110,6 +110,9 @@ struct Convert: ParsableCommand {
     @Option(help: "Refuse an entry that expands more than this ratio, uncompressed to compressed (default 1000).")
     var maxRatio: Double?
 
+    @Option(help: "Sign manifest.json with this Ed25519 private key (PEM, PKCS#8: openssl genpkey -algorithm ed25519); writes manifest.json.sig.")
+    var sign: String?
+
     @Flag(help: "Write nothing: print what would be converted, filtered (with reasons) and restricted.")
     var dryRun = false
 
@@ -170,6 +173,7 @@ struct Convert: ParsableCommand {
             guard let f = FrontMatter(rawValue: frontMatter) else { throw ValidationError("--front-matter must be none or yaml") }
             options.frontMatter = f
         }
+        if let sign { options.signingKey = try ManifestSigning.privateKey(pemFile: sign).rawRepresentation }
         if let maxTotalBytes { options.limits.maxTotalBytes = maxTotalBytes }
         if let maxEntryBytes { options.limits.maxEntryBytes = maxEntryBytes }
         if let maxEntries { options.limits.maxEntries = maxEntries }
@@ -193,5 +197,48 @@ struct Convert: ParsableCommand {
                 + "\(report.summary["warnings"] ?? 0) warnings, \(report.summary["info"] ?? 0) notes (see report.json)\n"
             FileHandle.standardError.write(Data(line.utf8))
         }
+    }
+}
+
+struct Validate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check a bundle: manifest hashes and sizes, missing or unlisted files, metadata against the schema, links, attachments; optionally its signature, or compare it with an expected bundle.",
+        discussion: "Exit codes: 0 the bundle is valid (and equal to --against); 1 a problem or a difference was found; 64 usage error.")
+
+    @Argument(help: "The bundle folder.")
+    var bundle: String
+
+    @Option(help: "Compare with this expected bundle and print a per-article diff (metadata fields and Markdown lines).")
+    var against: String?
+
+    @Option(help: "Verify manifest.json.sig with this Ed25519 public key (PEM: openssl pkey -in key.pem -pubout).")
+    var verify: String?
+
+    @Option(help: "text or json.")
+    var format: String = "text"
+
+    func run() throws {
+        guard FileManager.default.fileExists(atPath: bundle) else {
+            throw ConversionError.invalidOption("\(bundle): no such bundle folder")
+        }
+        let validator = BundleValidator(bundle: bundle)
+        let key = try verify.map { try ManifestSigning.publicKey(pemFile: $0) }
+        let problems = try validator.validate(publicKey: key)
+        var differences: [String] = []
+        if let against { differences = try validator.diff(against: against) }
+        if format == "json" {
+            struct Out: Encodable { var valid: Bool; var problems: [BundleValidator.Problem]; var differences: [String] }
+            let e = JSONEncoder()
+            e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try e.encode(Out(valid: problems.isEmpty && differences.isEmpty, problems: problems, differences: differences)), as: UTF8.self))
+        } else {
+            for p in problems { print(p.description) }
+            if !differences.isEmpty {
+                print("differences from \(against!):")
+                for d in differences { print(d) }
+            }
+            if problems.isEmpty && differences.isEmpty { print("valid: \(bundle)") }
+        }
+        if !problems.isEmpty || !differences.isEmpty { throw ExitCode(1) }
     }
 }

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// The conversion, as named stages:
@@ -348,6 +349,10 @@ public struct Converter {
             files: staging.recordedFiles.map { .init(path: $0.path, bytes: $0.bytes, sha256: $0.sha256) })
         let data = try encoder.encode(manifest) + Data("\n".utf8)
         try staging.write(data, to: "manifest.json")
+        if let raw = options.signingKey {
+            let key = try Curve25519.Signing.PrivateKey(rawRepresentation: raw)
+            try staging.write(try ManifestSigning.sign(manifest: data, key: key), to: ManifestSigning.signatureFile)
+        }
         return report
     }
 }

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// Options of a conversion.
@@ -19,6 +20,12 @@ public struct ConvertOptions: Sendable {
     public var permissions = PermissionOptions()
     public var frontMatter: FrontMatter = .none
     public var limits = ArchiveLimits()
+    /// `--sign`: the Ed25519 key that signs manifest.json (manifest.json.sig).
+    public var signingKey: Data? {
+        get { signingKeyRaw }
+        set { signingKeyRaw = newValue }
+    }
+    private var signingKeyRaw: Data?
 
     public init() {}
 }

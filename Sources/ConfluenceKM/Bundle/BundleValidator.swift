@@ -1,0 +1,179 @@
+import Crypto
+import Foundation
+
+/// `confluence-km validate`: checks a bundle as an importer would rely on it, and compares two bundles.
+public struct BundleValidator {
+    public struct Problem: Codable, Sendable, Equatable, CustomStringConvertible {
+        public var path: String
+        public var message: String
+        public var description: String { "\(path): \(message)" }
+    }
+
+    public let root: URL
+
+    public init(bundle: String) {
+        root = URL(fileURLWithPath: bundle).standardizedFileURL
+    }
+
+    /// Every file of the bundle, relative path → URL (no links followed).
+    func files() throws -> [String: URL] {
+        var out: [String: URL] = [:]
+        guard let e = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey, .isSymbolicLinkKey]) else { return out }
+        for case let u as URL in e {
+            let v = try u.resourceValues(forKeys: [.isRegularFileKey, .isSymbolicLinkKey])
+            let rel = String(u.standardizedFileURL.path.dropFirst(root.path.count + 1))
+            if v.isSymbolicLink == true { out[rel] = u; continue }
+            if v.isRegularFile == true { out[rel] = u }
+        }
+        return out
+    }
+
+    /// All problems found: manifest hashes and sizes, missing and unlisted files, metadata against the schema,
+    /// links and images that do not resolve, attachments listed but absent, and (with a key) the signature.
+    public func validate(publicKey: Curve25519.Signing.PublicKey? = nil) throws -> [Problem] {
+        var problems: [Problem] = []
+        let all = try files()
+        guard let manifestURL = all["manifest.json"], let manifestData = try? Data(contentsOf: manifestURL) else {
+            return [Problem(path: "manifest.json", message: "missing: this is not a confluence-km bundle")]
+        }
+        if let publicKey {
+            if let sig = all[ManifestSigning.signatureFile].flatMap({ try? Data(contentsOf: $0) }) {
+                if !ManifestSigning.verify(manifest: manifestData, signature: sig, key: publicKey) {
+                    problems.append(Problem(path: ManifestSigning.signatureFile, message: "the signature does not match manifest.json: the manifest was changed after signing, or another key signed it"))
+                }
+            } else {
+                problems.append(Problem(path: ManifestSigning.signatureFile, message: "missing: the bundle is not signed"))
+            }
+        }
+        guard let manifest = try? JSONDecoder().decode(Manifest.self, from: manifestData) else {
+            return problems + [Problem(path: "manifest.json", message: "not a valid manifest")]
+        }
+        var listed: Set<String> = []
+        for f in manifest.files {
+            listed.insert(f.path)
+            guard let u = all[f.path] else { problems.append(Problem(path: f.path, message: "listed in the manifest but missing")); continue }
+            if (try? u.resourceValues(forKeys: [.isSymbolicLinkKey]).isSymbolicLink) == true {
+                problems.append(Problem(path: f.path, message: "is a symbolic link")); continue
+            }
+            let data = (try? Data(contentsOf: u)) ?? Data()
+            if Int64(data.count) != f.bytes { problems.append(Problem(path: f.path, message: "\(data.count) bytes, the manifest says \(f.bytes)")) }
+            let sha = SHA256.hash(data: data).hex
+            if sha != f.sha256 { problems.append(Problem(path: f.path, message: "SHA-256 \(sha) differs from the manifest's \(f.sha256)")) }
+        }
+        for path in all.keys.sorted() where !listed.contains(path) && path != "manifest.json" && path != ManifestSigning.signatureFile {
+            problems.append(Problem(path: path, message: "not listed in the manifest"))
+        }
+        let schema = try SchemaValidator(json: articleSchemaJSON)
+        for path in all.keys.sorted() where path.hasPrefix("articles/") {
+            guard let data = try? Data(contentsOf: all[path]!) else { continue }
+            if path.hasSuffix(".json") {
+                guard let value = try? JSONDecoder().decode(JSONValue.self, from: data) else {
+                    problems.append(Problem(path: path, message: "not valid JSON")); continue
+                }
+                for p in schema.validate(value) { problems.append(Problem(path: path, message: "schema: \(p)")) }
+                if case .object(let o) = value {
+                    if case .string(let md)? = o["markdown"], all[md] == nil { problems.append(Problem(path: path, message: "its markdown \(md) is missing")) }
+                    if case .array(let atts)? = o["attachments"] {
+                        for case .object(let a) in atts {
+                            if case .string(let p)? = a["path"], all[p] == nil { problems.append(Problem(path: path, message: "attachment \(p) is missing")) }
+                        }
+                    }
+                }
+            } else if path.hasSuffix(".md") {
+                for link in Self.relativeLinks(String(decoding: data, as: UTF8.self)) {
+                    let target = (link.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? link)
+                    if target.isEmpty { continue }
+                    let decoded = target.removingPercentEncoding ?? target
+                    let resolved = URL(fileURLWithPath: path, relativeTo: root).deletingLastPathComponent()
+                        .appendingPathComponent(decoded).standardizedFileURL.path
+                    guard resolved.hasPrefix(root.path + "/") else {
+                        problems.append(Problem(path: path, message: "link \(link) leaves the bundle")); continue
+                    }
+                    if all[String(resolved.dropFirst(root.path.count + 1))] == nil {
+                        problems.append(Problem(path: path, message: "link \(link) does not resolve"))
+                    }
+                }
+            }
+        }
+        return problems
+    }
+
+    /// Relative link and image destinations of Markdown, outside code: `](dest)`, and `src=`/`href=` of HTML.
+    static func relativeLinks(_ markdown: String) -> [String] {
+        var text = ""
+        var fence: String?
+        for line in markdown.split(separator: "\n", omittingEmptySubsequences: false) {
+            let t = line.drop(while: { $0 == " " || $0 == ">" })
+            if let f = fence {
+                if t.hasPrefix(f) && t.allSatisfy({ $0 == "`" || $0 == "~" }) { fence = nil }
+                continue
+            }
+            if t.hasPrefix("```") || t.hasPrefix("~~~") { fence = String(t.prefix(while: { $0 == "`" || $0 == "~" })); continue }
+            text += line + "\n"
+        }
+        text = text.replacingOccurrences(of: "(`+)[^`]*?\\1", with: "", options: .regularExpression)
+        text = text.replacingOccurrences(of: "<!--[\\s\\S]*?-->", with: "", options: .regularExpression)
+        var out: [String] = []
+        for pattern in [#"\]\(([^)\s]+)(?:\s+"[^"]*")?\)"#, #"(?:src|href)="([^"]+)""#] {
+            let re = try! NSRegularExpression(pattern: pattern)
+            for m in re.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+                let dest = String(text[Range(m.range(at: 1), in: text)!])
+                if dest.contains("://") || dest.hasPrefix("mailto:") || dest.hasPrefix("tel:") || dest.hasPrefix("#") { continue }
+                out.append(dest)
+            }
+        }
+        return out
+    }
+
+    /// A readable per-article comparison with an expected bundle: files only in one, metadata fields that differ,
+    /// and Markdown lines removed (-) and added (+). Empty when the bundles are the same.
+    public func diff(against expected: String) throws -> [String] {
+        let other = BundleValidator(bundle: expected)
+        let mine = try files(), theirs = try other.files()
+        var out: [String] = []
+        for p in Set(mine.keys).union(theirs.keys).sorted() where p != "manifest.json" && p != ManifestSigning.signatureFile {
+            guard let a = mine[p] else { out.append("- \(p): only in the expected bundle"); continue }
+            guard let b = theirs[p] else { out.append("+ \(p): only in this bundle"); continue }
+            let da = (try? Data(contentsOf: a)) ?? Data(), db = (try? Data(contentsOf: b)) ?? Data()
+            if da == db { continue }
+            if p.hasSuffix(".json"), case .object(let oa)? = try? JSONDecoder().decode(JSONValue.self, from: da),
+               case .object(let ob)? = try? JSONDecoder().decode(JSONValue.self, from: db) {
+                out.append("~ \(p):")
+                let enc = JSONEncoder()
+                enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+                for k in Set(oa.keys).union(ob.keys).sorted() where oa[k] != ob[k] {
+                    let va = oa[k].flatMap { try? String(decoding: enc.encode($0), as: UTF8.self) } ?? "(absent)"
+                    let vb = ob[k].flatMap { try? String(decoding: enc.encode($0), as: UTF8.self) } ?? "(absent)"
+                    out.append("    \(k): expected \(vb), got \(va)")
+                }
+            } else if p.hasSuffix(".md") {
+                out.append("~ \(p):")
+                out += Self.lineDiff(String(decoding: db, as: UTF8.self), String(decoding: da, as: UTF8.self)).map { "    " + $0 }
+            } else {
+                out.append("~ \(p): contents differ (\(db.count) bytes expected, \(da.count) bytes)")
+            }
+        }
+        return out
+    }
+
+    /// Lines removed (-) and added (+), from a longest-common-subsequence alignment (bounded for huge files).
+    static func lineDiff(_ old: String, _ new: String) -> [String] {
+        let a = old.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let b = new.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if a.count * b.count > 4_000_000 { return ["(files too large for a line diff: \(a.count) and \(b.count) lines)"] }
+        var lcs = Array(repeating: Array(repeating: 0, count: b.count + 1), count: a.count + 1)
+        for i in stride(from: a.count - 1, through: 0, by: -1) {
+            for j in stride(from: b.count - 1, through: 0, by: -1) {
+                lcs[i][j] = a[i] == b[j] ? lcs[i + 1][j + 1] + 1 : max(lcs[i + 1][j], lcs[i][j + 1])
+            }
+        }
+        var out: [String] = []
+        var i = 0, j = 0
+        while i < a.count || j < b.count {
+            if i < a.count, j < b.count, a[i] == b[j] { i += 1; j += 1 }
+            else if j < b.count, i == a.count || lcs[i][j + 1] >= lcs[i + 1][j] { out.append("+ " + b[j]); j += 1 }
+            else { out.append("- " + a[i]); i += 1 }
+        }
+        return out
+    }
+}

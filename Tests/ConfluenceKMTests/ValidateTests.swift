@@ -1,0 +1,97 @@
+import ConfluenceKM
+import Foundation
+import Testing
+
+/// `validate`, `--against` and signed bundles.
+@Suite struct ValidateTests {
+    func fresh(_ extra: [String] = [], name: String = #function) throws -> URL {
+        try Support.convert(try FixtureExportTests.zipped(), name: name, extra: extra).0
+    }
+
+    func validate(_ args: [String]) throws -> Support.Result { try Support.cli(["validate"] + args) }
+
+    @Test func aFreshBundleIsValid() throws {
+        let b = try fresh()
+        let r = try validate([b.path])
+        #expect(r.status == 0, "\(r.stdout)")
+        #expect(r.stdout.contains("valid:"))
+        let json = try validate([b.path, "--format", "json"])
+        #expect(try Support.json(Data(json.stdout.utf8))["valid"] as? Bool == true)
+    }
+
+    @Test func changedByteMissingFileExtraFileAndBrokenLinkAreCaught() throws {
+        let b = try fresh()
+        let guide = b.appendingPathComponent("articles/ENG/architecture-guide.md")
+        var data = try Data(contentsOf: guide)
+        data[0] ^= 0x01
+        try data.write(to: guide)
+        try FileManager.default.removeItem(at: b.appendingPathComponent("attachments/ENG/3001/notes.txt"))
+        try Data("extra".utf8).write(to: b.appendingPathComponent("articles/ENG/extra.txt"))
+        let runbook = b.appendingPathComponent("articles/OPS/runbook-restart-recover.md")
+        try (String(contentsOf: runbook, encoding: .utf8) + "\n[gone](../ENG/nowhere.md)\n").write(to: runbook, atomically: true, encoding: .utf8)
+        let r = try validate([b.path])
+        #expect(r.status == 1)
+        #expect(r.stdout.contains("articles/ENG/architecture-guide.md: SHA-256"))
+        #expect(r.stdout.contains("attachments/ENG/3001/notes.txt: listed in the manifest but missing"))
+        #expect(r.stdout.contains("articles/ENG/quarterly-update.json: attachment attachments/ENG/3001/notes.txt is missing"))
+        #expect(r.stdout.contains("articles/ENG/extra.txt: not listed in the manifest"))
+        #expect(r.stdout.contains("articles/OPS/runbook-restart-recover.md: link ../ENG/nowhere.md does not resolve"))
+    }
+
+    @Test func metadataIsCheckedAgainstTheSchema() throws {
+        let b = try fresh()
+        let f = b.appendingPathComponent("articles/ENG/engineering-home.json")
+        let text = try String(contentsOf: f, encoding: .utf8).replacingOccurrences(of: "\"type\" : \"page\"", with: "\"type\" : \"whiteboard\"")
+        try text.write(to: f, atomically: true, encoding: .utf8)
+        let r = try validate([b.path])
+        #expect(r.status == 1)
+        #expect(r.stdout.contains("articles/ENG/engineering-home.json: schema: /type"))
+    }
+
+    @Test func schemaFileIsTheOneTheToolUses() throws {
+        let file = try String(contentsOf: Support.repoRoot.appendingPathComponent("Schemas/article.schema.json"), encoding: .utf8)
+        #expect(file.trimmingCharacters(in: .newlines) == articleSchemaJSON.trimmingCharacters(in: .newlines))
+    }
+
+    @Test func againstPrintsAPerArticleDiff() throws {
+        let expected = try fresh(name: "expected")
+        let same = try fresh(name: "same")
+        #expect(try validate([same.path, "--against", expected.path]).status == 0)
+        let other = try fresh(["--timezone", "UTC", "--tables", "html"], name: "other")
+        let r = try validate([other.path, "--against", expected.path])
+        #expect(r.status == 1)
+        #expect(r.stdout.contains("~ articles/ENG/architecture-guide.json:"))
+        #expect(r.stdout.contains("created: expected \"2022-01-10T07:30:00Z\", got \"2022-01-10T08:30:00Z\""))
+        #expect(r.stdout.contains("~ articles/ENG/architecture-guide.md:"))
+        #expect(r.stdout.contains("    - | Component | Owner |"))
+        #expect(r.stdout.contains("    + <table><thead><tr><th>Component</th><th>Owner</th></tr>"))
+    }
+
+    @Test func signedBundleVerifiesAndTamperingIsRejected() throws {
+        let keys = Support.tempDir("keys")
+        let priv = keys.appendingPathComponent("key.pem"), pub = keys.appendingPathComponent("pub.pem")
+        #expect(try Support.run("/usr/bin/openssl", ["genpkey", "-algorithm", "ed25519", "-out", priv.path]).status == 0)
+        #expect(try Support.run("/usr/bin/openssl", ["pkey", "-in", priv.path, "-pubout", "-out", pub.path]).status == 0)
+        let b = try fresh(["--sign", priv.path])
+        #expect(FileManager.default.fileExists(atPath: b.appendingPathComponent("manifest.json.sig").path))
+        #expect(try validate([b.path, "--verify", pub.path]).status == 0)
+        // Another key does not verify.
+        let other = keys.appendingPathComponent("other.pem"), otherPub = keys.appendingPathComponent("other-pub.pem")
+        _ = try Support.run("/usr/bin/openssl", ["genpkey", "-algorithm", "ed25519", "-out", other.path])
+        _ = try Support.run("/usr/bin/openssl", ["pkey", "-in", other.path, "-pubout", "-out", otherPub.path])
+        let wrong = try validate([b.path, "--verify", otherPub.path])
+        #expect(wrong.status == 1 && wrong.stdout.contains("signature does not match"))
+        // A changed manifest (even one re-hashed to match a changed file) is rejected.
+        let manifest = b.appendingPathComponent("manifest.json")
+        let m = try String(contentsOf: manifest, encoding: .utf8).replacingOccurrences(of: "\"formatVersion\" : 1", with: "\"formatVersion\" : 2")
+        try m.write(to: manifest, atomically: true, encoding: .utf8)
+        let tampered = try validate([b.path, "--verify", pub.path])
+        #expect(tampered.status == 1 && tampered.stdout.contains("signature does not match"))
+        // A changed file under an intact signature is caught by its hash.
+        let b2 = try fresh(["--sign", priv.path], name: "b2")
+        try Data("changed".utf8).write(to: b2.appendingPathComponent("attachments/ENG/3001/notes.txt"))
+        let changed = try validate([b2.path, "--verify", pub.path])
+        #expect(changed.status == 1 && changed.stdout.contains("notes.txt: 7 bytes"))
+        #expect(!changed.stdout.contains("signature"))
+    }
+}
