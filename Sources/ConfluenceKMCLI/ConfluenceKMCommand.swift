@@ -11,7 +11,7 @@ public struct ConfluenceKMCommand: ParsableCommand {
             Exit codes: 0 success; 1 the conversion failed (bad input, cannot write); 64 usage error.
             """,
         version: Converter.toolVersion,
-        subcommands: [Convert.self, Validate.self])
+        subcommands: [Convert.self, Inspect.self, Validate.self])
 
     public init() {}
 
@@ -119,8 +119,20 @@ struct Convert: ParsableCommand {
     @Option(help: "With --dry-run: text or json.")
     var format: String = "text"
 
-    @Flag(name: [.short, .long], help: "Print nothing but errors.")
+    @Flag(name: [.short, .long], help: "Print nothing but errors (no summary, no progress).")
     var quiet = false
+
+    @Flag(name: [.short, .long], help: "Print every diagnostic to stderr as well.")
+    var verbose = false
+
+    @Option(help: "How --verbose prints diagnostics: text, or json (one JSON object per line).")
+    var logFormat: String = "text"
+
+    @Option(help: "Also write report.json to this path.")
+    var report: String?
+
+    @Flag(help: "Treat warnings as errors: exit 1, and write no bundle, when any warning is reported.")
+    var strict = false
 
     @Flag(help: "Print the time each stage took (index, plan, content, bundle, commit) to stderr.")
     var stats = false
@@ -133,6 +145,21 @@ struct Convert: ParsableCommand {
         if output.isEmpty && !dryRun { throw ValidationError("--output is required (or --dry-run)") }
         var probe = ConversionSettings()
         try applyConversionFlags(&probe)
+    }
+
+    func printDiagnostics(_ report: ConversionReport) {
+        guard verbose else { return }
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        for d in report.diagnostics {
+            let line: String
+            if logFormat == "json" {
+                line = (try? String(decoding: e.encode(d), as: UTF8.self)) ?? ""
+            } else {
+                line = "confluence-km: \(d.severity.rawValue): \(d.code)\(d.contentId.map { " [\($0)\(d.title.map { " '\($0)'" } ?? "")]" } ?? ""): \(d.message)"
+            }
+            FileHandle.standardError.write(Data((line + "\n").utf8))
+        }
     }
 
     func applyConversionFlags(_ settings: inout ConversionSettings) throws {
@@ -184,8 +211,32 @@ struct Convert: ParsableCommand {
             print(format == "json" ? try plan.json() : plan.text(), terminator: format == "json" ? "\n" : "")
             return
         }
+        guard logFormat == "text" || logFormat == "json" else { throw ValidationError("--log-format must be text or json") }
+        options.strict = strict
         let timings = stats ? ConversionStats() : nil
-        let report = try Converter(exportPath: export, options: options).convert(to: output, stats: timings)
+        let progress = quiet ? nil : ProgressBar.forStandardError()
+        var converter = Converter(exportPath: export, options: options)
+        if let bar = progress {
+            converter.progress = { @Sendable (phase: String, done: Int, total: Int) in bar.update(phase: phase, done: done, total: total) }
+        }
+        let result: ConversionReport
+        do {
+            result = try converter.convert(to: output, stats: timings)
+            progress?.finish()
+        } catch let ConversionError.strictWarnings(count, report) {
+            progress?.finish()
+            printDiagnostics(report)
+            throw ConversionError.strictWarnings(count: count, report: report)
+        }
+        let report = result
+        printDiagnostics(report)
+        if let path = self.report {
+            let e = JSONEncoder()
+            e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            guard FileManager.default.createFile(atPath: path, contents: try e.encode(report) + Data("\n".utf8)) else {
+                throw ConversionError.outputFailed(path: path, reason: "cannot write --report")
+            }
+        }
         if let timings {
             let line = timings.stages.map { "\($0.name) \(String(format: "%.3f", $0.seconds))s" }.joined(separator: ", ")
             FileHandle.standardError.write(Data("confluence-km: stages: \(line)\n".utf8))
@@ -240,5 +291,22 @@ struct Validate: ParsableCommand {
             if problems.isEmpty && differences.isEmpty { print("valid: \(bundle)") }
         }
         if !problems.isEmpty || !differences.isEmpty { throw ExitCode(1) }
+    }
+}
+
+struct Inspect: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show what an export holds, offline: format, version, spaces with counts, history, drafts, trash, archived, labels, macros (and which are not converted), users, groups, restrictions, sizes.")
+
+    @Argument(help: "The export ZIP.")
+    var export: String
+
+    @Option(help: "text or json.")
+    var format: String = "text"
+
+    func run() throws {
+        guard format == "text" || format == "json" else { throw ValidationError("--format must be text or json") }
+        let report = try Converter(exportPath: export).inspect()
+        print(format == "json" ? try report.json() : report.text(), terminator: format == "json" ? "\n" : "")
     }
 }

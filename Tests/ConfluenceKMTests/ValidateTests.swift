@@ -95,3 +95,70 @@ import Testing
         #expect(!changed.stdout.contains("signature"))
     }
 }
+
+@Suite struct InspectTests {
+    @Test func inspectJsonDescribesTheFixture() throws {
+        let r = try Support.cli(["inspect", try FixtureExportTests.zipped().path, "--format", "json"])
+        #expect(r.status == 0)
+        let j = try Support.json(Data(r.stdout.utf8))
+        #expect(j["format"] as? String == "xml" && j["source"] as? String == "server" && j["exportType"] as? String == "all")
+        let spaces = try #require(j["spaces"] as? [[String: Any]])
+        #expect(spaces.map { $0["key"] as? String } == ["ENG", "OPS"])
+        let eng = spaces[0]
+        #expect(eng["pages"] as? Int == 4 && eng["blogposts"] as? Int == 1 && eng["attachments"] as? Int == 2 && eng["comments"] as? Int == 1)
+        let counts = try #require(j["counts"] as? [String: Int])
+        #expect(counts["historical-version"] == 2 && counts["draft"] == 1 && counts["trash"] == 1 && counts["archived"] == 1 && counts["draft-object"] == 1)
+        let labels = (j["labels"] as? [[String: Any]] ?? []).map { "\($0["name"]!):\($0["count"]!)" }
+        #expect(labels == ["architecture:1", "guide:1", "news:1"])
+        let macros = (j["macros"] as? [[String: Any]] ?? []).map { "\($0["name"]!):\($0["outcome"]!)" }
+        #expect(Set(macros) == ["acme-gadget:kept-raw", "children:converted", "code:converted", "info:converted", "status:converted", "warning:converted"])
+        #expect((j["sizes"] as? [String: Int])?["attachments"] == 29 + 37 + 22 + 19 + 25)
+    }
+
+    @Test func inspectCSVAndPermissions() throws {
+        let csv = try Support.cli(["inspect", try CSVExportTests.zipCSV(CSVExportTests.twinCSV).path, "--format", "json"])
+        #expect(try Support.json(Data(csv.stdout.utf8))["format"] as? String == "csv")
+        let perm = try Support.json(Data(try Support.cli(["inspect", try PermissionTests.zipped().path, "--format", "json"]).stdout.utf8))
+        #expect(perm["groups"] as? Int == 3)
+        #expect((perm["restrictions"] as? [String: Int]) == ["view": 6, "edit": 2])
+        let text = try Support.cli(["inspect", try PermissionTests.zipped().path])
+        #expect(text.stdout.contains("OPEN  'Open Space'") && text.stdout.contains("restrictions: view 6, edit 2"))
+    }
+}
+
+@Suite struct EverydayBehaviourTests {
+    @Test func progressBarOnlyOnATerminal() throws {
+        let zip = try FixtureExportTests.zipped()
+        let dir = Support.tempDir()
+        let log = dir.appendingPathComponent("tty.log")
+        // `script` runs the command in a pseudo-terminal.
+        let cmd = "\(Support.binary) convert \(zip.path) -o \(dir.appendingPathComponent("b").path)"
+        let r = try Support.run("/usr/bin/script", ["-qec", cmd, log.path])
+        #expect(r.status == 0)
+        let tty = try String(contentsOf: log, encoding: .utf8)
+        #expect(tty.contains("converting [") && tty.contains("6/6"), "progress on a terminal: \(tty)")
+        let plain = try Support.cli(["convert", zip.path, "-o", dir.appendingPathComponent("c").path])
+        #expect(!plain.stderr.contains("converting ["), "no progress when stderr is not a terminal")
+        #expect(!plain.stderr.contains("\r"))
+    }
+
+    @Test func strictVerboseJsonLogsAndReportPath() throws {
+        let zip = try FixtureExportTests.zipped()
+        let dir = Support.tempDir()
+        let strict = try Support.cli(["convert", zip.path, "-o", dir.appendingPathComponent("s").path, "--strict", "--verbose", "--log-format", "json"])
+        #expect(strict.status == 1)
+        #expect(strict.stderr.contains("warnings with --strict; no bundle written"))
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("s").path))
+        let lines = strict.stderr.split(separator: "\n").filter { $0.hasPrefix("{") }
+        #expect(lines.count >= 3)
+        for l in lines { #expect((try? JSONSerialization.jsonObject(with: Data(l.utf8))) as? [String: Any] != nil, "\(l)") }
+        #expect(lines.contains { $0.contains("\"code\":\"broken-link\"") })
+        let report = dir.appendingPathComponent("copy.json")
+        let ok = try Support.cli(["convert", zip.path, "-o", dir.appendingPathComponent("r").path, "--report", report.path, "--verbose"])
+        #expect(ok.status == 0)
+        #expect(ok.stderr.contains("confluence-km: warning: broken-link [2102 'Runbook: Restart & Recover']"))
+        #expect(try Data(contentsOf: report) == Data(contentsOf: dir.appendingPathComponent("r/report.json")))
+        let quiet = try Support.cli(["convert", zip.path, "-o", dir.appendingPathComponent("q").path, "-q"])
+        #expect(quiet.status == 0 && quiet.stderr.isEmpty)
+    }
+}

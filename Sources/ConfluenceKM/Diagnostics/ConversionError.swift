@@ -2,6 +2,8 @@
 ///
 /// `description` is one lower-case line naming the file, what is wrong and how to fix it.
 public enum ConversionError: Error, CustomStringConvertible, Equatable, Sendable {
+    public static func == (a: ConversionError, b: ConversionError) -> Bool { a.description == b.description }
+
     case cannotOpen(path: String, reason: String)
     case notAnArchive(path: String, reason: String)
     case corruptArchive(path: String, entry: String?, reason: String)
@@ -12,6 +14,7 @@ public enum ConversionError: Error, CustomStringConvertible, Equatable, Sendable
     case invalidOption(String)
     case macroFailed(macro: String, contentId: String, title: String)
     case unmappedGroups([String])
+    case strictWarnings(count: Int, report: ConversionReport)
     case limitExceeded(path: String, what: String, flag: String)
     case duplicateEntry(path: String, entry: String)
     case encryptedEntry(path: String, entry: String)
@@ -46,6 +49,8 @@ public enum ConversionError: Error, CustomStringConvertible, Equatable, Sendable
             return "\(path): '\(entry)' is encrypted; export the space again without a password"
         case .notEnoughDisk(let path, let needed, let available):
             return "\(path): not enough free disk: about \(needed) bytes are needed, \(available) are free; free space or choose another --output"
+        case .strictWarnings(let count, _):
+            return "\(count) warnings with --strict; no bundle written (see them with --verbose, or drop --strict)"
         case .unmappedGroups(let groups):
             return "groups grant access but have no KM role: \(groups.joined(separator: ", ")); map them (--role GROUP=ROLE or permissions.roles) or drop --strict-permissions"
         case .missingTable(let path, let table):

@@ -101,6 +101,8 @@ public struct ExportIndex: Sendable {
         public var subject: Subject
     }
 
+    /// Sizes of the archive's metadata entries (entities.xml, CSV tables), for `inspect`.
+    public var metadataBytes: Int64 = 0
     /// Entries of the archive that were skipped (unsafe names, links, devices, duplicates, encrypted).
     public var archiveDiagnostics: [Diagnostic] = []
 

@@ -68,7 +68,10 @@ final class ConversionPool: @unchecked Sendable {
                 let digest = try staging.write(data, to: article.metadata.markdown)
                 lock.lock()
                 results[article.content.id] = .init(bytes: Int64(data.count), sha256: digest, diagnostics: out.diagnostics)
+                converted += 1
+                let done = converted
                 lock.unlock()
+                onArticle?(done)
             } catch {
                 lock.lock()
                 if firstError == nil { firstError = error }
@@ -76,6 +79,10 @@ final class ConversionPool: @unchecked Sendable {
             }
         }
     }
+
+    /// Called (from a worker) with the number of articles converted so far.
+    var onArticle: (@Sendable (Int) -> Void)?
+    private var converted = 0
 
     private var commentResults: [String: (markdown: String, diagnostics: [Diagnostic])] = [:]
 

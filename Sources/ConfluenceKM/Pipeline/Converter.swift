@@ -14,6 +14,8 @@ public struct Converter {
 
     public let exportPath: String
     public let options: ConvertOptions
+    /// Called with the phase, items done and items in all (0 when unknown); from the converting thread only.
+    public var progress: (@Sendable (String, Int, Int) -> Void)?
 
     public init(exportPath: String, options: ConvertOptions = ConvertOptions()) {
         self.exportPath = exportPath
@@ -76,15 +78,22 @@ public struct Converter {
                 descriptor = parseProperties(bytes)
             } else if path == "entities.xml" {
                 builder.index.sawEntities = true
+                builder.index.metadataBytes += entry.size ?? 0
                 let clean = UTF8Sanitizer { try archive.read(into: $0) }
                 let reader = try EntitiesReader(displayPath: "\(exportPath): entities.xml") { try clean.read(into: $0) }
+                var objects = 0
                 try reader.forEachObject(
                     wantsClass: { ExportIndexBuilder.indexedClasses.contains($0) },
                     captureText: ExportIndexBuilder.capture,
                     spool: spool,
-                    handle: { builder.add($0) })
+                    handle: {
+                        builder.add($0)
+                        objects += 1
+                        if objects % 2000 == 0 { progress?("reading entities.xml", objects, 0) }
+                    })
             } else if let table = CSVExport.tableName(path), CSVExport.indexTables.contains(table) {
                 tables.insert(table)
+                builder.index.metadataBytes += entry.size ?? 0
                 try CSVExport.index(table, exportPath: exportPath, source: { try archive.read(into: $0) }, into: &builder, spool: spool)
             } else if path.hasPrefix("attachments/") {
                 let parts = path.split(separator: "/", omittingEmptySubsequences: false)
@@ -193,6 +202,8 @@ public struct Converter {
         })
         let results = try stats.measure("content") { try content(plan: plan, staging: staging, spool: spool) }
         let report = try stats.measure("bundle") { try writeBundle(index: index, plan: plan, results: results, staging: staging) }
+        let warnings = (report.summary["warnings"] ?? 0) + (report.summary["errors"] ?? 0)
+        if options.strict && warnings > 0 { throw ConversionError.strictWarnings(count: warnings, report: report) }
         try stats.measure("commit") { try staging.commit() }
         return report
     }
@@ -218,6 +229,10 @@ public struct Converter {
         }
         let pool = ConversionPool(jobs: options.jobs, targets: plan.targets, staging: staging, settings: options.conversion,
                                   frontMatter: frontMatter)
+        let total = plan.bodyOwners.count
+        if let progress { pool.onArticle = { done in progress("converting", done, total) } }
+        var copied = 0
+        let attachmentTotal = plan.attachmentEntries.count
         var results = ContentResults()
         func submit(_ id: String, _ body: String) {
             if let comment = plan.commentBodies[id], let article = plan.articles[comment.ownerId] {
@@ -244,6 +259,8 @@ public struct Converter {
                 try archive.stream { try sink.write($0) }
                 let sha = try sink.finish()
                 results.attachments[entry.path] = (sink.bytes, sha)
+                copied += 1
+                progress?("copying attachments", copied, attachmentTotal)
             }
         }
         } catch {

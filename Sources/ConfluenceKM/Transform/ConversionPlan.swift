@@ -20,6 +20,8 @@ public struct ConvertOptions: Sendable {
     public var permissions = PermissionOptions()
     public var frontMatter: FrontMatter = .none
     public var limits = ArchiveLimits()
+    /// `--strict`: any warning fails the conversion (no bundle is written).
+    public var strict = false
     /// `--sign`: the Ed25519 key that signs manifest.json (manifest.json.sig).
     public var signingKey: Data? {
         get { signingKeyRaw }

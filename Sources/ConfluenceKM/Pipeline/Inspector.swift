@@ -1,0 +1,118 @@
+import Foundation
+
+/// `confluence-km inspect`: what an export holds, from its metadata (one pass; bodies are only scanned for macro
+/// names, and only those of current content).
+public struct InspectReport: Codable, Sendable {
+    public struct Space: Codable, Sendable {
+        public var key: String
+        public var name: String
+        public var type: String?
+        public var pages: Int
+        public var blogposts: Int
+        public var attachments: Int
+        public var comments: Int
+    }
+    public struct Count: Codable, Sendable {
+        public var name: String
+        public var count: Int
+    }
+    public struct Macro: Codable, Sendable {
+        public var name: String
+        public var count: Int
+        /// `converted`, `dropped` (content computed by Confluence at view time) or `kept-raw` (not converted).
+        public var outcome: String
+    }
+    public var format: String
+    public var source: String
+    public var exportType: String?
+    public var buildNumber: String?
+    public var version: String?
+    public var spaces: [Space]
+    public var counts: [String: Int]
+    public var labels: [Count]
+    public var macros: [Macro]
+    public var users: Int
+    public var groups: Int
+    public var restrictions: [String: Int]
+    public var cloudOnly: [Count]
+    public var sizes: [String: Int64]
+
+    public func json() throws -> String {
+        let e = JSONEncoder()
+        e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try e.encode(self), as: UTF8.self)
+    }
+
+    public func text() -> String {
+        var out = "format: \(format) (\(source)), export type: \(exportType ?? "?"), build \(buildNumber ?? "?")\(version.map { ", version \($0)" } ?? "")\n"
+        out += "spaces: \(spaces.count)\n"
+        for s in spaces {
+            out += "  \(s.key)  '\(s.name)'\(s.type.map { " (\($0))" } ?? ""): \(s.pages) pages, \(s.blogposts) blog posts, \(s.attachments) attachments, \(s.comments) comments\n"
+        }
+        out += "content: " + counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + "\n"
+        out += "labels: " + (labels.isEmpty ? "none" : labels.map { "\($0.name) (\($0.count))" }.joined(separator: ", ")) + "\n"
+        out += "macros: " + (macros.isEmpty ? "none" : macros.map { "\($0.name) \($0.count)\($0.outcome == "converted" ? "" : " [\($0.outcome)]")" }.joined(separator: ", ")) + "\n"
+        out += "users: \(users), groups: \(groups), restrictions: view \(restrictions["view"] ?? 0), edit \(restrictions["edit"] ?? 0)\n"
+        if !cloudOnly.isEmpty { out += "cloud-only content (not exportable): " + cloudOnly.map { "\($0.name) (\($0.count))" }.joined(separator: ", ") + "\n" }
+        out += "sizes: " + sizes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value) bytes" }.joined(separator: ", ") + "\n"
+        return out
+    }
+}
+
+extension Converter {
+    public func inspect() throws -> InspectReport {
+        let spoolPath = FileManager.default.temporaryDirectory.appendingPathComponent("ckm-inspect-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).spool").path
+        let spool = try BodySpool(path: spoolPath)
+        let index = try self.index(spool: spool)
+        try spool.finishWriting()
+        var all = options
+        all.includeArchived = true
+        all.filters = Filters()
+        let plan = ConversionPlan(index: index, options: all)
+
+        var spaces: [String: InspectReport.Space] = [:]
+        for s in index.spaces.values { spaces[s.id] = .init(key: s.key, name: s.name, type: s.type, pages: 0, blogposts: 0, attachments: 0, comments: 0) }
+        for a in plan.articles.values {
+            guard let sid = a.content.spaceId ?? index.spaces.values.first(where: { $0.key == a.metadata.spaceKey })?.id else { continue }
+            if a.content.kind == .blogpost { spaces[sid]?.blogposts += 1 } else { spaces[sid]?.pages += 1 }
+            spaces[sid]?.attachments += a.attachments.count
+        }
+        for c in index.comments.values where !c.isHistorical && c.status == "current" {
+            if let sid = index.contents[c.ownerId]?.spaceId { spaces[sid]?.comments += 1 }
+        }
+        var counts = plan.skipped
+        counts["current"] = plan.articles.count
+        counts["archived"] = plan.articles.values.filter { $0.content.status == "archived" }.count
+        var labels: [String: Int] = [:]
+        for (content, ls) in index.labellings where plan.articles[content] != nil {
+            for l in ls { if let label = index.labels[l], label.namespace == "global" { labels[label.name, default: 0] += 1 } }
+        }
+        var macros: [String: Int] = [:]
+        let re = try NSRegularExpression(pattern: #"<ac:(?:structured-)?macro\b[^>]*?\bac:name="([^"]+)""#)
+        for (bodyId, _) in plan.bodyOwners {
+            guard let body = try spool.body(bodyId) else { continue }
+            for m in re.matches(in: body, range: NSRange(body.startIndex..., in: body)) {
+                macros[String(body[Range(m.range(at: 1), in: body)!]).lowercased(), default: 0] += 1
+            }
+        }
+        var restrictions = ["view": 0, "edit": 0]
+        for set in index.permissionSets.values { restrictions[set.type.lowercased() == "view" ? "view" : "edit", default: 0] += 1 }
+        var cloudOnly: [String: Int] = [:]
+        for u in index.unconverted where u.cloudOnly { cloudOnly[u.type.lowercased(), default: 0] += 1 }
+        let d = index.descriptor
+        return InspectReport(
+            format: index.sawCSV ? "csv" : "xml", source: d["source"] == "cloud" ? "cloud" : "server",
+            exportType: d["exportType"], buildNumber: d["buildNumber"] ?? d["createdByBuildNumber"], version: d["createdByVersionNumber"],
+            spaces: spaces.values.sorted { $0.key < $1.key }, counts: counts,
+            labels: labels.map { .init(name: $0.key, count: $0.value) }.sorted { ($1.count, $0.name) < ($0.count, $1.name) },
+            macros: macros.map { m in
+                let c = MacroRegistry.byName[m.key]
+                return .init(name: m.key, count: m.value, outcome: c == nil ? "kept-raw" : c == DroppedMacro.self ? "dropped" : "converted")
+            }
+                .sorted { ($1.count, $0.name) < ($0.count, $1.name) },
+            users: Set(index.users.values).union(index.displayNames.keys).count, groups: index.groupMembers.count,
+            restrictions: restrictions, cloudOnly: cloudOnly.map { .init(name: $0.key, count: $0.value) }.sorted { $0.name < $1.name },
+            sizes: ["metadata": index.metadataBytes, "attachments": index.attachmentFiles.values.reduce(0, +),
+                    "archive": (try? FileManager.default.attributesOfItem(atPath: exportPath)[.size] as? Int64) ?? 0])
+    }
+}
