@@ -325,10 +325,11 @@ public struct Converter {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         var diagnostics = plan.diagnostics
-        let metadataWriter = MetadataWriter(mapping: options.mapping)
         var convertedAttachments = 0
         var counts = ["page": 0, "blogpost": 0, "folder": 0]
         var skippedExtra: [String: Int] = [:]
+        var metas: [ArticleMetadata] = []
+        metas.reserveCapacity(plan.order.count)
         for id in plan.order {
             let article = plan.articles[id]!
             var meta = article.metadata
@@ -352,8 +353,22 @@ public struct Converter {
             meta.attachments.sort { $0.path < $1.path }
             diagnostics.append(contentsOf: results.articles[id]?.diagnostics ?? [])
             counts[meta.type.rawValue, default: 0] += 1
-            try staging.write(try metadataWriter.json(meta), to: String(meta.markdown.dropLast(3)) + ".json")
+            metas.append(meta)
         }
+        // Metadata files on all cores: each is independent, and the manifest sorts what they record.
+        let failure = ErrorBox()
+        let jobs = max(1, options.jobs), mapping = options.mapping, all = metas
+        DispatchQueue.concurrentPerform(iterations: jobs) { worker in
+            let writer = MetadataWriter(mapping: mapping)
+            for i in stride(from: worker, to: all.count, by: jobs) {
+                do {
+                    try staging.write(try writer.json(all[i]), to: String(all[i].markdown.dropLast(3)) + ".json")
+                } catch {
+                    failure.set(error)
+                }
+            }
+        }
+        if let error = failure.error { throw error }
         diagnostics.sort(by: Diagnostic.reportOrder)
         let report = ConversionReport(
             converted: ["pages": counts["page"]!, "blogposts": counts["blogpost"]!, "attachments": convertedAttachments]
@@ -405,4 +420,11 @@ extension Optional where Wrapped == ConversionStats {
         if let s = self { return try s.record(name, body) }
         return try body()
     }
+}
+
+/// The first error of concurrent work.
+final class ErrorBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var error: Error?
+    func set(_ e: Error) { lock.lock(); if error == nil { error = e }; lock.unlock() }
 }

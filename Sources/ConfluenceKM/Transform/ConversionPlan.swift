@@ -254,11 +254,13 @@ struct ConversionPlan: Sendable {
             if !f.labelsAny.isEmpty && labels.isDisjoint(with: f.labelsAny) { return ("label", "has none of the labels \(f.labelsAny.joined(separator: ", "))") }
             if !f.labelsAll.isEmpty && !Set(f.labelsAll).isSubset(of: labels) { return ("label", "lacks one of the labels \(f.labelsAll.joined(separator: ", "))") }
             if let l = f.labelsExclude.first(where: labels.contains) { return ("label", "has the excluded label \(l)") }
-            let created = c.created.flatMap { Self.isoDate($0, zone) } ?? ""
-            let modified = c.lastModified.flatMap { Self.isoDate($0, zone) } ?? ""
-            if let after = f.createdAfter, created < after { return ("date", "created \(created) before \(after)") }
-            if let after = f.modifiedAfter, modified < after { return ("date", "modified \(modified) before \(after)") }
-            if let before = f.modifiedBefore, modified >= before { return ("date", "modified \(modified) not before \(before)") }
+            if f.createdAfter != nil || f.modifiedAfter != nil || f.modifiedBefore != nil {
+                let created = c.created.flatMap { Self.isoDate($0, zone) } ?? ""
+                let modified = c.lastModified.flatMap { Self.isoDate($0, zone) } ?? ""
+                if let after = f.createdAfter, created < after { return ("date", "created \(created) before \(after)") }
+                if let after = f.modifiedAfter, modified < after { return ("date", "modified \(modified) before \(after)") }
+                if let before = f.modifiedBefore, modified >= before { return ("date", "modified \(modified) not before \(before)") }
+            }
             let chain = Set(rawChain(c.id) + [c.id])
             if !subtreeRoots.include.isEmpty && chain.isDisjoint(with: subtreeRoots.include) { return ("subtree", "not in an included subtree") }
             if let root = subtreeRoots.exclude.first(where: chain.contains) { return ("subtree", "in the excluded subtree of \(root)") }
@@ -323,13 +325,12 @@ struct ConversionPlan: Sendable {
             let folder = spaceFolders[space.key]!
             var slug = Naming.slug(c.title)
             if slug.isEmpty { slug = "\(c.kind.rawValue)-\(id)" }
-            var set = taken[folder, default: []]
-            if set.contains(slug) { slug += "-" + id }
+            // Mutated in place: copying the set per page would make naming quadratic.
+            if taken[folder, default: []].contains(slug) { slug += "-" + id }
             var n = 2
             let base = slug
-            while set.contains(slug) { slug = base + "-\(n)"; n += 1 }
-            set.insert(slug)
-            taken[folder] = set
+            while taken[folder, default: []].contains(slug) { slug = base + "-\(n)"; n += 1 }
+            taken[folder, default: []].insert(slug)
             paths[id] = "articles/\(folder)/\(slug)"
         }
 
@@ -580,24 +581,52 @@ struct ConversionPlan: Sendable {
         return TimeZone(identifier: "UTC")!
     }
 
-    /// "2022-03-04 15:28:39.123" in the export's zone → "2022-03-04T14:28:39Z".
+    /// "2022-03-04 15:28:39.123" in the export's zone → "2022-03-04T14:28:39Z". Calendar-free: civil dates to
+    /// days (Howard Hinnant's algorithm) and the zone's offset at that instant.
     static func isoDate(_ raw: String, _ zone: TimeZone) -> String? {
-        let digits = raw.split(whereSeparator: { !$0.isNumber }).map { Int($0) ?? 0 }
-        guard digits.count >= 6 else { return nil }
-        var comps = DateComponents()
-        comps.year = digits[0]; comps.month = digits[1]; comps.day = digits[2]
-        comps.hour = digits[3]; comps.minute = digits[4]; comps.second = digits[5]
-        var cal = Calendar(identifier: .gregorian)
-        cal.timeZone = zone
-        guard let date = cal.date(from: comps) else { return nil }
-        var utc = Calendar(identifier: .gregorian)
-        utc.timeZone = TimeZone(identifier: "UTC")!
-        let c = utc.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        func p(_ v: Int?, _ w: Int = 2) -> String {
-            let s = String(v ?? 0)
-            return String(repeating: "0", count: max(0, w - s.count)) + s
+        var parts: [Int] = []
+        var current = 0, inNumber = false
+        for b in raw.utf8 {
+            if b >= 48 && b <= 57 { current = current * 10 + Int(b - 48); inNumber = true }
+            else if inNumber { parts.append(current); current = 0; inNumber = false; if parts.count == 6 { break } }
         }
-        return "\(p(c.year, 4))-\(p(c.month))-\(p(c.day))T\(p(c.hour)):\(p(c.minute)):\(p(c.second))Z"
+        if inNumber && parts.count < 6 { parts.append(current) }
+        guard parts.count >= 6, (1...12).contains(parts[1]), (1...31).contains(parts[2]), parts[3] < 24, parts[4] < 60, parts[5] < 61 else { return nil }
+        let local = daysFromCivil(parts[0], parts[1], parts[2]) * 86400 + parts[3] * 3600 + parts[4] * 60 + parts[5]
+        // The offset at the local time, corrected once for the offset at the resulting instant (DST edges).
+        var offset = zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(local)))
+        offset = zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(local - offset)))
+        let utc = local - offset
+        let days = Int((Double(utc) / 86400).rounded(.down))
+        let secs = utc - days * 86400
+        let (y, m, d) = civilFromDays(days)
+        func p(_ v: Int, _ w: Int = 2) -> String {
+            let s = String(v)
+            return s.count >= w ? s : String(repeating: "0", count: w - s.count) + s
+        }
+        return "\(p(y, 4))-\(p(m))-\(p(d))T\(p(secs / 3600)):\(p(secs % 3600 / 60)):\(p(secs % 60))Z"
+    }
+
+    static func daysFromCivil(_ y0: Int, _ m: Int, _ d: Int) -> Int {
+        let y = m <= 2 ? y0 - 1 : y0
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146097 + doe - 719468
+    }
+
+    static func civilFromDays(_ z0: Int) -> (Int, Int, Int) {
+        let z = z0 + 719468
+        let era = (z >= 0 ? z : z - 146096) / 146097
+        let doe = z - era * 146097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
+        let y = yoe + era * 400
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp + (mp < 10 ? 3 : -9)
+        return (m <= 2 ? y + 1 : y, m, d)
     }
 }
 

@@ -3,7 +3,8 @@
 final class UTF8Sanitizer {
     private let source: (UnsafeMutableRawBufferPointer) throws -> Int
     private var input = [UInt8](repeating: 0, count: 1 << 16)
-    private var pending: [UInt8] = []   // sanitized bytes not yet handed out
+    private var pending: [UInt8] = []   // sanitized bytes not yet handed out, from pendingStart on
+    private var pendingStart = 0
     private var carry: [UInt8] = []     // an incomplete sequence at the end of the last chunk
     private var finished = false
     private(set) var replacements = 0
@@ -13,11 +14,15 @@ final class UTF8Sanitizer {
     }
 
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-        while pending.isEmpty && !finished { try fill() }
-        let n = min(buffer.count, pending.count)
-        if n == 0 { return 0 }
-        pending.withUnsafeBytes { buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
-        pending.removeFirst(n)
+        while pendingStart >= pending.count && !finished {
+            pending.removeAll(keepingCapacity: true)
+            pendingStart = 0
+            try fill()
+        }
+        let n = min(buffer.count, pending.count - pendingStart)
+        if n <= 0 { return 0 }
+        pending.withUnsafeBytes { buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[pendingStart..<(pendingStart + n)])) }
+        pendingStart += n
         return n
     }
 
@@ -36,7 +41,14 @@ final class UTF8Sanitizer {
         var i = 0
         while i < bytes.count {
             let b = bytes[i]
-            if b < 0x80 { out.append(b); i += 1; continue }
+            if b < 0x80 {
+                // Copy the whole ASCII run at once.
+                var j = i + 1
+                while j < bytes.count && bytes[j] < 0x80 { j += 1 }
+                out += bytes[i..<j]
+                i = j
+                continue
+            }
             let length: Int
             var min: UInt32 = 0
             switch b {
