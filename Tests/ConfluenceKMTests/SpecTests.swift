@@ -112,6 +112,13 @@ enum Specs {
         }
     }
 
+    /// Bodies of the fixed world's other pages, for include macros.
+    static let bodies: [String: String] = [
+        "200": #"<p>Included <strong>text</strong>.</p><ac:structured-macro ac:name="excerpt"><ac:parameter ac:name="hidden">true</ac:parameter><ac:rich-text-body><p>The excerpt.</p></ac:rich-text-body></ac:structured-macro>"#,
+        "300": #"<p>Elsewhere includes back:</p><ac:structured-macro ac:name="include"><ac:parameter ac:name=""><ac:link><ri:page ri:space-key="DOC" ri:content-title="Current Page" /></ac:link></ac:parameter></ac:structured-macro>"#,
+        "100": #"<p>Current body.</p>"#,
+    ]
+
     static let page = PageContext(id: "100", title: "Current Page", spaceKey: "DOC", path: "articles/DOC/current-page.md")
 
     static func settings(_ lines: [String]) -> ConversionSettings {
@@ -147,6 +154,7 @@ enum Specs {
     @Test(arguments: cases)
     func storageConvertsToTheExpectedMarkdown(_ c: SpecCase) throws {
         let converter = BodyConverter(settings: Specs.settings(c.settings))
+        converter.bodySource = { id in Specs.bodies[id] }
         let out = converter.convert(body: c.storage, bodyType: c.settings.contains("wiki") ? 0 : 2, page: Specs.page, targets: Specs.Targets())
         let markdown = out.markdown.hasSuffix("\n") ? String(out.markdown.dropLast()) : out.markdown
         guard let expected = c.markdown else {

@@ -23,6 +23,9 @@ final class BodySpool: @unchecked Sendable {
         unlink(path)
     }
 
+    /// Removes the file now; bodies already read stay readable through the open descriptor.
+    func remove() { unlink(path) }
+
     func begin() { start = offset + Int64(buffer.count) }
 
     func append(_ bytes: UnsafeBufferPointer<UInt8>) throws {

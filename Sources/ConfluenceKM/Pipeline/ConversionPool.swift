@@ -80,6 +80,8 @@ final class ConversionPool: @unchecked Sendable {
         }
     }
 
+    /// Storage bodies of articles, for include macros (read back from the spool).
+    var bodySource: (@Sendable (String) -> String?)?
     /// Called (from a worker) with the number of articles converted so far.
     var onArticle: (@Sendable (Int) -> Void)?
     private var converted = 0
@@ -114,7 +116,10 @@ final class ConversionPool: @unchecked Sendable {
     private func take() -> BodyConverter {
         lock.lock()
         defer { lock.unlock() }
-        return converters.popLast() ?? BodyConverter(settings: settings)
+        if let c = converters.popLast() { return c }
+        let c = BodyConverter(settings: settings)
+        c.bodySource = bodySource
+        return c
     }
 
     private func give(_ c: BodyConverter) {

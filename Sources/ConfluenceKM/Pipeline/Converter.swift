@@ -193,6 +193,7 @@ public struct Converter {
 
     private func convert(into staging: StagingFolder, stats: ConversionStats?) throws -> ConversionReport {
         let spool = try BodySpool(path: staging.root.path + ".spool")
+        defer { spool.remove() }
         let index = try stats.measure("index") { try self.index(spool: spool) }
         try spool.finishWriting()
         let plan = stats.measure("plan") { ConversionPlan(index: index, options: options) }
@@ -229,6 +230,10 @@ public struct Converter {
         }
         let pool = ConversionPool(jobs: options.jobs, targets: plan.targets, staging: staging, settings: options.conversion,
                                   frontMatter: frontMatter)
+        if let spool {
+            let bodyOf = plan.articles.compactMapValues(\.bodyId)
+            pool.bodySource = { id in bodyOf[id].flatMap { try? spool.body($0) } }
+        }
         let total = plan.bodyOwners.count
         if let progress { pool.onArticle = { done in progress("converting", done, total) } }
         var copied = 0

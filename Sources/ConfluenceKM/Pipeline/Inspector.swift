@@ -63,6 +63,7 @@ extension Converter {
     public func inspect() throws -> InspectReport {
         let spoolPath = FileManager.default.temporaryDirectory.appendingPathComponent("ckm-inspect-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).spool").path
         let spool = try BodySpool(path: spoolPath)
+        defer { spool.remove() }
         let index = try self.index(spool: spool)
         try spool.finishWriting()
         var all = options

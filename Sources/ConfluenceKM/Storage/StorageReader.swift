@@ -59,6 +59,9 @@ final class StorageReader {
     var depth = 0
     /// Content of other pages for `include`/`excerpt-include`, when the pipeline has it.
     var includeProvider: ((String, Bool) -> [Block]?)?
+    /// Set when this body is read for an `excerpt-include`: excerpts are gathered instead of written.
+    var collectsExcerpts = false
+    var excerpts: [Block] = []
 
     init(page: PageContext, targets: LinkTargets, settings: ConversionSettings = ConversionSettings()) {
         self.page = page

@@ -14,6 +14,11 @@ enum TransparentMacro: MacroConverter {
                         "auitabs", "localtab", "localtabgroup", "horizontal-nav-item", "deck", "card"]
 
     static func convert(_ m: Macro, in reader: StorageReader) -> [Piece] {
+        if m.name == "excerpt" && reader.collectsExcerpts {
+            // Read for an excerpt-include: the excerpt is what the including page shows, hidden or not.
+            reader.excerpts.append(contentsOf: reader.body(m))
+            return []
+        }
         if m.name == "excerpt", m.parameter("hidden") == "true" {
             reader.diagnose("macro-dropped", .info, "a hidden excerpt is not shown on the page; it is not written")
             return []
