@@ -11,7 +11,7 @@ public struct ConfluenceKMCommand: ParsableCommand {
             Exit codes: 0 success; 1 the conversion failed (bad input, cannot write); 64 usage error.
             """,
         version: Converter.toolVersion,
-        subcommands: [Convert.self, Inspect.self, Validate.self])
+        subcommands: [Convert.self, Inspect.self, Preview.self, Validate.self])
 
     public init() {}
 
@@ -308,5 +308,54 @@ struct Inspect: ParsableCommand {
         guard format == "text" || format == "json" else { throw ValidationError("--format must be text or json") }
         let report = try Converter(exportPath: export).inspect()
         print(format == "json" ? try report.json() : report.text(), terminator: format == "json" ? "\n" : "")
+    }
+}
+
+struct Preview: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print one page's Markdown and metadata (or every page's, with --all), converted as convert would; nothing is written.")
+
+    @Argument(help: "The export ZIP.")
+    var export: String
+
+    @Option(help: "The page or blog post: its content id or exact title.")
+    var page: String?
+
+    @Flag(help: "Every current page and blog post (use with --format json: one JSON object per line).")
+    var all = false
+
+    @Flag(help: "Also print the storage-format source.")
+    var storage = false
+
+    @Option(help: "text or json.")
+    var format: String = "text"
+
+    @Option(help: "A YAML configuration file, as for convert.")
+    var config: String?
+
+    func validate() throws {
+        if (page == nil) == !all { throw ValidationError("give --page ID|TITLE or --all") }
+        guard format == "text" || format == "json" else { throw ValidationError("--format must be text or json") }
+    }
+
+    func run() throws {
+        var options = ConvertOptions()
+        if let config { try ConfigFile.apply(config, to: &options) }
+        let pages = try Converter(exportPath: export, options: options).preview(page: all ? nil : page, includeStorage: storage)
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        for p in pages {
+            if format == "json" {
+                print(String(decoding: try e.encode(p), as: UTF8.self))
+                continue
+            }
+            let pretty = JSONEncoder()
+            pretty.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            print("=== \(p.markdownPath) (\(p.id) '\(p.title)')")
+            if let s = p.storage { print("--- storage\n\(s)") }
+            print("--- metadata\n" + String(decoding: try pretty.encode(p.metadata), as: UTF8.self))
+            print("--- markdown\n" + p.markdown, terminator: "")
+            for d in p.diagnostics { print("--- \(d.severity.rawValue) \(d.code): \(d.message)") }
+        }
     }
 }

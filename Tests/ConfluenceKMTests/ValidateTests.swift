@@ -162,3 +162,24 @@ import Testing
         #expect(quiet.status == 0 && quiet.stderr.isEmpty)
     }
 }
+
+@Suite struct PreviewTests {
+    @Test func previewPrintsWhatConvertWrites() throws {
+        let zip = try FixtureExportTests.zipped()
+        let (_, files) = try Support.convert(zip)
+        let r = try Support.cli(["preview", zip.path, "--all", "--format", "json"])
+        #expect(r.status == 0)
+        let pages = r.stdout.split(separator: "\n").map { try? Support.json(Data($0.utf8)) }
+        #expect(pages.count == 6)
+        for p in pages {
+            let path = try #require(p?["markdownPath"] as? String)
+            #expect(p?["markdown"] as? String == String(decoding: files[path]!, as: UTF8.self), "\(path)")
+        }
+        let one = try Support.cli(["preview", zip.path, "--page", "Architecture Guide", "--storage"])
+        #expect(one.stdout.contains("=== articles/ENG/architecture-guide.md (2003 'Architecture Guide')"))
+        #expect(one.stdout.contains("--- storage\n<h1>Overview</h1>"))
+        #expect(one.stdout.contains("```python\ndef main():"))
+        let missing = try Support.cli(["preview", zip.path, "--page", "Nope"])
+        #expect(missing.status == 64 && missing.stderr.contains("no current page or blog post"))
+    }
+}
