@@ -26,7 +26,8 @@ final class ConversionPool: @unchecked Sendable {
         initializeLibXML()
     }
 
-    func submit(body: String, article: PlannedArticle) {
+    /// Runs `work` on a worker with a converter of its own, at most `2 × jobs` in flight.
+    private func dispatch(_ work: @escaping @Sendable (BodyConverter) -> Void) {
         slots.wait()
         group.enter()
         queue.async { [self] in
@@ -36,6 +37,12 @@ final class ConversionPool: @unchecked Sendable {
             }
             let converter = take()
             defer { give(converter) }
+            work(converter)
+        }
+    }
+
+    func submit(body: String, article: PlannedArticle) {
+        dispatch { [self] converter in
             var source = body
             var extra: [Diagnostic] = []
             if CSVExport.isCompressedBody(body) {
@@ -91,15 +98,7 @@ final class ConversionPool: @unchecked Sendable {
     /// Converts a comment's body in the context of its article; kept in memory until the article's comments file
     /// is written (comments are small, and only those of kept articles are read).
     func submitComment(body: String, comment: ExportIndex.CommentInfo, article: PlannedArticle) {
-        slots.wait()
-        group.enter()
-        queue.async { [self] in
-            defer {
-                slots.signal()
-                group.leave()
-            }
-            let converter = take()
-            defer { give(converter) }
+        dispatch { [self] converter in
             let out = converter.convert(body: body, bodyType: 2, page: article.context, targets: targets)
             lock.lock()
             commentResults[comment.id] = (out.markdown, out.diagnostics)

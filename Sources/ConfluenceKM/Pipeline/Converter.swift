@@ -126,6 +126,21 @@ public struct Converter {
         }
     }
 
+    /// The index pass with every body set aside in a temporary spool (for inspect and preview); the caller removes it.
+    func spooledIndex(_ purpose: String) throws -> (ExportIndex, BodySpool) {
+        let path = FileManager.default.temporaryDirectory
+            .appendingPathComponent("ckm-\(purpose)-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).spool").path
+        let spool = try BodySpool(path: path)
+        do {
+            let index = try self.index(spool: spool)
+            try spool.finishWriting()
+            return (index, spool)
+        } catch {
+            spool.remove()
+            throw error
+        }
+    }
+
     /// Streams the bodies `wanted` accepts out of an entry (`entities.xml`, or a CSV export's `bodycontent` table);
     /// returns false for any other entry.
     func forEachBody(in entry: ArchiveEntry, of archive: ArchiveReader, wanted: (String) -> Bool,

@@ -61,11 +61,8 @@ public struct InspectReport: Codable, Sendable {
 
 extension Converter {
     public func inspect() throws -> InspectReport {
-        let spoolPath = FileManager.default.temporaryDirectory.appendingPathComponent("ckm-inspect-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).spool").path
-        let spool = try BodySpool(path: spoolPath)
+        let (index, spool) = try spooledIndex("inspect")
         defer { spool.remove() }
-        let index = try self.index(spool: spool)
-        try spool.finishWriting()
         var all = options
         all.includeArchived = true
         all.filters = Filters()

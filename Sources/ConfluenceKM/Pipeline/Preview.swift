@@ -16,11 +16,8 @@ public struct PreviewPage: Codable, Sendable {
 extension Converter {
     /// `page` is a content id or an exact title; nil previews every current page.
     public func preview(page: String?, includeStorage: Bool = false) throws -> [PreviewPage] {
-        let spoolPath = FileManager.default.temporaryDirectory.appendingPathComponent("ckm-preview-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).spool").path
-        let spool = try BodySpool(path: spoolPath)
+        let (index, spool) = try spooledIndex("preview")
         defer { spool.remove() }
-        let index = try self.index(spool: spool)
-        try spool.finishWriting()
         let plan = ConversionPlan(index: index, options: options)
         let ids = plan.order.filter { id in page == nil || id == page || plan.articles[id]?.content.title == page }
         guard !ids.isEmpty else {
