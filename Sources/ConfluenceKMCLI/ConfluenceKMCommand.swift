@@ -2,6 +2,13 @@ import ArgumentParser
 import ConfluenceKM
 import Foundation
 
+/// JSON for people and pipelines: sorted keys, no escaped slashes; pretty unless one object per line is wanted.
+func encodeJSON<T: Encodable>(_ value: T, pretty: Bool = true) throws -> String {
+    let e = JSONEncoder()
+    e.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+    return String(decoding: try e.encode(value), as: UTF8.self)
+}
+
 /// The `confluence-km` command line. Exit codes: 0 success, 1 failure, 64 usage error.
 public struct ConfluenceKMCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
@@ -149,12 +156,10 @@ struct Convert: ParsableCommand {
 
     func printDiagnostics(_ report: ConversionReport) {
         guard verbose else { return }
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         for d in report.diagnostics {
             let line: String
             if logFormat == "json" {
-                line = (try? String(decoding: e.encode(d), as: UTF8.self)) ?? ""
+                line = (try? encodeJSON(d, pretty: false)) ?? ""
             } else {
                 line = "confluence-km: \(d.severity.rawValue): \(d.code)\(d.contentId.map { " [\($0)\(d.title.map { " '\($0)'" } ?? "")]" } ?? ""): \(d.message)"
             }
@@ -231,9 +236,7 @@ struct Convert: ParsableCommand {
         let report = result
         printDiagnostics(report)
         if let path = self.report {
-            let e = JSONEncoder()
-            e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            guard FileManager.default.createFile(atPath: path, contents: try e.encode(report) + Data("\n".utf8)) else {
+            guard FileManager.default.createFile(atPath: path, contents: Data((try encodeJSON(report) + "\n").utf8)) else {
                 throw ConversionError.outputFailed(path: path, reason: "cannot write --report")
             }
         }
@@ -279,9 +282,7 @@ struct Validate: ParsableCommand {
         if let against { differences = try validator.diff(against: against) }
         if format == "json" {
             struct Out: Encodable { var valid: Bool; var problems: [BundleValidator.Problem]; var differences: [String] }
-            let e = JSONEncoder()
-            e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try e.encode(Out(valid: problems.isEmpty && differences.isEmpty, problems: problems, differences: differences)), as: UTF8.self))
+            print(try encodeJSON(Out(valid: problems.isEmpty && differences.isEmpty, problems: problems, differences: differences)))
         } else {
             for p in problems { print(p.description) }
             if !differences.isEmpty {
@@ -342,18 +343,14 @@ struct Preview: ParsableCommand {
         var options = ConvertOptions()
         if let config { try ConfigFile.apply(config, to: &options) }
         let pages = try Converter(exportPath: export, options: options).preview(page: all ? nil : page, includeStorage: storage)
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         for p in pages {
             if format == "json" {
-                print(String(decoding: try e.encode(p), as: UTF8.self))
+                print(try encodeJSON(p, pretty: false))
                 continue
             }
-            let pretty = JSONEncoder()
-            pretty.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             print("=== \(p.markdownPath) (\(p.id) '\(p.title)')")
             if let s = p.storage { print("--- storage\n\(s)") }
-            print("--- metadata\n" + String(decoding: try pretty.encode(p.metadata), as: UTF8.self))
+            print("--- metadata\n" + (try encodeJSON(p.metadata)))
             print("--- markdown\n" + p.markdown, terminator: "")
             for d in p.diagnostics { print("--- \(d.severity.rawValue) \(d.code): \(d.message)") }
         }

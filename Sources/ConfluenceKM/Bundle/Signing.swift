@@ -18,22 +18,22 @@ public enum ManifestSigning {
         return Array(data)
     }
 
-    public static func privateKey(pemFile path: String) throws -> Curve25519.Signing.PrivateKey {
+    /// The raw 32-byte key inside an OpenSSL PEM file, after checking its DER prefix.
+    static func rawKey(pemFile path: String, label: String, prefix: [UInt8], what: String) throws -> Data {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw ConversionError.invalidOption("\(path): cannot read the key") }
-        let der = try der(text, label: "PRIVATE KEY", path: path)
-        guard der.count == 48, Array(der.prefix(16)) == pkcs8Prefix else {
-            throw ConversionError.invalidOption("\(path): not an Ed25519 private key (PKCS#8)")
+        let der = try der(text, label: label, path: path)
+        guard der.count == prefix.count + 32, Array(der.prefix(prefix.count)) == prefix else {
+            throw ConversionError.invalidOption("\(path): not an Ed25519 \(what)")
         }
-        return try Curve25519.Signing.PrivateKey(rawRepresentation: der.suffix(32))
+        return Data(der.suffix(32))
+    }
+
+    public static func privateKey(pemFile path: String) throws -> Curve25519.Signing.PrivateKey {
+        try Curve25519.Signing.PrivateKey(rawRepresentation: rawKey(pemFile: path, label: "PRIVATE KEY", prefix: pkcs8Prefix, what: "private key (PKCS#8)"))
     }
 
     public static func publicKey(pemFile path: String) throws -> Curve25519.Signing.PublicKey {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw ConversionError.invalidOption("\(path): cannot read the key") }
-        let der = try der(text, label: "PUBLIC KEY", path: path)
-        guard der.count == 44, Array(der.prefix(12)) == spkiPrefix else {
-            throw ConversionError.invalidOption("\(path): not an Ed25519 public key (SubjectPublicKeyInfo)")
-        }
-        return try Curve25519.Signing.PublicKey(rawRepresentation: der.suffix(32))
+        try Curve25519.Signing.PublicKey(rawRepresentation: rawKey(pemFile: path, label: "PUBLIC KEY", prefix: spkiPrefix, what: "public key (SubjectPublicKeyInfo)"))
     }
 
     /// The signature file's content: base64 of the signature over the manifest's bytes, and a newline.

@@ -230,9 +230,9 @@ struct ExportIndexBuilder {
         case "ContentPermissionSet":
             if let content = o.ref("owningContent") { index.permissionSets[id] = (o.value("type") ?? "View", content) }
         case "ContentPermission":
-            // A restriction entry with no subject grants nobody (fail closed): it is kept as an empty entry.
-            if let set = o.ref("owningSet") {
-                if let s = subject(o, group: "groupName") { index.permissions[set, default: []].append(s) } else { index.permissions[set, default: []] += [] }
+            // A restriction entry with no subject grants nobody (fail closed): it adds no one to its set.
+            if let set = o.ref("owningSet"), let s = subject(o, group: "groupName") {
+                index.permissions[set, default: []].append(s)
             }
         case "InternalGroup":
             if let name = o.text("name") { groupNames[id] = name }
