@@ -48,7 +48,8 @@ bench: bench-data
 # The whole test suite under AddressSanitizer (its own build folder).
 test-asan: deps deps-py
 	$(SWIFT) build --scratch-path .build-asan -Xswiftc -sanitize=address
-	CKM_BIN=$(CURDIR)/.build-asan/debug/confluence-km $(SWIFT) test --scratch-path .build-asan -Xswiftc -sanitize=address
+	LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/lsan.supp CKM_BIN=$(CURDIR)/.build-asan/debug/confluence-km \
+	  $(SWIFT) test --scratch-path .build-asan -Xswiftc -sanitize=address
 
 # libFuzzer on the body converter, the entities reader and the archive reader, FUZZ_SECONDS each.
 # Crashes are written to Fuzz/regressions/<target>/, which the test suite replays.
