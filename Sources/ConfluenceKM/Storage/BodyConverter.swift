@@ -48,7 +48,7 @@ public final class BodyConverter {
         let parsed = parser.parse(source)
         let reader = StorageReader(page: page, targets: targets, settings: settings)
         reader.collectsExcerpts = excerptOnly
-        reader.includeProvider = { [weak self] nested, only in self?.include(nested, excerptOnly: only, from: page, targets: targets) }
+        reader.includeProvider = { nested, only in self.include(nested, excerptOnly: only, from: page, targets: targets) }
         var nodes: [XNode] = []
         var n = parsed.nodes
         while let node = n { nodes.append(XNode(ptr: node)); n = node.pointee.next }
@@ -69,7 +69,7 @@ public final class BodyConverter {
     {
         let parsed = parser.parse(body)
         let reader = StorageReader(page: page, targets: targets, settings: settings)
-        reader.includeProvider = includes ?? { [weak self] id, excerptOnly in self?.include(id, excerptOnly: excerptOnly, from: page, targets: targets) }
+        reader.includeProvider = includes ?? { id, excerptOnly in self.include(id, excerptOnly: excerptOnly, from: page, targets: targets) }
         if let error = parsed.error {
             reader.diagnose("malformed-body", .warning, "the body is not well-formed XHTML (\(error)); converted as far as libxml2 could recover it")
         }
