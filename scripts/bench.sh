@@ -42,7 +42,7 @@ for set in $SETS; do
     converts+=("$wall")
     r=$(grep "Maximum resident" "$OUT/$set.log" | awk '{print $NF}')
     [ "$r" -gt "$rss" ] && rss=$r
-    s=$(grep "stages:" "$OUT/$set.log" | sed 's/.*stages: //; s/ [a-z]*//g; s/s,/,/g; s/s$//' | sed 's/^index //')
+    s=$(grep "stages:" "$OUT/$set.log" | sed 's/.*stages: //' | python3 -c "import sys,re; print(', '.join('%.2f' % float(x) for x in re.findall(r'([0-9.]+)s', sys.stdin.read())[:4]))")
     [ -z "$stages" ] && stages=$s
     [ "$(printf '%s\n' "${converts[@]}" | best)" = "$wall" ] && stages=$s
   done
