@@ -78,6 +78,14 @@ write("traversal.zip", [
     ("attachments/10/21/1", b"", "device"),
     ("attachments/10/20/1", b"a duplicate that must not win\n", "file"),
 ])
+# Names with a NUL byte and with bytes that are not UTF-8: zipfile cannot write them, so placeholders are patched.
+data = bytearray(open(os.path.join(OUT, "traversal.zip"), "rb").read())
+with zipfile.ZipFile(os.path.join(OUT, "traversal.zip"), "a", zipfile.ZIP_DEFLATED) as z:
+    z.writestr(zipfile.ZipInfo("attachments/10/20/NULxname", STAMP), b"nul\n")
+    z.writestr(zipfile.ZipInfo("attachments/10/20/BADxbytes", STAMP), b"bad\n")
+data = bytearray(open(os.path.join(OUT, "traversal.zip"), "rb").read())
+data = data.replace(b"NULxname", b"NUL\x00name").replace(b"BADxbytes", b"BAD\xff\xfeytes")
+open(os.path.join(OUT, "traversal.zip"), "wb").write(bytes(data))
 # The current version's file is a symlink to /etc/passwd: never followed, the attachment is reported missing.
 write("symlink.zip", [
     ("exportDescriptor.properties", DESCRIPTOR, "file"),
