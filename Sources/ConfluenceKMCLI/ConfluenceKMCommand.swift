@@ -116,6 +116,8 @@ struct Convert: ParsableCommand {
     var maxEntries: Int?
     @Option(help: "Refuse an entry that expands more than this ratio, uncompressed to compressed (default 1000).")
     var maxRatio: Double?
+    @Option(help: "Do not convert a page body larger than this many bytes (default 64 MiB); its article is written empty.")
+    var maxBodyBytes: Int?
 
     @Option(help: "Sign manifest.json with this Ed25519 private key (PEM, PKCS#8: openssl genpkey -algorithm ed25519); writes manifest.json.sig.")
     var sign: String?
@@ -210,6 +212,7 @@ struct Convert: ParsableCommand {
         if let maxEntryBytes { options.limits.maxEntryBytes = maxEntryBytes }
         if let maxEntries { options.limits.maxEntries = maxEntries }
         if let maxRatio { options.limits.maxRatio = maxRatio }
+        if let maxBodyBytes { options.limits.maxBodyBytes = maxBodyBytes }
         guard format == "text" || format == "json" else { throw ValidationError("--format must be text or json") }
         if dryRun {
             let plan = try Converter(exportPath: export, options: options).dryRun()

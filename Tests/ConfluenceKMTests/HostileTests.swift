@@ -141,6 +141,15 @@ import Testing
         #expect(attachments.contains("attachments/HOST/10/a_b.txt"))
     }
 
+    @Test func oversizedBodyAffectsOnlyItsPage() throws {
+        let o = try convert("deep.zip", ["--max-body-bytes", "20000"])
+        #expect(o.result.status == 0)
+        #expect(o.files["articles/HOST/deep.md"]?.isEmpty == true, "the 63 KB body is over the limit")
+        let report = try Support.json(o.files["report.json"]!)
+        let d = (report["diagnostics"] as? [[String: Any]] ?? []).filter { $0["code"] as? String == "body-too-large" }
+        #expect(d.map { $0["contentId"] as? String } .contains("10"))
+    }
+
     @Test func notEnoughFreeDiskStopsBeforeWriting() throws {
         let dir = Support.tempDir()
         let staging = try StagingFolder(destination: dir.appendingPathComponent("bundle"), force: false)

@@ -9,6 +9,8 @@ public struct ArchiveLimits: Sendable, Equatable {
     public var maxEntries: Int = 5_000_000
     /// Uncompressed : compressed bytes of an entry (zip bombs reach thousands); checked past the first MiB.
     public var maxRatio: Double = 1000
+    /// Bytes of one page body; a larger body is not converted (its article is written empty, with `body-too-large`).
+    public var maxBodyBytes: Int = 64 << 20
 
     public init() {}
 }

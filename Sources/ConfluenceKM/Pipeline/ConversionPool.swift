@@ -16,6 +16,9 @@ final class ConversionPool: @unchecked Sendable {
     /// YAML front matter for an article, when `--front-matter yaml`.
     let frontMatter: (@Sendable (ArticleMetadata) throws -> String)?
 
+    /// Bodies larger than this are not converted (ArchiveLimits.maxBodyBytes).
+    var maxBodyBytes = Int.max
+
     init(jobs: Int, targets: LinkTargets, staging: StagingFolder, settings: ConversionSettings,
          frontMatter: (@Sendable (ArticleMetadata) throws -> String)? = nil) {
         self.frontMatter = frontMatter
@@ -45,6 +48,11 @@ final class ConversionPool: @unchecked Sendable {
         dispatch { [self] converter in
             var source = body
             var extra: [Diagnostic] = []
+            if body.utf8.count > maxBodyBytes {
+                source = ""
+                extra.append(Diagnostic("body-too-large", .warning, contentId: article.content.id, title: article.content.title,
+                    message: "the body is \(body.utf8.count) bytes, over the limit of \(maxBodyBytes) (--max-body-bytes); an empty article is written"))
+            }
             if CSVExport.isCompressedBody(body) {
                 do {
                     source = try CSVExport.decodeCompressedBody(body, name: "body of \(article.content.id)")

@@ -249,6 +249,7 @@ public struct Converter {
             let bodyOf = plan.articles.compactMapValues(\.bodyId)
             pool.bodySource = { id in bodyOf[id].flatMap { try? spool.body($0) } }
         }
+        pool.maxBodyBytes = options.limits.maxBodyBytes
         let total = plan.bodyOwners.count
         if let progress { pool.onArticle = { done in progress("converting", done, total) } }
         var copied = 0

@@ -66,7 +66,8 @@ public enum ConfigFile {
                     case "entry-bytes": options.limits.maxEntryBytes = Int64(try r.int(lv, k))
                     case "entries": options.limits.maxEntries = try r.int(lv, k)
                     case "ratio": options.limits.maxRatio = Double(try r.int(lv, k))
-                    default: throw r.unknown(lk, "limits.", ["total-bytes", "entry-bytes", "entries", "ratio"])
+                    case "body-bytes": options.limits.maxBodyBytes = try r.int(lv, k)
+                    default: throw r.unknown(lk, "limits.", ["total-bytes", "entry-bytes", "entries", "ratio", "body-bytes"])
                     }
                 }
             default: throw r.unknown(key, "", topKeys)
