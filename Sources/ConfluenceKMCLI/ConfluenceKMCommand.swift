@@ -18,7 +18,7 @@ public struct ConfluenceKMCommand: ParsableCommand {
             Exit codes: 0 success; 1 the conversion failed (bad input, cannot write); 64 usage error.
             """,
         version: Converter.toolVersion,
-        subcommands: [Convert.self, Inspect.self, Preview.self, Validate.self])
+        subcommands: [Convert.self, Inspect.self, Preview.self, Validate.self, Apply.self])
 
     public init() {}
 
@@ -122,6 +122,9 @@ struct Convert: ParsableCommand {
     @Option(help: "Sign manifest.json with this Ed25519 private key (PEM, PKCS#8: openssl genpkey -algorithm ed25519); writes manifest.json.sig.")
     var sign: String?
 
+    @Option(help: "Write a delta against this previous bundle: only new and changed files, the new manifest, and delta.json with the deletions (confluence-km apply brings the previous bundle up to date).")
+    var since: String?
+
     @Flag(help: "Write nothing: print what would be converted, filtered (with reasons) and restricted.")
     var dryRun = false
 
@@ -207,6 +210,7 @@ struct Convert: ParsableCommand {
             guard let f = FrontMatter(rawValue: frontMatter) else { throw ValidationError("--front-matter must be none or yaml") }
             options.frontMatter = f
         }
+        options.since = since
         if let sign { options.signingKey = try ManifestSigning.privateKey(pemFile: sign).rawRepresentation }
         if let maxTotalBytes { options.limits.maxTotalBytes = maxTotalBytes }
         if let maxEntryBytes { options.limits.maxEntryBytes = maxEntryBytes }
@@ -357,5 +361,21 @@ struct Preview: ParsableCommand {
             print("--- markdown\n" + p.markdown, terminator: "")
             for d in p.diagnostics { print("--- \(d.severity.rawValue) \(d.code): \(d.message)") }
         }
+    }
+}
+
+struct Apply: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Apply a delta (convert --since) to the bundle it was made against, atomically; the result is checked against the new manifest before it replaces the bundle.")
+
+    @Argument(help: "The delta folder written by convert --since.")
+    var delta: String
+
+    @Option(help: "The bundle to update.")
+    var to: String
+
+    func run() throws {
+        try Delta.apply(delta: delta, to: to)
+        FileHandle.standardError.write(Data("confluence-km: applied \(delta) to \(to)\n".utf8))
     }
 }

@@ -183,3 +183,65 @@ import Testing
         #expect(missing.status == 64 && missing.stderr.contains("no current page or blog post"))
     }
 }
+
+@Suite struct DeltaTests {
+    /// acme-site, then a later export of it: a page added, a body changed, a page moved to another space, a page
+    /// trashed, an attachment with a new version, an attachment added and one deleted.
+    static func exportPair() throws -> (URL, URL) {
+        let v1 = try FixtureExportTests.zipped()
+        let dir = Support.tempDir("v2")
+        let src = dir.appendingPathComponent("export")
+        try FileManager.default.copyItem(at: Support.fixtures.appendingPathComponent("acme-site"), to: src)
+        let f = src.appendingPathComponent("entities.xml")
+        var x = try String(contentsOf: f, encoding: .utf8)
+        func edit(_ a: String, _ b: String) { precondition(x.contains(a), a); x = x.replacingOccurrences(of: a, with: b) }
+        edit("<p>Operations space.</p>", "<p>Operations space, now with an on-call rota.</p>")                  // changed body
+        edit("<property name=\"contentStatus\">current</property>\n<property name=\"position\">1</property>\n<property name=\"parent\" class=\"Page\" package=\"com.atlassian.confluence.pages\"><id name=\"id\">2003</id></property>\n<property name=\"space\" class=\"Space\" package=\"com.atlassian.confluence.spaces\"><id name=\"id\">1001</id></property>",
+             "<property name=\"contentStatus\">current</property>\n<property name=\"position\">1</property>\n<property name=\"parent\" class=\"Page\" package=\"com.atlassian.confluence.pages\"><id name=\"id\">2101</id></property>\n<property name=\"space\" class=\"Space\" package=\"com.atlassian.confluence.spaces\"><id name=\"id\">1002</id></property>")  // moved
+        edit("<property name=\"title\"><![CDATA[Runbook: Restart & Recover]]></property>\n<property name=\"version\">5</property>\n<property name=\"creatorName\"><![CDATA[bob]]></property>\n<property name=\"creationDate\">2022-01-03 23:30:00.000</property>\n<property name=\"lastModificationDate\">2022-08-15 06:00:00.000</property>\n<property name=\"contentStatus\"><![CDATA[current]]>",
+             "<property name=\"title\"><![CDATA[Runbook: Restart & Recover]]></property>\n<property name=\"version\">5</property>\n<property name=\"creatorName\"><![CDATA[bob]]></property>\n<property name=\"creationDate\">2022-01-03 23:30:00.000</property>\n<property name=\"lastModificationDate\">2022-08-15 06:00:00.000</property>\n<property name=\"contentStatus\"><![CDATA[deleted]]>")  // trashed
+        edit("<property name=\"title\"><![CDATA[unreferenced.log]]></property>\n<property name=\"version\">1</property>\n<property name=\"contentStatus\"><![CDATA[current]]>",
+             "<property name=\"title\"><![CDATA[unreferenced.log]]></property>\n<property name=\"version\">1</property>\n<property name=\"contentStatus\"><![CDATA[deleted]]>")  // attachment deleted
+        edit("<property name=\"fileSize\">29</property>\n<property name=\"attachmentVersion\">1</property>", "<property name=\"fileSize\">30</property>\n<property name=\"attachmentVersion\">2</property>")  // new version
+        x = x.replacingOccurrences(of: "</hibernate-generic>", with: """
+            <object class="Page" package="com.atlassian.confluence.pages"><id name="id">2201</id><property name="title"><![CDATA[On-call]]></property><property name="version">1</property><property name="creatorName"><![CDATA[bob]]></property><property name="creationDate">2022-09-01 10:00:00.000</property><property name="lastModificationDate">2022-09-01 10:00:00.000</property><property name="contentStatus"><![CDATA[current]]></property><property name="parent" class="Page" package="com.atlassian.confluence.pages"><id name="id">2101</id></property><property name="space" class="Space" package="com.atlassian.confluence.spaces"><id name="id">1002</id></property></object>
+            <object class="BodyContent" package="com.atlassian.confluence.core"><id name="id">7501</id><property name="body"><![CDATA[<p>Call <ac:link><ri:attachment ri:filename="rota.csv" /></ac:link>.</p>]]></property><property name="bodyType">2</property><property name="content" class="Page" package="com.atlassian.confluence.pages"><id name="id">2201</id></property></object>
+            <object class="Attachment" package="com.atlassian.confluence.pages"><id name="id">5201</id><property name="title"><![CDATA[rota.csv]]></property><property name="version">1</property><property name="contentStatus"><![CDATA[current]]></property><property name="containerContent" class="Page" package="com.atlassian.confluence.pages"><id name="id">2201</id></property></object>
+            </hibernate-generic>
+            """)
+        try x.write(to: f, atomically: true, encoding: .utf8)
+        let att = src.appendingPathComponent("attachments")
+        try FileManager.default.createDirectory(at: att.appendingPathComponent("3001/5003"), withIntermediateDirectories: true)
+        try Data("Quarterly notes: revenue up!\n".utf8).write(to: att.appendingPathComponent("3001/5003/2"))
+        try FileManager.default.createDirectory(at: att.appendingPathComponent("2201/5201"), withIntermediateDirectories: true)
+        try Data("week,person\n1,bob\n".utf8).write(to: att.appendingPathComponent("2201/5201/1"))
+        let v2 = dir.appendingPathComponent("v2.zip")
+        try Support.zip(folder: src, to: v2)
+        return (v1, v2)
+    }
+
+    @Test func previousPlusDeltaEqualsAFullConversion() throws {
+        let (v1, v2) = try Self.exportPair()
+        let dir = Support.tempDir()
+        let previous = dir.appendingPathComponent("bundle"), delta = dir.appendingPathComponent("delta"), full = dir.appendingPathComponent("full")
+        #expect(try Support.cli(["convert", v1.path, "-o", previous.path]).status == 0)
+        #expect(try Support.cli(["convert", v2.path, "-o", full.path]).status == 0)
+        let d = try Support.cli(["convert", v2.path, "-o", delta.path, "--since", previous.path])
+        #expect(d.status == 0, "\(d.stderr)")
+        let description = try Support.json(try Data(contentsOf: delta.appendingPathComponent("delta.json")))
+        let added = description["added"] as? [String] ?? [], changed = description["changed"] as? [String] ?? [], deleted = description["deleted"] as? [String] ?? []
+        #expect(added.contains("articles/OPS/on-call.md") && added.contains("attachments/OPS/2201/rota.csv"))
+        #expect(added.contains("articles/OPS/release-notes-2-0.md"), "moved to another space")
+        #expect(deleted.contains("articles/ENG/release-notes-2-0.md") && deleted.contains("articles/OPS/runbook-restart-recover.md"))
+        #expect(deleted.contains("attachments/OPS/2101/unreferenced.log"))
+        #expect(changed.contains("articles/OPS/operations-home.md") && changed.contains("attachments/ENG/3001/notes.txt"))
+        #expect(!FileManager.default.fileExists(atPath: delta.appendingPathComponent("articles/ENG/engineering-home.md").path), "unchanged files are not in the delta")
+        let a = try Support.cli(["apply", delta.path, "--to", previous.path])
+        #expect(a.status == 0, "\(a.stderr)")
+        #expect(try Support.files(in: previous) == Support.files(in: full), "previous + delta is byte-identical to a full conversion")
+        // The same delta does not apply twice: the bundle is no longer its base.
+        let again = try Support.cli(["apply", delta.path, "--to", previous.path])
+        #expect(again.status == 64 && again.stderr.contains("made against another bundle"))
+        #expect(try Support.files(in: previous) == Support.files(in: full))
+    }
+}

@@ -220,6 +220,7 @@ public struct Converter {
         let report = try stats.measure("bundle") { try writeBundle(index: index, plan: plan, results: results, staging: staging) }
         let warnings = (report.summary["warnings"] ?? 0) + (report.summary["errors"] ?? 0)
         if options.strict && warnings > 0 { throw ConversionError.strictWarnings(count: warnings, report: report) }
+        if let previous = options.since { try Delta.reduce(staging: staging, previous: URL(fileURLWithPath: previous)) }
         try stats.measure("commit") { try staging.commit() }
         return report
     }

@@ -20,6 +20,8 @@ public struct ConvertOptions: Sendable {
     public var permissions = PermissionOptions()
     public var frontMatter: FrontMatter = .none
     public var limits = ArchiveLimits()
+    /// `--since PREVIOUS`: write a delta against this bundle instead of a full bundle.
+    public var since: String?
     /// `--strict`: any warning fails the conversion (no bundle is written).
     public var strict = false
     /// `--sign`: the Ed25519 key that signs manifest.json (manifest.json.sig).
