@@ -1,6 +1,6 @@
 # confluence-km — `make demo` and `make test` work on a fresh Debian machine with the Swift toolchain.
 SWIFT       ?= swift
-APT_PACKAGES = libarchive-dev libxml2-dev pkg-config zip unzip libxml2-utils cmark-gfm gzip zstd openssl
+APT_PACKAGES = libarchive-dev libxml2-dev libcmark-gfm-dev pkg-config zip unzip libxml2-utils cmark-gfm gzip zstd openssl chromium libjs-highlight.js
 DEMO_EXPORT  = Fixtures/exports/acme-site
 DEMO_ZIP     = .build/demo/acme-site.zip
 DEMO_BUNDLE  = demo-bundle

@@ -25,6 +25,16 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
         ),
+        // No pkgConfig: Debian's libcmark-gfm.pc asks for -lcmark-gfm-extensions, which has no unversioned .so.
+        .systemLibrary(
+            name: "CCmarkGFM",
+            providers: [.apt(["libcmark-gfm-dev"])]
+        ),
+        .target(
+            name: "ConfluenceKMHTML",
+            dependencies: ["ConfluenceKM", "CCmarkGFM"],
+            linkerSettings: [.unsafeFlags(["-Xlinker", "-l:libcmark-gfm-extensions.so.0.29.0.gfm.6"])]
+        ),
         .target(
             name: "ConfluenceKM",
             dependencies: [
@@ -38,6 +48,7 @@ let package = Package(
             name: "ConfluenceKMCLI",
             dependencies: [
                 "ConfluenceKM",
+                "ConfluenceKMHTML",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ConfluenceKM
+import ConfluenceKMHTML
 import Foundation
 
 /// JSON for people and pipelines: sorted keys, no escaped slashes; pretty unless one object per line is wanted.
@@ -341,7 +342,11 @@ struct Preview: ParsableCommand {
     @Option(help: "A YAML configuration file, as for convert.")
     var config: String?
 
+    @Option(help: "With --page: a standalone HTML file of that page (libcmark-gfm, images and attachments inlined). Without: a browsable static site of the whole export (or of a bundle folder) in this folder — index with the page tree, every article with its metadata, access and diagnostics.")
+    var html: String?
+
     func validate() throws {
+        if html != nil { return }
         if (page == nil) == !all { throw ValidationError("give --page ID|TITLE or --all") }
         guard format == "text" || format == "json" else { throw ValidationError("--format must be text or json") }
     }
@@ -349,6 +354,32 @@ struct Preview: ParsableCommand {
     func run() throws {
         var options = ConvertOptions()
         if let config { try ConfigFile.apply(config, to: &options) }
+        if let html, let page {
+            let site = FileManager.default.temporaryDirectory.appendingPathComponent("ckm-page-\(getpid())").path
+            let bundle = site + "-bundle"
+            defer { try? FileManager.default.removeItem(atPath: site); try? FileManager.default.removeItem(atPath: bundle) }
+            let one = try Converter(exportPath: export, options: options).preview(page: page)
+            options.force = true
+            try Converter(exportPath: export, options: options).convert(to: bundle)
+            try SiteWriter.write(bundle: bundle, to: site)
+            try SiteWriter.standalone(site: site, markdownPath: one[0].markdownPath, to: html)
+            FileHandle.standardError.write(Data("confluence-km: page written to \(html)\n".utf8))
+            return
+        }
+        if let html {
+            var isDir: ObjCBool = false
+            if FileManager.default.fileExists(atPath: export, isDirectory: &isDir), isDir.boolValue {
+                try SiteWriter.write(bundle: export, to: html)
+            } else {
+                let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("ckm-site-\(getpid())").path
+                defer { try? FileManager.default.removeItem(atPath: tmp) }
+                options.force = true
+                try Converter(exportPath: export, options: options).convert(to: tmp)
+                try SiteWriter.write(bundle: tmp, to: html)
+            }
+            FileHandle.standardError.write(Data("confluence-km: site written to \(html)/index.html\n".utf8))
+            return
+        }
         let pages = try Converter(exportPath: export, options: options).preview(page: all ? nil : page, includeStorage: storage)
         for p in pages {
             if format == "json" {

@@ -86,6 +86,18 @@ struct ReferenceExportTests {
     }
 
     @Test(arguments: cases)
+    func inspectDescribesIt(_ c: Case) throws {
+        let r = try Support.cli(["inspect", try Self.zip(c).path, "--format", "json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let j = try Support.json(Data(r.stdout.utf8))
+        #expect(j["format"] as? String == "xml")
+        let spaces = j["spaces"] as? [[String: Any]] ?? []
+        let pages = spaces.reduce(0) { $0 + ($1["pages"] as? Int ?? 0) + ($1["blogposts"] as? Int ?? 0) }
+        #expect(pages == c.articles.count, "current pages and blog posts")
+        #expect((j["counts"] as? [String: Int])?["current"] == c.articles.count)
+    }
+
+    @Test(arguments: cases)
     func secondConversionIsByteIdentical(_ c: Case) throws {
         let zip = try Self.zip(c)
         let (_, a) = try Support.convert(zip, name: "ref-a-\(c.name)")

@@ -105,7 +105,7 @@ import Testing
         let spaces = try #require(j["spaces"] as? [[String: Any]])
         #expect(spaces.map { $0["key"] as? String } == ["ENG", "OPS"])
         let eng = spaces[0]
-        #expect(eng["pages"] as? Int == 4 && eng["blogposts"] as? Int == 1 && eng["attachments"] as? Int == 2 && eng["comments"] as? Int == 1)
+        #expect(eng["pages"] as? Int == 3 && eng["blogposts"] as? Int == 1 && eng["attachments"] as? Int == 2 && eng["comments"] as? Int == 1)
         let counts = try #require(j["counts"] as? [String: Int])
         #expect(counts["historical-version"] == 2 && counts["draft"] == 1 && counts["trash"] == 1 && counts["archived"] == 1 && counts["draft-object"] == 1)
         let labels = (j["labels"] as? [[String: Any]] ?? []).map { "\($0["name"]!):\($0["count"]!)" }
@@ -243,5 +243,41 @@ import Testing
         let again = try Support.cli(["apply", delta.path, "--to", previous.path])
         #expect(again.status == 64 && again.stderr.contains("made against another bundle"))
         #expect(try Support.files(in: previous) == Support.files(in: full))
+    }
+}
+
+/// The static site of `preview --html`, opened in headless Chromium (Debian `chromium`, installed by make test).
+@Suite struct HTMLPreviewTests {
+    @Test func siteRendersInChromium() throws {
+        // acme-site with a real PNG as the diagram, so that the browser can load it.
+        let dir = Support.tempDir("site")
+        let src = dir.appendingPathComponent("export")
+        try FileManager.default.copyItem(at: Support.fixtures.appendingPathComponent("acme-site"), to: src)
+        let png = Data(base64Encoded: "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")!
+        try png.write(to: src.appendingPathComponent("attachments/2003/5001/2"))
+        let zip = dir.appendingPathComponent("acme.zip")
+        try Support.zip(folder: src, to: zip)
+        let site = dir.appendingPathComponent("site")
+        let r = try Support.cli(["preview", zip.path, "--html", site.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        let page = site.appendingPathComponent("articles/ENG/architecture-guide.html")
+        let dom = try Support.run("/usr/bin/chromium", ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                                                        "--virtual-time-budget=5000", "--dump-dom", page.absoluteString]).stdout
+        #expect(dom.contains("<table>") && dom.contains("<th>Component</th>"), "a table")
+        #expect(dom.contains("class=\"hljs python\"") && dom.contains("hljs-keyword"), "a code block highlighted offline")
+        #expect(dom.contains("alt=\"System diagram\" data-loaded=\"true\""), "an image that loaded")
+        #expect(dom.contains("href=\"../OPS/runbook-restart-recover.html\""), "a link between two pages")
+        #expect(FileManager.default.fileExists(atPath: site.appendingPathComponent("articles/OPS/runbook-restart-recover.html").path))
+        #expect(dom.contains("class=\"access\">restricted"), "access shown")
+        let runbook = try String(contentsOf: site.appendingPathComponent("articles/OPS/runbook-restart-recover.html"), encoding: .utf8)
+        #expect(runbook.contains("<code>broken-link</code>"), "diagnostics beside the page they concern")
+        // One page as a standalone file: the image is inlined and still loads.
+        let file = dir.appendingPathComponent("guide.html")
+        #expect(try Support.cli(["preview", zip.path, "--page", "Architecture Guide", "--html", file.path]).status == 0)
+        let single = try Support.run("/usr/bin/chromium", ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                                                           "--virtual-time-budget=5000", "--dump-dom", file.absoluteString]).stdout
+        #expect(single.contains("src=\"data:image/png;base64,") && single.contains("data-loaded=\"true\""))
+        let index = try String(contentsOf: site.appendingPathComponent("index.html"), encoding: .utf8)
+        #expect(index.contains("<li><a href=\"articles/ENG/engineering-home.html\">Engineering Home</a><ul><li><a href=\"articles/ENG/architecture-guide.html\">Architecture Guide</a><ul><li><a href=\"articles/ENG/release-notes-2-0.html\">"), "the page tree")
     }
 }

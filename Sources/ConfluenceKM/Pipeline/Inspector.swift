@@ -70,7 +70,7 @@ extension Converter {
 
         var spaces: [String: InspectReport.Space] = [:]
         for s in index.spaces.values { spaces[s.id] = .init(key: s.key, name: s.name, type: s.type, pages: 0, blogposts: 0, attachments: 0, comments: 0) }
-        for a in plan.articles.values {
+        for a in plan.articles.values where a.content.status != "archived" {
             guard let sid = a.content.spaceId ?? index.spaces.values.first(where: { $0.key == a.metadata.spaceKey })?.id else { continue }
             if a.content.kind == .blogpost { spaces[sid]?.blogposts += 1 } else { spaces[sid]?.pages += 1 }
             spaces[sid]?.attachments += a.attachments.count
@@ -79,7 +79,7 @@ extension Converter {
             if let sid = index.contents[c.ownerId]?.spaceId { spaces[sid]?.comments += 1 }
         }
         var counts = plan.skipped
-        counts["current"] = plan.articles.count
+        counts["current"] = plan.articles.values.filter { $0.content.status != "archived" }.count
         counts["archived"] = plan.articles.values.filter { $0.content.status == "archived" }.count
         var labels: [String: Int] = [:]
         for (content, ls) in index.labellings where plan.articles[content] != nil {
