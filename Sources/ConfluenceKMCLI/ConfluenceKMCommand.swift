@@ -16,7 +16,7 @@ public struct ConfluenceKMCommand: ParsableCommand {
         commandName: "confluence-km",
         abstract: "Convert Confluence space exports into a Knowledge Management bundle, fully offline.",
         discussion: """
-            Exit codes: 0 success; 1 the conversion failed (bad input, cannot write); 64 usage error.
+            Exit codes: 0 success; 1 the command failed (bad input, cannot write, --strict warnings, validate found a problem); 64 usage error (bad option, value or --config key).
             """,
         version: Converter.toolVersion,
         subcommands: [Convert.self, Inspect.self, Preview.self, Validate.self, Apply.self])
@@ -55,7 +55,7 @@ public struct ConfluenceKMCommand: ParsableCommand {
 
 struct Convert: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Convert an XML space or site export ZIP into a bundle folder.",
+        abstract: "Convert an export ZIP (XML space or site export, or Cloud CSV export) into a bundle folder.",
         discussion: """
             The bundle is written into a temporary folder beside --output and renamed into place at the end:
             on failure nothing is left at --output. The same export and options always give a byte-identical bundle.
