@@ -4,10 +4,10 @@ import Foundation
 /// The conversion, as named stages:
 ///
 /// 1. **index** — read the archive once: the descriptor, which attachment files exist, and every object of
-///    `entities.xml` reduced to its metadata (bodies are never kept).
+///    `entities.xml` (or row of the CSV tables) reduced to its metadata; bodies go to a spool file, not to memory.
 /// 2. **plan** — choose current content, apply options, name every file of the bundle, resolve the page tree.
-/// 3. **content** — read the archive again: convert each chosen body as it streams past (on all cores, a bounded
-///    number in flight) and copy each chosen attachment's bytes, hashing as they are written.
+/// 3. **content** — read back the chosen bodies from the spool and convert them (on all cores, a bounded number in
+///    flight); then one more pass over the archive copies each chosen attachment's bytes, hashed as they are written.
 /// 4. **bundle** — write metadata, `report.json` and `manifest.json`, then rename the staging folder into place.
 public struct Converter {
     public static let toolVersion = "0.1.0"
@@ -27,7 +27,8 @@ public struct Converter {
     /// Reads the archive's metadata: the index. Fails on anything that is not a readable XML export.
     public func index() throws -> ExportIndex { try index(spool: nil) }
 
-    /// The index pass; with a spool, every body is set aside as it streams past (see ``BodySpool``).
+    /// The index pass; with a spool, every body is set aside as it streams past (see ``BodySpool``); without one
+    /// (dry run), bodies are skipped.
     func index(spool: BodySpool?) throws -> ExportIndex {
         let archive = try ArchiveReader(path: exportPath, limits: options.limits)
         var builder = ExportIndexBuilder()
@@ -141,29 +142,6 @@ public struct Converter {
         }
     }
 
-    /// Streams the bodies `wanted` accepts out of an entry (`entities.xml`, or a CSV export's `bodycontent` table);
-    /// returns false for any other entry.
-    func forEachBody(in entry: ArchiveEntry, of archive: ArchiveReader, wanted: (String) -> Bool,
-                     handle: (String, String) throws -> Void) throws -> Bool {
-        if entry.path == "entities.xml" {
-            let clean = UTF8Sanitizer { try archive.read(into: $0) }
-            let reader = try EntitiesReader(displayPath: "\(exportPath): entities.xml") { try clean.read(into: $0) }
-            try reader.forEachObject(
-                wantsClass: { $0 == "BodyContent" },
-                captureText: { _, property, id in property == "body" && id.map(wanted) ?? true },
-                handle: { object in
-                    guard let id = object.id, wanted(id) else { return }
-                    try handle(id, object.text("body") ?? "")
-                })
-            return true
-        }
-        if CSVExport.tableName(entry.path) == "bodycontent" {
-            try CSVExport.bodies(exportPath: exportPath, source: { try archive.read(into: $0) }, wanted: wanted, handle: handle)
-            return true
-        }
-        return false
-    }
-
     /// A current page or blog post with its body, as `preview` and the fidelity tests need it.
     public struct CurrentBody: Sendable {
         public var id: String
@@ -174,21 +152,17 @@ public struct Converter {
         public var bodyType: Int
     }
 
-    /// The bodies of the content a conversion would write (metadata pass, then one pass over the bodies).
+    /// The bodies of the content a conversion would write (the spooled index pass, then the current bodies read back).
     /// `only` limits the result to some ids; without it, every body is held in memory: use it for small exports.
     public func currentBodies(only: Set<String>? = nil) throws -> [CurrentBody] {
-        let index = try self.index()
+        let (index, spool) = try spooledIndex("bodies")
+        defer { spool.remove() }
         let plan = ConversionPlan(index: index, options: options)
-        var out: [CurrentBody] = []
-        let archive = try ArchiveReader(path: exportPath, limits: options.limits)
-        try safeEntries(archive) { entry in
-            _ = try forEachBody(in: entry, of: archive, wanted: { plan.bodyOwners[$0].map { only?.contains($0) ?? true } ?? false }) { id, body in
-                guard let owner = plan.bodyOwners[id], let a = plan.articles[owner] else { return }
-                out.append(CurrentBody(id: owner, title: a.content.title, spaceKey: a.context.spaceKey,
-                                       markdownPath: a.metadata.markdown, body: body, bodyType: a.bodyType))
-            }
-        }
-        return out.sorted { IDOrder.less($0.id, $1.id) }
+        return try plan.order.compactMap { id -> CurrentBody? in
+            guard only?.contains(id) ?? true, let a = plan.articles[id], let bodyId = a.bodyId, let body = try spool.body(bodyId) else { return nil }
+            return CurrentBody(id: id, title: a.content.title, spaceKey: a.context.spaceKey,
+                               markdownPath: a.metadata.markdown, body: body, bodyType: a.bodyType)
+        }.sorted { IDOrder.less($0.id, $1.id) }
     }
 
     // MARK: Stages 2–4
@@ -236,7 +210,7 @@ public struct Converter {
         var attachments: [String: (bytes: Int64, sha256: String)] = [:]
     }
 
-    private func content(plan: ConversionPlan, staging: StagingFolder, spool: BodySpool?) throws -> ContentResults {
+    private func content(plan: ConversionPlan, staging: StagingFolder, spool: BodySpool) throws -> ContentResults {
         let archive = try ArchiveReader(path: exportPath, limits: options.limits)
         let referencedOnly = options.filters.attachments == .referenced
         var frontMatter: (@Sendable (ArticleMetadata) throws -> String)?
@@ -246,10 +220,8 @@ public struct Converter {
         }
         let pool = ConversionPool(jobs: options.jobs, targets: plan.targets, staging: staging, settings: options.conversion,
                                   frontMatter: frontMatter)
-        if let spool {
-            let bodyOf = plan.articles.compactMapValues(\.bodyId)
-            pool.bodySource = { id in bodyOf[id].flatMap { try? spool.body($0) } }
-        }
+        let bodyOf = plan.articles.compactMapValues(\.bodyId)
+        pool.bodySource = { id in bodyOf[id].flatMap { try? spool.body($0) } }
         pool.maxBodyBytes = options.limits.maxBodyBytes
         let total = plan.bodyOwners.count
         if let progress { pool.onArticle = { done in progress("converting", done, total) } }
@@ -265,18 +237,14 @@ public struct Converter {
             pool.submit(body: body, article: article)
         }
         do {
-        if let spool {
-            // The bodies were set aside in the index pass: read back the wanted ones, in file order.
-            let wanted = (Array(plan.bodyOwners.keys) + Array(plan.commentBodies.keys)).compactMap { id in spool.ranges[id].map { (id, $0.offset) } }
-            for (id, _) in wanted.sorted(by: { $0.1 < $1.1 }) {
-                if let body = try spool.body(id) { submit(id, body) }
-            }
+        // The bodies were set aside in the index pass: read back the wanted ones, in file order.
+        let wanted = (Array(plan.bodyOwners.keys) + Array(plan.commentBodies.keys)).compactMap { id in spool.ranges[id].map { (id, $0.offset) } }
+        for (id, _) in wanted.sorted(by: { $0.1 < $1.1 }) {
+            if let body = try spool.body(id) { submit(id, body) }
         }
+        // Then one pass over the archive for the attachments (entities.xml and the tables are skipped by seeking).
         try safeEntries(archive) { entry in
-            let isBodies = spool != nil
-                ? entry.path == "entities.xml" || CSVExport.tableName(entry.path) == "bodycontent"
-                : try forEachBody(in: entry, of: archive, wanted: { plan.bodyOwners[$0] != nil || plan.commentBodies[$0] != nil }, handle: submit)
-            if !isBodies, !referencedOnly, let dest = plan.attachmentEntries[entry.path] {
+            if !referencedOnly, let dest = plan.attachmentEntries[entry.path] {
                 let sink = try staging.sink(dest)
                 try archive.stream { try sink.write($0) }
                 let sha = try sink.finish()

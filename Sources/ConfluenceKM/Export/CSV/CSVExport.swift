@@ -152,16 +152,6 @@ enum CSVExport {
         }
     }
 
-    /// Streams `bodycontent`, handing out the bodies `wanted` accepts. Bodies that Cloud stored compressed
-    /// (`KLUv/`: zstd, then base64) are decoded; a body that cannot be is reported by `undecodable`.
-    static func bodies(exportPath: String, source: @escaping FilteredStream.Source, wanted: (String) -> Bool,
-                       handle: (String, String) throws -> Void) throws {
-        try rows("bodycontent", exportPath: exportPath, required: required["bodycontent"]!, source: source) { t, r in
-            guard let id = t.value(r, "bodycontentid"), wanted(id) else { return }
-            try handle(id, t.value(r, "body") ?? "")
-        }
-    }
-
     /// A body Cloud stored as base64 of zstd-compressed storage XHTML.
     static func isCompressedBody(_ body: String) -> Bool { body.hasPrefix("KLUv/") }
 
