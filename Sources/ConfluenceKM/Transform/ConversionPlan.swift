@@ -24,12 +24,8 @@ public struct ConvertOptions: Sendable {
     public var since: String?
     /// `--strict`: any warning fails the conversion (no bundle is written).
     public var strict = false
-    /// `--sign`: the Ed25519 key that signs manifest.json (manifest.json.sig).
-    public var signingKey: Data? {
-        get { signingKeyRaw }
-        set { signingKeyRaw = newValue }
-    }
-    private var signingKeyRaw: Data?
+    /// `--sign`: the Ed25519 private key (raw 32 bytes) that signs manifest.json (manifest.json.sig).
+    public var signingKey: Data?
 
     public init() {}
 }
