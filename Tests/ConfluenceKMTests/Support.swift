@@ -8,6 +8,9 @@ enum Support {
         .deletingLastPathComponent()
     static let fixtures = repoRoot.appendingPathComponent("Fixtures/exports")
     static let referenceExports = repoRoot.deletingLastPathComponent().appendingPathComponent("shared/reference-exports")
+    /// Tests on ../shared/reference-exports skip, saying so, where the folder is absent.
+    static let hasReferenceExports = FileManager.default.fileExists(atPath: referenceExports.path)
+    static let referenceExportsMissing: Comment = "../shared/reference-exports is not present; skipped"
 
     static var binary: String {
         if let b = ProcessInfo.processInfo.environment["CKM_BIN"], !b.isEmpty { return b }
