@@ -28,27 +28,33 @@ final class UTF8Sanitizer {
 
     private func fill() throws {
         let n = try input.withUnsafeMutableBytes { try source($0) }
-        var bytes = carry
-        carry = []
         if n == 0 {
             finished = true
-            if !bytes.isEmpty { replacements += 1; pending += [0xEF, 0xBF, 0xBD] }
+            if !carry.isEmpty { carry = []; replacements += 1; pending += [0xEF, 0xBF, 0xBD] }
             return
         }
-        bytes += input[0..<n]
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count)
+        if carry.isEmpty {
+            input.withUnsafeBufferPointer { check(UnsafeBufferPointer(rebasing: $0[0..<n])) }
+        } else {
+            let bytes = carry + input[0..<n]
+            carry = []
+            bytes.withUnsafeBufferPointer { check($0) }
+        }
+    }
+
+    /// Appends `bytes` to `pending`: valid runs are copied whole, each bad byte becomes U+FFFD, and a sequence cut
+    /// off at the end is kept in `carry` for the next chunk.
+    private func check(_ bytes: UnsafeBufferPointer<UInt8>) {
+        let count = bytes.count
+        let base = UnsafeRawPointer(bytes.baseAddress!)
+        var runStart = 0
         var i = 0
-        while i < bytes.count {
+        while i < count {
+            // Eight ASCII bytes at a time.
+            while i + 8 <= count, base.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 { i += 8 }
+            if i >= count { break }
             let b = bytes[i]
-            if b < 0x80 {
-                // Copy the whole ASCII run at once.
-                var j = i + 1
-                while j < bytes.count && bytes[j] < 0x80 { j += 1 }
-                out += bytes[i..<j]
-                i = j
-                continue
-            }
+            if b < 0x80 { i += 1; continue }
             let length: Int
             var min: UInt32 = 0
             switch b {
@@ -57,29 +63,32 @@ final class UTF8Sanitizer {
             case 0xF0...0xF4: length = 4; min = 0x10000
             default: length = 0
             }
-            if length == 0 { replace(&out); i += 1; continue }
-            if i + length > bytes.count {
+            if length != 0 && i + length > count {
                 // Possibly a sequence split across chunks: keep it for the next one.
-                let tail = bytes[i...]
-                if tail.dropFirst().allSatisfy({ $0 & 0xC0 == 0x80 }) { carry = Array(tail); break }
-                replace(&out); i += 1; continue
+                if bytes[(i + 1)...].allSatisfy({ $0 & 0xC0 == 0x80 }) {
+                    pending.append(contentsOf: bytes[runStart..<i])
+                    carry = Array(bytes[i...])
+                    return
+                }
+            } else if length != 0 {
+                var scalar = UInt32(b) & (0xFF >> (length + 1))
+                var ok = true
+                for k in 1..<length {
+                    let c = bytes[i + k]
+                    if c & 0xC0 != 0x80 { ok = false; break }
+                    scalar = scalar << 6 | UInt32(c & 0x3F)
+                }
+                if ok && scalar >= min && scalar <= 0x10FFFF && !(0xD800...0xDFFF).contains(scalar) {
+                    i += length
+                    continue
+                }
             }
-            var scalar = UInt32(b) & (0xFF >> (length + 1))
-            var ok = true
-            for k in 1..<length {
-                let c = bytes[i + k]
-                if c & 0xC0 != 0x80 { ok = false; break }
-                scalar = scalar << 6 | UInt32(c & 0x3F)
-            }
-            if ok && scalar >= min && scalar <= 0x10FFFF && !(0xD800...0xDFFF).contains(scalar) {
-                out += bytes[i..<(i + length)]
-                i += length
-            } else {
-                replace(&out)
-                i += 1
-            }
+            pending.append(contentsOf: bytes[runStart..<i])
+            replace(&pending)
+            i += 1
+            runStart = i
         }
-        pending += out
+        pending.append(contentsOf: bytes[runStart..<count])
     }
 
     private func replace(_ out: inout [UInt8]) {

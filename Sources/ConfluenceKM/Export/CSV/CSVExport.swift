@@ -30,9 +30,12 @@ enum CSVExport {
     static func rows(_ table: String, exportPath: String, required: [String], source: @escaping FilteredStream.Source,
                      row: (CSVTable, [String]) throws -> Void) throws {
         let stream = try FilteredStream(name: "\(exportPath): \(table).csv", source: source)
+        // Decompressing runs on a second thread, ahead of the CSV reader.
+        let ahead = ReadAhead { try stream.read(into: $0) }
+        defer { ahead.finish() }
         var header: CSVTable?
         do {
-            try CSVReader().read({ try stream.read(into: $0) }) { fields in
+            try CSVReader().read({ try ahead.read(into: $0) }) { fields in
                 if let h = header {
                     try row(h, fields)
                 } else {
