@@ -80,8 +80,11 @@ public struct Converter {
             } else if path == "entities.xml" {
                 builder.index.sawEntities = true
                 builder.index.metadataBytes += entry.size ?? 0
+                // Decompressing and checking UTF-8 run on a second thread, ahead of the parser.
                 let clean = UTF8Sanitizer { try archive.read(into: $0) }
-                let reader = try EntitiesReader(displayPath: "\(exportPath): entities.xml") { try clean.read(into: $0) }
+                let ahead = ReadAhead { try clean.read(into: $0) }
+                defer { ahead.finish() }
+                let reader = try EntitiesReader(displayPath: "\(exportPath): entities.xml") { try ahead.read(into: $0) }
                 var objects = 0
                 try reader.forEachObject(
                     wantsClass: { ExportIndexBuilder.indexedClasses.contains($0) },
