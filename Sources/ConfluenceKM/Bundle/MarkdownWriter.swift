@@ -374,11 +374,22 @@ public struct MarkdownWriter: Sendable {
         c.isPunctuation || c.isSymbol || c == "\\"
     }
 
-    private static let special: Set<UInt8> = Set("\\`*[]<&~_#|\n\r\u{0}".utf8)
+    /// Whether the byte is one `escapeText` may have to escape or drop (a switch, not a Set: this runs per byte).
+    @inline(__always) private static func isSpecial(_ b: UInt8) -> Bool {
+        switch b {
+        case UInt8(ascii: "\\"), UInt8(ascii: "`"), UInt8(ascii: "*"), UInt8(ascii: "["), UInt8(ascii: "]"),
+             UInt8(ascii: "<"), UInt8(ascii: "&"), UInt8(ascii: "~"), UInt8(ascii: "_"), UInt8(ascii: "#"),
+             UInt8(ascii: "|"), 0x0A, 0x0D, 0x00:
+            return true
+        default:
+            return false
+        }
+    }
 
     func escapeText(_ s: String, context: Context, previous: Character?) -> String {
         // Fast path: nothing to escape.
-        if !s.utf8.contains(where: { Self.special.contains($0) }) { return s }
+        var probe = s
+        if !probe.withUTF8({ $0.contains(where: Self.isSpecial) }) { return s }
         var out = String.UnicodeScalarView()
         let scalars = Array(s.unicodeScalars)
         var prev: Unicode.Scalar? = previous?.unicodeScalars.last

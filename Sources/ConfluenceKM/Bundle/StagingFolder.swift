@@ -7,8 +7,12 @@ import Foundation
 final class StagingFolder: @unchecked Sendable {
     let destination: URL
     let root: URL
+    /// `root.path`, kept as a string: file paths are built by concatenation on the hot path, not through URL.
+    private let rootPath: String
     private let lock = NSLock()
     private var files: [String: (bytes: Int64, sha256: String)] = [:]
+    /// Folders already created in this bundle (relative paths), so that each is created once.
+    private var createdFolders: Set<String> = []
     private var committed = false
 
     static let tempMarker = ".ckm-tmp-"
@@ -35,6 +39,7 @@ final class StagingFolder: @unchecked Sendable {
         } catch {
             throw ConversionError.outputFailed(path: root.path, reason: "cannot create the temporary folder")
         }
+        rootPath = root.path
     }
 
     deinit {
@@ -69,13 +74,27 @@ final class StagingFolder: @unchecked Sendable {
         if available < needed { throw ConversionError.notEnoughDisk(path: destination.path, needed: needed, available: available) }
     }
 
+    private func fullPath(_ path: String) -> String { rootPath + "/" + path }
+
+    /// Creates the folders above `path` (relative to the bundle root), each once per bundle.
     private func ensureParent(_ path: String) throws {
-        let dir = url(path).deletingLastPathComponent()
-        do {
-            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        } catch {
-            throw ConversionError.outputFailed(path: dir.path, reason: error.localizedDescription)
+        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return }
+        let dir = String(path[..<slash])
+        lock.lock()
+        let known = createdFolders.contains(dir)
+        lock.unlock()
+        if known { return }
+        try ensureParent(dir)
+        if mkdir(fullPath(dir), 0o755) != 0 && errno != EEXIST {
+            throw ConversionError.outputFailed(path: fullPath(dir), reason: String(cString: strerror(errno)))
         }
+        var st = stat()
+        guard lstat(fullPath(dir), &st) == 0, st.st_mode & S_IFMT == S_IFDIR else {
+            throw ConversionError.outputFailed(path: fullPath(dir), reason: "not a folder")
+        }
+        lock.lock()
+        createdFolders.insert(dir)
+        lock.unlock()
     }
 
     /// Writes a whole file; returns its SHA-256.
@@ -110,9 +129,9 @@ final class StagingFolder: @unchecked Sendable {
 
     /// Creates a new file; never replaces one (`O_EXCL`), never follows a link (`O_NOFOLLOW`).
     private func create(_ path: String) throws -> Int32 {
-        let fd = open(url(path).path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        let fd = open(fullPath(path), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
         if fd < 0 {
-            throw ConversionError.outputFailed(path: url(path).path, reason: String(cString: strerror(errno)))
+            throw ConversionError.outputFailed(path: fullPath(path), reason: String(cString: strerror(errno)))
         }
         return fd
     }
@@ -189,15 +208,17 @@ func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, _ path: String) thro
 
 extension Digest {
     var hex: String {
-        var s = ""
-        for b in self { s += String(format2hex: b) }
-        return s
-    }
-}
-
-extension String {
-    init(format2hex b: UInt8) {
-        let digits = Array("0123456789abcdef")
-        self = String([digits[Int(b >> 4)], digits[Int(b & 0xf)]])
+        let digits: StaticString = "0123456789abcdef"
+        return withUnsafeBytes { bytes in
+            String(unsafeUninitializedCapacity: bytes.count * 2) { out in
+                digits.withUTF8Buffer { d in
+                    for (i, b) in bytes.enumerated() {
+                        out[2 * i] = d[Int(b >> 4)]
+                        out[2 * i + 1] = d[Int(b & 0xf)]
+                    }
+                }
+                return bytes.count * 2
+            }
+        }
     }
 }

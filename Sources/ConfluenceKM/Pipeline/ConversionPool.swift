@@ -62,7 +62,7 @@ final class ConversionPool: @unchecked Sendable {
                         message: "the body is stored compressed (zstd, base64) and could not be decoded (\(error)); an empty article is written"))
                 }
             }
-            if source.unicodeScalars.contains("\u{FFFD}") {
+            if containsReplacementCharacter(source) {
                 extra.append(Diagnostic("invalid-utf8", .warning, contentId: article.content.id, title: article.content.title,
                     message: "the body holds bytes that are not UTF-8 (or U+FFFD itself); they are written as U+FFFD"))
             }
@@ -141,4 +141,10 @@ final class ConversionPool: @unchecked Sendable {
         if let firstError { throw firstError }
         return results
     }
+}
+
+/// Whether the text holds U+FFFD (EF BF BD in UTF-8), searched as bytes.
+func containsReplacementCharacter(_ text: String) -> Bool {
+    var text = text
+    return text.withUTF8 { firstIndex(of: [0xEF, 0xBF, 0xBD], in: $0, from: 0) != nil }
 }

@@ -184,20 +184,26 @@ extension StorageReader {
         }
     }
 
+    /// Runs of ASCII whitespace become one space (XHTML's rendering), done on the UTF-8 bytes.
     private func collapseWhitespace(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        var lastWasSpace = false
-        for c in s.unicodeScalars {
-            if c == " " || c == "\n" || c == "\t" || c == "\r" {
-                if !lastWasSpace { out.append(" ") }
-                lastWasSpace = true
-            } else {
-                out.unicodeScalars.append(c)
-                lastWasSpace = false
+        var s = s
+        return s.withUTF8 { bytes in
+            String(unsafeUninitializedCapacity: bytes.count) { out in
+                var n = 0
+                var lastWasSpace = false
+                for b in bytes {
+                    if b == 0x20 || b == 0x0A || b == 0x09 || b == 0x0D {
+                        if !lastWasSpace { out[n] = 0x20; n += 1 }
+                        lastWasSpace = true
+                    } else {
+                        out[n] = b
+                        n += 1
+                        lastWasSpace = false
+                    }
+                }
+                return n
             }
         }
-        return out
     }
 
     private func wrap(_ node: XNode, _ make: ([Inline]) -> Inline) -> [Piece] {

@@ -50,12 +50,11 @@ final class BodyParser {
 
     /// Parses one body. Malformed bodies are parsed again in recovery mode; `error` then says what was wrong.
     func parse(_ body: String) -> ParsedBody {
-        let text = restoreCDATAEnds(body)
+        var utf8 = restoreCDATAEnds(Array(body.utf8))
+        if utf8.isEmpty { return ParsedBody(nodes: nil, error: nil) }
         let strict = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOENT.rawValue | XML_PARSE_NOERROR.rawValue
             | XML_PARSE_NOWARNING.rawValue | XML_PARSE_HUGE.rawValue)
         var list: xmlNodePtr?
-        var utf8 = Array(text.utf8)
-        if utf8.isEmpty { return ParsedBody(nodes: nil, error: nil) }
         let status = utf8.withUnsafeMutableBufferPointer { buf in
             buf.withMemoryRebound(to: CChar.self) { chars in
                 xmlParseInNodeContext(root, chars.baseAddress, Int32(chars.count), strict, &list)
@@ -64,7 +63,8 @@ final class BodyParser {
         if status == XML_ERR_OK { return ParsedBody(nodes: list, error: nil) }
         if let list { xmlFreeNodeList(list) }
         let message = lastErrorMessage(status)
-        utf8.removeAll()
+        let text = String(decoding: utf8, as: UTF8.self)
+        utf8 = []
         return recoverAsHTML(text, error: message)
     }
 
@@ -110,28 +110,43 @@ final class BodyParser {
 }
 
 /// Older exports write a CDATA end inside a body as `]] >`; put back `]]>` where it closes a CDATA section
-/// that the body opened, and nowhere else.
-func restoreCDATAEnds(_ body: String) -> String {
-    guard body.contains("]] >"), body.contains("<![CDATA[") else { return body }
-    var out = ""
-    out.reserveCapacity(body.utf8.count)
-    var rest = Substring(body)
-    while let open = rest.range(of: "<![CDATA[") {
-        out += rest[..<open.upperBound]
-        rest = rest[open.upperBound...]
-        let proper = rest.range(of: "]]>")
-        let old = rest.range(of: "]] >")
-        if let old, proper == nil || old.lowerBound < proper!.lowerBound {
-            out += rest[..<old.lowerBound]
-            out += "]]>"
-            rest = rest[old.upperBound...]
-        } else if let proper {
-            out += rest[..<proper.upperBound]
-            rest = rest[proper.upperBound...]
-        } else {
-            break
+/// that the body opened, and nowhere else. Works on bytes: this runs on every body.
+func restoreCDATAEnds(_ body: [UInt8]) -> [UInt8] {
+    let open = Array("<![CDATA[".utf8), proper = Array("]]>".utf8), old = Array("]] >".utf8)
+    return body.withUnsafeBufferPointer { bytes in
+        guard var start = firstIndex(of: old, in: bytes, from: 0).flatMap({ _ in firstIndex(of: open, in: bytes, from: 0) })
+        else { return body }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var copied = 0
+        while true {
+            let inside = start + open.count
+            let p = firstIndex(of: proper, in: bytes, from: inside)
+            guard let o = firstIndex(of: old, in: bytes, from: inside), p == nil || o < p! else {
+                guard let p, let next = firstIndex(of: open, in: bytes, from: p + proper.count) else { break }
+                start = next
+                continue
+            }
+            out.append(contentsOf: bytes[copied..<o])
+            out.append(contentsOf: proper)
+            copied = o + old.count
+            guard let next = firstIndex(of: open, in: bytes, from: copied) else { break }
+            start = next
         }
+        out.append(contentsOf: bytes[copied...])
+        return out
     }
-    out += rest
-    return out
+}
+
+/// The first position of `needle` in `bytes` at or after `from` (memchr for its first byte, then a compare).
+func firstIndex(of needle: [UInt8], in bytes: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
+    guard let base = bytes.baseAddress, let first = needle.first else { return nil }
+    var i = from
+    while i + needle.count <= bytes.count {
+        guard let hit = memchr(base + i, Int32(first), bytes.count - needle.count + 1 - i) else { return nil }
+        let at = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+        if needle.withUnsafeBufferPointer({ memcmp(base + at, $0.baseAddress!, needle.count) == 0 }) { return at }
+        i = at + 1
+    }
+    return nil
 }
