@@ -9,7 +9,7 @@ public struct SpaceInfo: Sendable, Equatable {
     public var homePageId: String?
 }
 
-/// A page or blog post object of `entities.xml` (any version or status).
+/// A page, blog post or folder of the export (any status; historical versions are only counted).
 public struct ContentInfo: Sendable {
     public enum Kind: String, Sendable, Codable { case page, blogpost, folder }
     public var id: String
@@ -25,12 +25,10 @@ public struct ContentInfo: Sendable {
     public var lastModified: String?
     /// `current` when the property is absent.
     public var status: String
-    /// Set on historical versions: the id of the current version (`originalVersion` or `originalVersionId`).
-    public var originalVersionId: String?
     public var bodyContentIds: [String]
 }
 
-/// An attachment object (any version).
+/// An attachment object (any status; historical versions are only counted).
 public struct AttachmentInfo: Sendable {
     public var id: String
     public var fileName: String
@@ -39,7 +37,6 @@ public struct AttachmentInfo: Sendable {
     public var mediaType: String?
     public var size: Int64?
     public var status: String
-    public var originalVersionId: String?
 }
 
 /// Who created or changed content: a user key (ConfluenceUserImpl, 5.x and later) or a plain username (older).
@@ -59,8 +56,14 @@ public struct BodyInfo: Sendable {
 public struct ExportIndex: Sendable {
     public var descriptor: [String: String] = [:]
     public var spaces: [String: SpaceInfo] = [:]
+    /// Pages, blog posts and folders that are not historical versions (any status).
     public var contents: [String: ContentInfo] = [:]
+    /// Attachments that are not historical versions (any status).
     public var attachments: [String: AttachmentInfo] = [:]
+    /// Historical versions (`originalVersion`/`originalVersionId` set) are counted, never kept: memory follows the
+    /// current content, not the length of its history.
+    public var historicalContents = 0
+    public var historicalAttachments = 0
     public var bodies: [String: BodyInfo] = [:]
     public var labels: [String: (name: String, namespace: String)] = [:]
     /// content id → label ids
@@ -172,6 +175,7 @@ struct ExportIndexBuilder {
                 type: o.text("spaceType"), homePageId: o.ref("homePage"))
         case "Page", "BlogPost", "Folder":
             let original = o.ref("originalVersion") ?? o.text("originalVersionId").flatMap { $0.isEmpty ? nil : $0 }
+            if original != nil { index.historicalContents += 1; return }
             var bodyIds = o.collections["bodyContents"] ?? []
             bodyIds.sort(by: IDOrder.less)
             index.contents[id] = ContentInfo(
@@ -184,17 +188,17 @@ struct ExportIndexBuilder {
                 lastModifier: userName(o, "lastModifier", legacy: "lastModifierName"),
                 created: o.value("creationDate"), lastModified: o.value("lastModificationDate"),
                 status: (o.text("contentStatus").flatMap { $0.isEmpty ? nil : $0 } ?? "current").lowercased(),
-                originalVersionId: original, bodyContentIds: bodyIds)
+                bodyContentIds: bodyIds)
         case "Attachment":
             let original = o.ref("originalVersion") ?? o.text("originalVersionId").flatMap { $0.isEmpty ? nil : $0 }
+            if original != nil { index.historicalAttachments += 1; return }
             index.attachments[id] = AttachmentInfo(
                 id: id, fileName: o.text("title") ?? o.text("fileName") ?? id,
                 containerId: o.ref("containerContent") ?? o.ref("content"),
                 version: (o.text("version") ?? o.text("attachmentVersion")).flatMap { Int($0) } ?? 1,
                 mediaType: o.value("contentType") ?? o.value("mediaType"),
                 size: o.text("fileSize").flatMap { Int64($0) },
-                status: (o.text("contentStatus").flatMap { $0.isEmpty ? nil : $0 } ?? "current").lowercased(),
-                originalVersionId: original)
+                status: (o.text("contentStatus").flatMap { $0.isEmpty ? nil : $0 } ?? "current").lowercased())
         case "BodyContent":
             let existing = index.bodies[id]
             index.bodies[id] = BodyInfo(
@@ -285,6 +289,12 @@ struct ExportIndexBuilder {
                 index.bodies[b]?.contentId = c.id
             }
         }
-        return index
+        // Only bodies of indexed content and comments can be converted: those of historical versions (most of them,
+        // in an export with history) are forgotten here.
+        let index = self.index
+        self.index.bodies = index.bodies.filter { _, b in
+            b.contentId.map { index.contents[$0] != nil || index.comments[$0] != nil } ?? false
+        }
+        return self.index
     }
 }

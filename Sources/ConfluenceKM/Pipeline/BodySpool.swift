@@ -41,6 +41,11 @@ final class BodySpool: @unchecked Sendable {
         ranges[id] = (start, Int(offset + Int64(buffer.count) - start))
     }
 
+    /// Forgets the bodies `wanted` rejects (their bytes stay in the file, unread).
+    func keep(_ wanted: (String) -> Bool) {
+        ranges = ranges.filter { wanted($0.key) }
+    }
+
     private func flush() throws {
         try buffer.withUnsafeBytes { try writeAll(fd, $0, path) }
         offset += Int64(buffer.count)

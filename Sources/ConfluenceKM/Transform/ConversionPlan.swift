@@ -115,14 +115,25 @@ struct PlannedAttachment: Sendable {
     var version: Int
 }
 
-/// An article chosen for the bundle.
-struct PlannedArticle: Sendable {
-    var content: ContentInfo
-    var metadata: ArticleMetadata
-    var bodyId: String?
-    var bodyType: Int
-    var attachments: [PlannedAttachment]
-    var context: PageContext
+/// An article chosen for the bundle. A class: the plan's tables then hold a pointer per article, not ~700 bytes
+/// of fields in every hash bucket (which, at tens of thousands of articles, was most of the plan's memory).
+final class PlannedArticle: Sendable {
+    let content: ContentInfo
+    let metadata: ArticleMetadata
+    let bodyId: String?
+    let bodyType: Int
+    let attachments: [PlannedAttachment]
+    let context: PageContext
+
+    init(content: ContentInfo, metadata: ArticleMetadata, bodyId: String?, bodyType: Int, attachments: [PlannedAttachment],
+         context: PageContext) {
+        self.content = content
+        self.metadata = metadata
+        self.bodyId = bodyId
+        self.bodyType = bodyType
+        self.attachments = attachments
+        self.context = context
+    }
 }
 
 /// What will be converted, what is skipped (counted, with reasons), and where everything goes.
@@ -154,11 +165,9 @@ struct ConversionPlan: Sendable {
 
         // 1. Current pages and blog posts.
         var selected: [String: ContentInfo] = [:]
+        if index.historicalContents > 0 { skipped["historical-version"] = index.historicalContents }
+        if index.historicalAttachments > 0 { skipped["attachment-historical-version"] = index.historicalAttachments }
         for c in index.contents.values {
-            if c.originalVersionId != nil {
-                skipped["historical-version", default: 0] += 1
-                continue
-            }
             switch c.status {
             case "current": break
             case "draft": skipped["draft", default: 0] += 1; continue
@@ -248,10 +257,12 @@ struct ConversionPlan: Sendable {
             case .page, .folder: if !f.types.contains(.pages) { return ("type", "pages are excluded") }
             case .blogpost: if !f.types.contains(.blogposts) { return ("type", "blog posts are excluded") }
             }
-            let labels = Set((index.labellings[c.id] ?? []).compactMap { index.labels[$0] }.filter { $0.namespace == "global" }.map(\.name))
-            if !f.labelsAny.isEmpty && labels.isDisjoint(with: f.labelsAny) { return ("label", "has none of the labels \(f.labelsAny.joined(separator: ", "))") }
-            if !f.labelsAll.isEmpty && !Set(f.labelsAll).isSubset(of: labels) { return ("label", "lacks one of the labels \(f.labelsAll.joined(separator: ", "))") }
-            if let l = f.labelsExclude.first(where: labels.contains) { return ("label", "has the excluded label \(l)") }
+            if !f.labelsAny.isEmpty || !f.labelsAll.isEmpty || !f.labelsExclude.isEmpty {
+                let labels = Set((index.labellings[c.id] ?? []).compactMap { index.labels[$0] }.filter { $0.namespace == "global" }.map(\.name))
+                if !f.labelsAny.isEmpty && labels.isDisjoint(with: f.labelsAny) { return ("label", "has none of the labels \(f.labelsAny.joined(separator: ", "))") }
+                if !f.labelsAll.isEmpty && !Set(f.labelsAll).isSubset(of: labels) { return ("label", "lacks one of the labels \(f.labelsAll.joined(separator: ", "))") }
+                if let l = f.labelsExclude.first(where: labels.contains) { return ("label", "has the excluded label \(l)") }
+            }
             if f.createdAfter != nil || f.modifiedAfter != nil || f.modifiedBefore != nil {
                 let created = c.created.flatMap { Self.isoDate($0, zone) } ?? ""
                 let modified = c.lastModified.flatMap { Self.isoDate($0, zone) } ?? ""
@@ -259,6 +270,7 @@ struct ConversionPlan: Sendable {
                 if let after = f.modifiedAfter, modified < after { return ("date", "modified \(modified) before \(after)") }
                 if let before = f.modifiedBefore, modified >= before { return ("date", "modified \(modified) not before \(before)") }
             }
+            if subtreeRoots.include.isEmpty && subtreeRoots.exclude.isEmpty { return nil }
             let chain = Set(rawChain(c.id) + [c.id])
             if !subtreeRoots.include.isEmpty && chain.isDisjoint(with: subtreeRoots.include) { return ("subtree", "not in an included subtree") }
             if let root = subtreeRoots.exclude.first(where: chain.contains) { return ("subtree", "in the excluded subtree of \(root)") }
@@ -344,7 +356,6 @@ struct ConversionPlan: Sendable {
         var usedNames: [String: Set<String>] = [:]
         for aid in attachmentIds {
             let a = index.attachments[aid]!
-            if a.originalVersionId != nil { skipped["attachment-historical-version", default: 0] += 1; continue }
             if a.status == "deleted" { skipped["attachment-trash", default: 0] += 1; continue }
             if a.status == "draft" { skipped["attachment-draft", default: 0] += 1; continue }
             guard let owner = a.containerId, selected[owner] != nil else {
@@ -530,7 +541,11 @@ struct ConversionPlan: Sendable {
                 commentsOf[k] = list.sorted { ($0.created ?? "", $0.id.count, $0.id) < ($1.created ?? "", $1.id.count, $1.id) }
             }
             for (id, list) in commentsOf where !list.isEmpty {
-                articles[id]?.metadata.comments = String(paths[id]!) + ".comments.md"
+                guard let a = articles[id] else { continue }
+                var meta = a.metadata
+                meta.comments = String(paths[id]!) + ".comments.md"
+                articles[id] = PlannedArticle(content: a.content, metadata: meta, bodyId: a.bodyId, bodyType: a.bodyType,
+                                              attachments: a.attachments, context: a.context)
             }
         }
 
@@ -557,7 +572,7 @@ struct ConversionPlan: Sendable {
         if IDOrder.isDigits(spec), index.contents[spec] != nil { return spec }
         let parts = spec.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         guard parts.count >= 2, let space = index.spaces.values.first(where: { $0.key == parts[0] }) else { return nil }
-        let current = index.contents.values.filter { $0.originalVersionId == nil && $0.status == "current" && $0.kind != .blogpost && $0.spaceId == space.id }
+        let current = index.contents.values.filter { $0.status == "current" && $0.kind != .blogpost && $0.spaceId == space.id }
         var parent: String? = nil
         var found: String?
         for (i, title) in parts.dropFirst().enumerated() {
