@@ -249,7 +249,9 @@ struct Convert: ParsableCommand {
             }
         }
         if let timings {
-            let line = timings.stages.map { "\($0.name) \(String(format: "%.3f", $0.seconds))s" }.joined(separator: ", ")
+            let line = timings.stages.map { stage in
+                "\(stage.name) \(String(format: "%.3f", stage.seconds))s" + (stage.peakBytes.map { " (peak \($0 >> 20) MB)" } ?? "")
+            }.joined(separator: ", ")
             FileHandle.standardError.write(Data("confluence-km: stages: \(line)\n".utf8))
         }
         if !quiet {

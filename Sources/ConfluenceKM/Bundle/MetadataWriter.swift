@@ -32,11 +32,6 @@ public indirect enum JSONValue: Codable, Sendable, Equatable {
 /// renamed and dropped fields, constants, and fields from content properties.
 struct MetadataWriter {
     let mapping: Mapping
-    private let encoder: JSONEncoder = {
-        let e = JSONEncoder()
-        e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return e
-    }()
 
     func fields(_ meta: ArticleMetadata) throws -> [String: JSONValue] {
         let plain = JSONEncoder()
@@ -52,9 +47,10 @@ struct MetadataWriter {
 
     func json(_ meta: ArticleMetadata) throws -> Data {
         if mapping.renameFields.isEmpty && mapping.dropFields.isEmpty && mapping.constants.isEmpty && meta.extra.isEmpty {
-            return try encoder.encode(meta) + Data("\n".utf8)  // the same bytes, without the round trip
+            return Data(JSONText.document { meta.writeJSON(&$0) })  // the same bytes, without the round trip
         }
-        return try encoder.encode(fields(meta)) + Data("\n".utf8)
+        let fields = try fields(meta)
+        return Data(JSONText.document { $0.value(.object(fields)) })
     }
 
     /// YAML front matter for Markdown-first KM systems: each field on one line, values in JSON flow style (which

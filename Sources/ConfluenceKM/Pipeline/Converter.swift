@@ -116,6 +116,9 @@ public struct Converter {
             throw ConversionError.missingEntities(path: exportPath)
         }
         var index = builder.finish()
+        // Bodies of historical versions (and of anything else not indexed) were spooled as they streamed past;
+        // their offsets are dropped now.
+        spool?.keep { index.bodies[$0] != nil }
         index.descriptor = descriptor ?? [:]
         index.attachmentFiles = attachmentFiles
         return index
@@ -321,8 +324,25 @@ public struct Converter {
         var convertedAttachments = 0
         var counts = ["page": 0, "blogpost": 0, "folder": 0]
         var skippedExtra: [String: Int] = [:]
-        var metas: [ArticleMetadata] = []
-        metas.reserveCapacity(plan.order.count)
+        // Metadata files in batches: each batch's metadata is completed in order, then written on all cores (each
+        // file is independent, and the manifest sorts what they record). Memory holds one batch, not every article.
+        let failure = ErrorBox()
+        let jobs = max(1, options.jobs), mapping = options.mapping
+        var batch: [ArticleMetadata] = []
+        func writeBatch() {
+            let all = batch
+            DispatchQueue.concurrentPerform(iterations: min(jobs, all.count)) { worker in
+                let writer = MetadataWriter(mapping: mapping)
+                for i in stride(from: worker, to: all.count, by: jobs) {
+                    do {
+                        try staging.write(try writer.json(all[i]), to: String(all[i].markdown.dropLast(3)) + ".json")
+                    } catch {
+                        failure.set(error)
+                    }
+                }
+            }
+            batch.removeAll(keepingCapacity: true)
+        }
         for id in plan.order {
             let article = plan.articles[id]!
             var meta = article.metadata
@@ -346,21 +366,10 @@ public struct Converter {
             meta.attachments.sort { $0.path < $1.path }
             diagnostics.append(contentsOf: results.articles[id]?.diagnostics ?? [])
             counts[meta.type.rawValue, default: 0] += 1
-            metas.append(meta)
+            batch.append(meta)
+            if batch.count >= 1024 { writeBatch() }
         }
-        // Metadata files on all cores: each is independent, and the manifest sorts what they record.
-        let failure = ErrorBox()
-        let jobs = max(1, options.jobs), mapping = options.mapping, all = metas
-        DispatchQueue.concurrentPerform(iterations: jobs) { worker in
-            let writer = MetadataWriter(mapping: mapping)
-            for i in stride(from: worker, to: all.count, by: jobs) {
-                do {
-                    try staging.write(try writer.json(all[i]), to: String(all[i].markdown.dropLast(3)) + ".json")
-                } catch {
-                    failure.set(error)
-                }
-            }
-        }
+        writeBatch()
         if let error = failure.error { throw error }
         diagnostics.sort(by: Diagnostic.reportOrder)
         let report = ConversionReport(
@@ -368,17 +377,47 @@ public struct Converter {
                 .merging(counts["folder"]! > 0 ? ["folders": counts["folder"]!] : [:]) { a, _ in a },
             skipped: plan.skipped.merging(skippedExtra, uniquingKeysWith: +), diagnostics: diagnostics)
         try staging.write(try encoder.encode(report) + Data("\n".utf8), to: "report.json")
-        let manifest = Manifest(
-            formatVersion: 1, tool: .init(name: "confluence-km", version: Self.toolVersion),
-            export: .init(descriptor: index.descriptor),
-            files: staging.recordedFiles.map { .init(path: $0.path, bytes: $0.bytes, sha256: $0.sha256) })
-        let data = try encoder.encode(manifest) + Data("\n".utf8)
-        try staging.write(data, to: "manifest.json")
+        try writeManifest(index: index, staging: staging)
         if let raw = options.signingKey {
             let key = try Curve25519.Signing.PrivateKey(rawRepresentation: raw)
+            let data = try Data(contentsOf: staging.url("manifest.json"))
             try staging.write(try ManifestSigning.sign(manifest: data, key: key), to: ManifestSigning.signatureFile)
         }
         return report
+    }
+
+    /// `manifest.json`: every file of the bundle with its size and SHA-256, streamed to disk as it is written.
+    private func writeManifest(index: ExportIndex, staging: StagingFolder) throws {
+        let files = staging.recordedFiles
+        let sink = try staging.sink("manifest.json")
+        var t = JSONText { try $0.withUnsafeBytes { try sink.write($0) } }
+        t.beginObject()
+        t.key("export")
+        t.beginObject()
+        t.key("descriptor")
+        t.value(.object(index.descriptor.mapValues(JSONValue.string)))
+        t.endObject()
+        t.key("files")
+        t.beginArray()
+        for f in files {
+            t.element()
+            t.beginObject()
+            t.key("bytes"); t.int(f.bytes)
+            t.key("path"); t.string(f.path)
+            t.key("sha256"); t.string(f.sha256)
+            t.endObject()
+            try t.flushIfNeeded()
+        }
+        t.endArray()
+        t.key("formatVersion"); t.int(1)
+        t.key("tool")
+        t.beginObject()
+        t.key("name"); t.string("confluence-km")
+        t.key("version"); t.string(Self.toolVersion)
+        t.endObject()
+        t.endObject()
+        try t.finish()
+        try sink.finish()
     }
 }
 
@@ -396,15 +435,24 @@ func parseProperties(_ bytes: [UInt8]) -> [String: String] {
     return out
 }
 
-/// Wall-clock time per stage, for `--stats` and benchmarks. Never written into the bundle.
+/// Wall-clock time per stage, and the process's peak resident memory when each stage ended (so the stage that
+/// raised it shows), for `--stats` and benchmarks. Never written into the bundle.
 public final class ConversionStats: @unchecked Sendable {
-    public private(set) var stages: [(name: String, seconds: Double)] = []
+    public private(set) var stages: [(name: String, seconds: Double, peakBytes: Int64?)] = []
     public init() {}
 
     func record<T>(_ name: String, _ body: () throws -> T) rethrows -> T {
         let start = DispatchTime.now().uptimeNanoseconds
-        defer { stages.append((name, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)) }
+        defer { stages.append((name, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9, Self.peakResidentBytes())) }
         return try body()
+    }
+
+    /// VmHWM from /proc/self/status (Linux); nil where it cannot be read.
+    static func peakResidentBytes() -> Int64? {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let kb = line.split(separator: " ").dropFirst().first.flatMap({ Int64($0) }) else { return nil }
+        return kb * 1024
     }
 }
 

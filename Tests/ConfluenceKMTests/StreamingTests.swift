@@ -1,0 +1,187 @@
+import Foundation
+import Testing
+@testable import ConfluenceKM
+
+/// The pieces the fast path is built from: the read-ahead thread, the UTF-8 sanitizer fed in odd chunks, and the
+/// JSON writer that replaced JSONEncoder for metadata and the manifest.
+@Suite struct StreamingTests {
+    /// A source that hands out `bytes` a few at a time (sizes cycling through `steps`), then fails if `failAt` is set.
+    final class ChunkedSource: @unchecked Sendable {
+        let bytes: [UInt8]
+        let steps: [Int]
+        let failAt: Int?
+        private let lock = NSLock()
+        private var position = 0, step = 0
+        private(set) var callsAfterFinish = 0
+        var finished = false
+
+        init(_ bytes: [UInt8], steps: [Int], failAt: Int? = nil) {
+            self.bytes = bytes
+            self.steps = steps
+            self.failAt = failAt
+        }
+
+        struct Failure: Error {}
+
+        func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+            lock.lock()
+            defer { lock.unlock() }
+            if finished { callsAfterFinish += 1 }
+            if let failAt, position >= failAt { throw Failure() }
+            var n = min(steps[step % steps.count], buffer.count, bytes.count - position)
+            if let failAt { n = min(n, failAt - position) }
+            step += 1
+            bytes.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress! + position, byteCount: n) }
+            position += n
+            return n
+        }
+    }
+
+    static func drain(_ read: (UnsafeMutableRawBufferPointer) throws -> Int, bufferSize: Int) throws -> [UInt8] {
+        var out: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: bufferSize)
+        while true {
+            let n = try buffer.withUnsafeMutableBytes { try read($0) }
+            if n == 0 { return out }
+            out += buffer[0..<n]
+        }
+    }
+
+    @Test func readAheadHandsOnEveryByteInOrder() throws {
+        let bytes = (0..<1_000_003).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 9) }
+        for (chunk, depth, reads) in [(1 << 10, 1, 7), (1 << 16, 4, 4096), (333, 2, 100_000)] {
+            let source = ChunkedSource(bytes, steps: [1, 4000, 17, 65536, 3])
+            let ahead = ReadAhead(chunkSize: chunk, depth: depth) { try source.read(into: $0) }
+            #expect(try Self.drain({ try ahead.read(into: $0) }, bufferSize: reads) == bytes)
+            ahead.finish()
+        }
+    }
+
+    @Test func readAheadPassesOnTheSourceErrorWhereItHappened() throws {
+        let bytes = [UInt8](repeating: 7, count: 300_000)
+        let source = ChunkedSource(bytes, steps: [5000], failAt: 123_456)
+        let ahead = ReadAhead(chunkSize: 1 << 12, depth: 3) { try source.read(into: $0) }
+        var got = 0
+        var buffer = [UInt8](repeating: 0, count: 1000)
+        #expect(throws: ChunkedSource.Failure.self) {
+            while true {
+                let n = try buffer.withUnsafeMutableBytes { try ahead.read(into: $0) }
+                if n == 0 { break }
+                got += n
+            }
+        }
+        #expect(got == 123_456, "every byte before the error arrives first")
+        ahead.finish()
+    }
+
+    @Test func readAheadStopsReadingWhenFinishedEarly() throws {
+        let source = ChunkedSource([UInt8](repeating: 1, count: 50_000_000), steps: [1 << 16])
+        let ahead = ReadAhead(chunkSize: 1 << 16, depth: 2) { try source.read(into: $0) }
+        var buffer = [UInt8](repeating: 0, count: 10)
+        _ = try buffer.withUnsafeMutableBytes { try ahead.read(into: $0) }
+        ahead.finish()
+        source.finished = true
+        Thread.sleep(forTimeInterval: 0.05)
+        #expect(source.callsAfterFinish == 0, "the source is never used once finish() returned")
+    }
+
+    @Test func sanitizerKeepsValidUTF8WhateverTheChunkBoundaries() throws {
+        let text = String(repeating: "ascii é ü 日本語 😀 \u{10FFFF} end ", count: 400)
+        let bytes = Array(text.utf8)
+        for steps in [[1], [2], [3], [5, 7], [1 << 16], [8, 1, 9, 2]] {
+            let source = ChunkedSource(bytes, steps: steps)
+            let clean = UTF8Sanitizer { try source.read(into: $0) }
+            #expect(try Self.drain({ try clean.read(into: $0) }, bufferSize: 777) == bytes)
+            #expect(clean.replacements == 0)
+        }
+    }
+
+    @Test func sanitizerReplacesEachBadByteWhateverTheChunkBoundaries() throws {
+        // A lone continuation byte, an overlong form, a surrogate, a cut sequence before ASCII, one cut at the end.
+        let bad: [UInt8] = Array("a".utf8) + [0x80] + Array("b".utf8) + [0xC0, 0xAF] + [0xED, 0xA0, 0x80] + [0xE6, 0x97]
+            + Array("ok".utf8) + [0xF0, 0x9F, 0x98]
+        let expected = "a\u{FFFD}b\u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD}ok\u{FFFD}"
+        for steps in [[1], [2], [3], [4], [1 << 16]] {
+            let source = ChunkedSource(bad, steps: steps)
+            let clean = UTF8Sanitizer { try source.read(into: $0) }
+            let out = try Self.drain({ try clean.read(into: $0) }, bufferSize: 5)
+            #expect(String(decoding: out, as: UTF8.self) == expected, "steps \(steps)")
+            #expect(clean.replacements == 9)
+        }
+    }
+
+    static func sample(_ n: Int) -> ArticleMetadata {
+        let tricky = "q\"uote\\ back/slash\n\r\t\u{8}\u{C}\u{1}\u{1F}\u{7F} é 😀 \u{2028} #\(n)"
+        var m = ArticleMetadata(
+            id: "\(n)", type: n % 2 == 0 ? .page : .blogpost, title: tricky, author: n % 3 == 0 ? nil : "ann",
+            lastUpdated: "2024-01-0\(n % 9 + 1)T00:00:00Z", created: nil, tags: n % 2 == 0 ? [] : ["b", "a", tricky],
+            category: "Space", spaceKey: "SP", parentId: n % 4 == 0 ? nil : "9", ancestors: n % 2 == 0 ? [] : ["1", "9"],
+            position: n % 5 == 0 ? nil : -n, version: n, markdown: "articles/SP/p-\(n).md",
+            attachments: [], access: Access(restricted: n % 2 == 0, roles: ["r"], users: [], editRoles: [], editUsers: ["u"]))
+        if n % 3 == 1 {
+            m.attachments = [AttachmentMetadata(id: "a\(n)", fileName: tricky, mediaType: nil, bytes: Int64(n) << 33,
+                                                sha256: String(repeating: "ab", count: 32), path: "attachments/SP/\(n)/f", version: 2)]
+        }
+        if n % 3 == 2 { m.comments = "articles/SP/p-\(n).comments.md" }
+        return m
+    }
+
+    @Test func metadataJSONSaysWhatJSONEncoderSays() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        for n in 0..<24 {
+            let meta = Self.sample(n)
+            let mine = JSONText.document { meta.writeJSON(&$0) }
+            let theirs = try encoder.encode(meta)
+            let a = try JSONDecoder().decode(JSONValue.self, from: Data(mine))
+            let b = try JSONDecoder().decode(JSONValue.self, from: theirs)
+            #expect(a == b, "article \(n)")
+            // The fixed field order is the sorted order: writing the decoded value (keys sorted by the writer) gives the
+            // same bytes.
+            #expect(JSONText.document { $0.value(a) } == mine, "article \(n): fields in sorted order")
+            #expect(mine.last == 0x0A)
+        }
+    }
+
+    @Test func jsonTextEscapesAndNests() throws {
+        let value = JSONValue.object([
+            "b": .array([.number(1), .number(-2.5), .null, .bool(true), .array([]), .object([:])]),
+            "a": .string("\u{0}\u{1F}\"\\/é"), "B": .number(1e20), "é": .bool(false),
+        ])
+        let text = String(decoding: JSONText.document { $0.value(value) }, as: UTF8.self)
+        #expect(text == """
+            {
+              "B" : 1e+20,
+              "a" : "\\u0000\\u001f\\"\\\\/é",
+              "b" : [
+                1,
+                -2.5,
+                null,
+                true,
+                [],
+                {}
+              ],
+              "é" : false
+            }
+
+            """)
+        #expect(try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) == value)
+    }
+
+    @Test func jsonTextFlushesInPiecesThatAddUpToTheWhole() throws {
+        var pieces: [[UInt8]] = []
+        var t = JSONText(flushAt: 100) { pieces.append($0) }
+        t.beginArray()
+        for i in 0..<1000 {
+            t.element()
+            t.string("item \(i)")
+            try t.flushIfNeeded()
+        }
+        t.endArray()
+        try t.finish()
+        #expect(pieces.count > 10)
+        #expect(pieces.dropLast().allSatisfy { $0.count >= 100 && $0.count < 200 })
+        let whole = pieces.flatMap { $0 }
+        #expect(try JSONDecoder().decode([String].self, from: Data(whole)) == (0..<1000).map { "item \($0)" })
+    }
+}
