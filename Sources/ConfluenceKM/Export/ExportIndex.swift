@@ -141,6 +141,8 @@ public struct ExportIndex: Sendable {
 /// Builds an ``ExportIndex`` from the objects of `entities.xml`, in whatever order they come.
 struct ExportIndexBuilder {
     var index = ExportIndex()
+    /// Every BodyContent object, in the order met (see ``finish()``).
+    private var bodyObjects: [BodyInfo] = []
     /// Attachment properties kept in ContentProperty objects (8.x): attachment id → name → value.
     private var contentProperties: [String: [String: String]] = [:]
     /// SpacePermission ids listed by a Space's `permissions` collection (4.x), → space id.
@@ -200,10 +202,9 @@ struct ExportIndexBuilder {
                 size: o.text("fileSize").flatMap { Int64($0) },
                 status: (o.text("contentStatus").flatMap { $0.isEmpty ? nil : $0 } ?? "current").lowercased())
         case "BodyContent":
-            let existing = index.bodies[id]
-            index.bodies[id] = BodyInfo(
-                id: id, contentId: o.ref("content") ?? existing?.contentId,
-                bodyType: o.text("bodyType").flatMap { Int($0) } ?? 2)
+            // Gathered in order, hashed only in finish() and only those of indexed content: with history, most
+            // bodies belong to historical versions.
+            bodyObjects.append(BodyInfo(id: id, contentId: o.ref("content"), bodyType: o.text("bodyType").flatMap { Int($0) } ?? 2))
         case "Label":
             index.labels[id] = (o.text("name") ?? "", (o.text("namespace") ?? "global").lowercased())
         case "Labelling":
@@ -283,18 +284,23 @@ struct ExportIndexBuilder {
         for m in memberships {
             if let g = groupNames[m.group], let u = userNamesById[m.user] { index.groupMembers[g, default: []].insert(u) }
         }
-        // BodyContent objects listed by a page's bodyContents collection but without a `content` property.
-        for c in index.contents.values {
-            for b in c.bodyContentIds where index.bodies[b] != nil && index.bodies[b]?.contentId == nil {
-                index.bodies[b]?.contentId = c.id
-            }
-        }
         // Only bodies of indexed content and comments can be converted: those of historical versions (most of them,
-        // in an export with history) are forgotten here.
+        // in an export with history) are forgotten here. A body may also be found through its page's bodyContents
+        // collection only (no `content` property).
+        var listedBy: [String: String] = [:]
+        for c in index.contents.values { for b in c.bodyContentIds { listedBy[b] = c.id } }
         let index = self.index
-        self.index.bodies = index.bodies.filter { _, b in
-            b.contentId.map { index.contents[$0] != nil || index.comments[$0] != nil } ?? false
+        func kept(_ content: String?) -> Bool { content.map { index.contents[$0] != nil || index.comments[$0] != nil } ?? false }
+        var wanted: Set<String> = []
+        for b in bodyObjects where kept(b.contentId) || listedBy[b.id] != nil { wanted.insert(b.id) }
+        var bodies: [String: BodyInfo] = [:]
+        for b in bodyObjects where wanted.contains(b.id) {
+            // A body object met twice: the later wins, keeping a content id only the earlier had.
+            bodies[b.id] = BodyInfo(id: b.id, contentId: b.contentId ?? bodies[b.id]?.contentId, bodyType: b.bodyType)
         }
+        for (b, content) in listedBy where bodies[b] != nil && bodies[b]?.contentId == nil { bodies[b]?.contentId = content }
+        bodyObjects = []
+        self.index.bodies = bodies.filter { kept($0.value.contentId) }
         return self.index
     }
 }

@@ -9,6 +9,8 @@ final class BodySpool: @unchecked Sendable {
     private var offset: Int64 = 0
     private var start: Int64 = 0
     private var buffer: [UInt8] = []
+    /// Bodies in the order written; hashed by ``keep(_:)`` once the index knows which are wanted.
+    private var written: [(id: String, offset: Int64, length: Int)] = []
     private(set) var ranges: [String: (offset: Int64, length: Int)] = [:]
 
     init(path: String) throws {
@@ -38,12 +40,14 @@ final class BodySpool: @unchecked Sendable {
     }
 
     func end(id: String) {
-        ranges[id] = (start, Int(offset + Int64(buffer.count) - start))
+        written.append((id, start, Int(offset + Int64(buffer.count) - start)))
     }
 
-    /// Forgets the bodies `wanted` rejects (their bytes stay in the file, unread).
+    /// Makes the bodies `wanted` accepts readable (a body written twice: the later one) and forgets the rest (their
+    /// bytes stay in the file, unread).
     func keep(_ wanted: (String) -> Bool) {
-        ranges = ranges.filter { wanted($0.key) }
+        for w in written where wanted(w.id) { ranges[w.id] = (w.offset, w.length) }
+        written = []
     }
 
     private func flush() throws {

@@ -189,15 +189,22 @@ public struct Converter {
     private func convert(into staging: StagingFolder, stats: ConversionStats?) throws -> ConversionReport {
         let spool = try BodySpool(path: staging.root.path + ".spool")
         defer { spool.remove() }
-        let index = try stats.measure("index") { try self.index(spool: spool) }
-        try spool.finishWriting()
-        let plan = stats.measure("plan") { ConversionPlan(index: index, options: options) }
-        try checkStrictPermissions(plan.diagnostics)
-        try staging.checkFreeSpace(needed: plan.attachmentEntries.keys.reduce(Int64(64 << 20)) {
-            $0 + (index.attachmentFiles[String($1.dropFirst("attachments/".count))] ?? 0)
-        })
+        // The index lives only until the plan is made: the later stages need the plan (and the descriptor), and the
+        // memory the index held is reused by them instead of adding to the peak.
+        var plan: ConversionPlan
+        let descriptor: [String: String]
+        do {
+            let index = try stats.measure("index") { try self.index(spool: spool) }
+            try spool.finishWriting()
+            plan = stats.measure("plan") { ConversionPlan(index: index, options: options) }
+            try checkStrictPermissions(plan.diagnostics)
+            try staging.checkFreeSpace(needed: plan.attachmentEntries.keys.reduce(Int64(64 << 20)) {
+                $0 + (index.attachmentFiles[String($1.dropFirst("attachments/".count))] ?? 0)
+            })
+            descriptor = index.descriptor
+        }
         let results = try stats.measure("content") { try content(plan: plan, staging: staging, spool: spool) }
-        let report = try stats.measure("bundle") { try writeBundle(index: index, plan: plan, results: results, staging: staging) }
+        let report = try stats.measure("bundle") { try writeBundle(descriptor: descriptor, plan: plan, results: results, staging: staging) }
         let warnings = (report.summary["warnings"] ?? 0) + (report.summary["errors"] ?? 0)
         if options.strict && warnings > 0 { throw ConversionError.strictWarnings(count: warnings, report: report) }
         if let previous = options.since { try Delta.reduce(staging: staging, previous: URL(fileURLWithPath: previous)) }
@@ -317,7 +324,7 @@ public struct Converter {
         return results
     }
 
-    private func writeBundle(index: ExportIndex, plan: ConversionPlan, results: ContentResults, staging: StagingFolder) throws -> ConversionReport {
+    private func writeBundle(descriptor: [String: String], plan: ConversionPlan, results: ContentResults, staging: StagingFolder) throws -> ConversionReport {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         var diagnostics = plan.diagnostics
@@ -377,7 +384,7 @@ public struct Converter {
                 .merging(counts["folder"]! > 0 ? ["folders": counts["folder"]!] : [:]) { a, _ in a },
             skipped: plan.skipped.merging(skippedExtra, uniquingKeysWith: +), diagnostics: diagnostics)
         try staging.write(try encoder.encode(report) + Data("\n".utf8), to: "report.json")
-        try writeManifest(index: index, staging: staging)
+        try writeManifest(descriptor: descriptor, staging: staging)
         if let raw = options.signingKey {
             let key = try Curve25519.Signing.PrivateKey(rawRepresentation: raw)
             let data = try Data(contentsOf: staging.url("manifest.json"))
@@ -387,7 +394,7 @@ public struct Converter {
     }
 
     /// `manifest.json`: every file of the bundle with its size and SHA-256, streamed to disk as it is written.
-    private func writeManifest(index: ExportIndex, staging: StagingFolder) throws {
+    private func writeManifest(descriptor: [String: String], staging: StagingFolder) throws {
         let files = staging.recordedFiles
         let sink = try staging.sink("manifest.json")
         var t = JSONText { try $0.withUnsafeBytes { try sink.write($0) } }
@@ -395,7 +402,7 @@ public struct Converter {
         t.key("export")
         t.beginObject()
         t.key("descriptor")
-        t.value(.object(index.descriptor.mapValues(JSONValue.string)))
+        t.value(.object(descriptor.mapValues(JSONValue.string)))
         t.endObject()
         t.key("files")
         t.beginArray()

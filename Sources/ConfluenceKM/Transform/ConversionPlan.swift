@@ -164,7 +164,7 @@ struct ConversionPlan: Sendable {
         self.zone = zone
 
         // 1. Current pages and blog posts.
-        var selected: [String: ContentInfo] = [:]
+        var selected = Selection(contents: index.contents)
         if index.historicalContents > 0 { skipped["historical-version"] = index.historicalContents }
         if index.historicalAttachments > 0 { skipped["attachment-historical-version"] = index.historicalAttachments }
         for c in index.contents.values {
@@ -214,7 +214,7 @@ struct ConversionPlan: Sendable {
             if let key = index.descriptor["spaceKey"] { return index.spaces.values.first { $0.key == key } }
             return nil
         }()
-        var spaceOf: [String: SpaceInfo] = [:]
+        var spaceOf = SpaceLookup(spaces: index.spaces)
         for c in selected.values {
             if let sid = c.spaceId, let s = index.spaces[sid] {
                 spaceOf[c.id] = s
@@ -568,7 +568,7 @@ struct ConversionPlan: Sendable {
     }
 
     /// A subtree root: a page id, or `SPACEKEY/Title/Child title` through current pages.
-    static func resolveSubtree(_ spec: String, index: ExportIndex, selected: [String: ContentInfo]) -> String? {
+    static func resolveSubtree(_ spec: String, index: ExportIndex, selected: Selection) -> String? {
         if IDOrder.isDigits(spec), index.contents[spec] != nil { return spec }
         let parts = spec.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         guard parts.count >= 2, let space = index.spaces.values.first(where: { $0.key == parts[0] }) else { return nil }
@@ -697,4 +697,39 @@ final class AttachmentReferences: @unchecked Sendable {
     private var set: Set<String> = []
     func insert(_ p: String) { lock.lock(); set.insert(p); lock.unlock() }
     var paths: Set<String> { lock.lock(); defer { lock.unlock() }; return set }
+}
+
+/// The content the plan keeps, as ids: the fields are read from the index. (A copy of every kept page's fields in
+/// a table of its own was, at tens of thousands of pages, the plan's largest allocation.)
+struct Selection {
+    let contents: [String: ContentInfo]
+    private(set) var keys: Set<String> = []
+
+    /// Setting keeps (any value: it must be the index's own) or drops (`nil`) the id.
+    subscript(id: String) -> ContentInfo? {
+        get { keys.contains(id) ? contents[id] : nil }
+        set { if newValue == nil { keys.remove(id) } else { keys.insert(id) } }
+    }
+
+    var values: [ContentInfo] { keys.map { contents[$0]! } }
+
+    func mapValues<T>(_ transform: (ContentInfo) -> T) -> [String: T] {
+        var out: [String: T] = [:]
+        out.reserveCapacity(keys.count)
+        for id in keys { out[id] = transform(contents[id]!) }
+        return out
+    }
+}
+
+/// The space of each kept page, as a space id into the index's spaces.
+struct SpaceLookup {
+    let spaces: [String: SpaceInfo]
+    private var ids: [String: String] = [:]
+
+    init(spaces: [String: SpaceInfo]) { self.spaces = spaces }
+
+    subscript(id: String) -> SpaceInfo? {
+        get { ids[id].flatMap { spaces[$0] } }
+        set { ids[id] = newValue?.id }
+    }
 }
