@@ -9,7 +9,7 @@ BIN=${BENCH_BIN:-.build/release/confluence-km}
 OUT=${BENCH_OUT:-.build/bench-out}
 RUNS=${BENCH_RUNS:-3}
 SETS=${BENCH_SETS:-"x12000 c12000 scale-1g"}
-[ "${BENCH_SCALE:-0}" = 1 ] && SETS="$SETS scale-5g"
+[ "${BENCH_SCALE:-0}" = 1 ] && SETS="$SETS scale-5g scale-5g-h"
 mkdir -p "$OUT"
 
 best() { sort -n | head -1; }

@@ -1,3 +1,4 @@
+import CLibXML2
 import Foundation
 import Testing
 @testable import ConfluenceKM
@@ -183,5 +184,89 @@ import Testing
         #expect(pieces.dropLast().allSatisfy { $0.count >= 100 && $0.count < 200 })
         let whole = pieces.flatMap { $0 }
         #expect(try JSONDecoder().decode([String].self, from: Data(whole)) == (0..<1000).map { "item \($0)" })
+    }
+
+    /// The text of a document's root as libxml2 reads it (CDATA merged into text), or nil when it is not well-formed.
+    static func rootText(_ bytes: [UInt8]) -> String? {
+        let options = Int32(XML_PARSE_NOCDATA.rawValue | XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue)
+        guard let doc = bytes.withUnsafeBufferPointer({ b in
+            b.withMemoryRebound(to: CChar.self) { xmlReadMemory($0.baseAddress, Int32($0.count), "t.xml", "UTF-8", options) }
+        }) else { return nil }
+        defer { xmlFreeDoc(doc) }
+        guard let root = xmlDocGetRootElement(doc), let text = xmlNodeGetContent(root) else { return nil }
+        defer { ckm_xmlFree(text) }
+        return String(cString: text)
+    }
+
+    static func split(_ bytes: [UInt8], limit: Int, chunk: Int) -> [UInt8] {
+        var splitter = CDATASplitter(limit: limit)
+        var out: [UInt8] = []
+        bytes.withUnsafeBufferPointer { all in
+            var i = 0
+            while i < all.count {
+                let end = min(all.count, i + chunk)
+                splitter.process(UnsafeBufferPointer(rebasing: all[i..<end]), into: &out)
+                i = end
+            }
+        }
+        splitter.process(UnsafeBufferPointer(start: nil, count: 0), into: &out, end: true)
+        return out
+    }
+
+    @Test func cdataSplitterChangesNoTextWhateverTheChunksAndLimit() throws {
+        var rng = SystemRandomNumberGenerator()
+        let pieces = ["x", "]", "]]", ">", "é", "😀", "<![CDATA[", "-->", "?>", "abc", " "]
+        for round in 0..<60 {
+            var doc = "<?xml version=\"1.0\"?><r a=\"1\">"
+            for _ in 0..<Int.random(in: 1...12, using: &rng) {
+                switch Int.random(in: 0..<5, using: &rng) {
+                case 0: doc += "text &amp; more é"
+                case 1: doc += "<!-- <![CDATA[ ]] -->"
+                case 2: doc += "<?pi <![CDATA[ ]]> ?>"
+                case 3: doc += "<e><![CDATA[]]></e>"
+                default:
+                    var body = ""
+                    for _ in 0..<Int.random(in: 0...40, using: &rng) { body += pieces.randomElement(using: &rng)! }
+                    doc += "<![CDATA[" + body.replacingOccurrences(of: "]]>", with: "]] >") + "]]>"
+                }
+            }
+            doc += "</r>"
+            let bytes = Array(doc.utf8)
+            let expected = try #require(Self.rootText(bytes), "round \(round): the test document is well-formed")
+            for limit in [1, 2, 5, 64] {
+                for chunk in [1, 2, 3, 7, 1000] {
+                    let out = Self.split(bytes, limit: limit, chunk: chunk)
+                    #expect(Self.rootText(out) == expected, "round \(round), limit \(limit), chunk \(chunk): \(doc)")
+                }
+            }
+        }
+    }
+
+    @Test func cdataSplitterCutsLongSections() throws {
+        let body = String(repeating: "abcdé😀", count: 10_000)
+        let doc = Array("<r><![CDATA[\(body)]]></r>".utf8)
+        let out = Self.split(doc, limit: 1000, chunk: 4096)
+        let sections = String(decoding: out, as: UTF8.self).components(separatedBy: "<![CDATA[").count - 1
+        #expect(sections >= doc.count / 1000 - 1 && sections <= doc.count / 1000 + 2)
+        #expect(Self.rootText(out) == body)
+    }
+
+    @Test func entitiesReaderSpoolsALongCDATABodyWhole() throws {
+        var body = ""
+        for i in 0..<20_000 { body += i % 7 == 0 ? "]]] é😀 " : "<p>line \(i) ]</p>" }
+        let xml = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <hibernate-generic><object class="BodyContent" package="p"><id name="id">7</id>\
+            <property name="body"><![CDATA[\(body)]]></property><property name="bodyType">2</property></object></hibernate-generic>
+            """
+        let source = ChunkedSource(Array(xml.utf8), steps: [65536, 5, 40_000])
+        let reader = try EntitiesReader(displayPath: "test") { try source.read(into: $0) }
+        let spool = try BodySpool(path: Support.tempDir("spool").appendingPathComponent("s").path)
+        var ids: [String] = []
+        try reader.forEachObject(wantsClass: { _ in true }, captureText: { _, p, _ in p != "body" }, spool: spool) { ids.append($0.id ?? "") }
+        try spool.finishWriting()
+        spool.keep { _ in true }
+        #expect(ids == ["7"])
+        #expect(try spool.body("7") == body)
     }
 }

@@ -302,10 +302,15 @@ final class EntitiesReader {
         parser.pointee._private = Unmanaged.passUnretained(state).toOpaque()
 
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        var fed: [UInt8] = []
+        fed.reserveCapacity(1 << 17)
+        var splitter = CDATASplitter()  // keeps the push parser linear on bodies of any size
         while true {
             let n = try chunk.withUnsafeMutableBytes { try source($0) }
-            chunk.withUnsafeBytes {
-                _ = xmlParseChunk(parser, $0.baseAddress!.assumingMemoryBound(to: CChar.self), Int32(n), n == 0 ? 1 : 0)
+            fed.removeAll(keepingCapacity: true)
+            chunk.withUnsafeBufferPointer { splitter.process(UnsafeBufferPointer(rebasing: $0[0..<n]), into: &fed, end: n == 0) }
+            fed.withUnsafeBytes {
+                _ = xmlParseChunk(parser, $0.baseAddress?.assumingMemoryBound(to: CChar.self), Int32($0.count), n == 0 ? 1 : 0)
             }
             if let failure = state.failure { throw failure }
             if parser.pointee.disableSAX != 0 { throw fail(parser) }
