@@ -191,7 +191,7 @@ public struct Converter {
         defer { spool.remove() }
         // The index lives only until the plan is made: the later stages need the plan (and the descriptor), and the
         // memory the index held is reused by them instead of adding to the peak.
-        var plan: ConversionPlan
+        let plan: ConversionPlan
         let descriptor: [String: String]
         do {
             let index = try stats.measure("index") { try self.index(spool: spool) }
