@@ -13,7 +13,7 @@ gen scale-1g --pages 12000 --versions 8 --attachment-bytes 150000 --seed 2
 if [ "${BENCH_SCALE:-0}" = 1 ]; then
   # About 5 GB two ways: five times everything (pages, history, attachments) ...
   gen scale-5g --pages 60000 --versions 8 --attachment-bytes 150000 --seed 3
-  # ... and the same 12,000 pages with five times the bytes (40 historical versions, 300 KB attachments).
-  gen scale-5g-h --pages 12000 --versions 40 --attachment-bytes 300000 --seed 4
+  # ... and the same 12,000 pages with five times the bytes (40 historical versions, 650 KB attachments).
+  gen scale-5g-h --pages 12000 --versions 40 --attachment-bytes 650000 --seed 4
 fi
 ls -la "$DATA"

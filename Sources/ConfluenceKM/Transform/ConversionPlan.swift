@@ -600,11 +600,15 @@ struct ConversionPlan: Sendable {
         var parts: [Int] = []
         var current = 0, inNumber = false
         for b in raw.utf8 {
-            if b >= 48 && b <= 57 { current = current * 10 + Int(b - 48); inNumber = true }
+            if b >= 48 && b <= 57 {
+                if current > 1_000_000 { return nil }  // no field of a date is that long (and no overflow)
+                current = current * 10 + Int(b - 48)
+                inNumber = true
+            }
             else if inNumber { parts.append(current); current = 0; inNumber = false; if parts.count == 6 { break } }
         }
         if inNumber && parts.count < 6 { parts.append(current) }
-        guard parts.count >= 6, (1...12).contains(parts[1]), (1...31).contains(parts[2]), parts[3] < 24, parts[4] < 60, parts[5] < 61 else { return nil }
+        guard parts.count >= 6, (1...9999).contains(parts[0]), (1...12).contains(parts[1]), (1...31).contains(parts[2]), parts[3] < 24, parts[4] < 60, parts[5] < 61 else { return nil }
         let local = daysFromCivil(parts[0], parts[1], parts[2]) * 86400 + parts[3] * 3600 + parts[4] * 60 + parts[5]
         // The offset at the local time, corrected once for the offset at the resulting instant (DST edges).
         var offset = zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(local)))
