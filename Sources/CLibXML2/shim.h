@@ -6,7 +6,6 @@
 #undef LIBXML_ICU_ENABLED
 #include <libxml/parser.h>
 #include <libxml/tree.h>
-#include <libxml/xmlreader.h>
 #include <libxml/HTMLparser.h>
 #include <libxml/xmlerror.h>
 
@@ -14,13 +13,4 @@
    concurrency-safe; call it through a static inline function instead. */
 static inline void ckm_xmlFree(void *ptr) { xmlFree(ptr); }
 
-/* A structured error handler that ignores everything: parse errors are
-   read back with xmlCtxtGetLastError / reader state, never printed. */
-static void ckm_silentStructuredError(void *ctx, xmlErrorPtr error) { (void)ctx; (void)error; }
-static inline void ckm_silenceErrors(void) {
-    xmlSetStructuredErrorFunc(NULL, ckm_silentStructuredError);
-}
-static inline void ckm_readerSilence(xmlTextReaderPtr reader) {
-    xmlTextReaderSetStructuredErrorHandler(reader, ckm_silentStructuredError, NULL);
-}
 #endif
