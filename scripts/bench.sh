@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make bench: converts generated exports and, in the same run, measures the floor (every ZIP entry decompressed
-# with `unzip -p`, plus `xmllint --stream` of entities.xml), best of 3 each. Prints a Markdown table: pages/s,
-# convert/floor ratio, peak RSS (/usr/bin/time -v), and the time per stage (--stats).
+# with `unzip -p`, plus `xmllint --stream` of entities.xml), best of BENCH_RUNS (3) each; the 5 GB exports best of
+# BENCH_SCALE_RUNS (1). Prints a Markdown table: convert/floor with the bundle on tmpfs and on disk, pages/s,
+# peak RSS (/usr/bin/time -v), and the time per stage (--stats).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DATA=${BENCH_DATA:-.build/bench-data}
@@ -28,34 +29,53 @@ floor_once() {
   echo "$t1 - $t0" | bc
 }
 
-echo "| export | pages | entities/tables (MB) | zip (MB) | floor (s) | convert (s) | pages/s | convert/floor | peak RSS (MB) | stages (s): index, plan, content, bundle |"
-echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+# The floor writes nothing, so the conversion is measured twice: with the bundle on tmpfs (the converter's own cost,
+# like for like with the floor) and on the disk under $OUT (what a user of this machine waits for).
+SHM=${BENCH_SHM:-/dev/shm/ckm-bench-out}
+[ -d /dev/shm ] || SHM=""
+convert_once() {  # zip, out dir, log → wall seconds (peak RSS and stages stay in the log)
+  rm -rf "$2"
+  /usr/bin/time -v "$BIN" convert "$1" -o "$2" --stats -q 2> "$3"
+  grep "Elapsed (wall clock)" "$3" | awk '{print $NF}' | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }'
+}
+echo "| export | pages | entities/tables (MB) | zip (MB) | floor (s) | convert, tmpfs (s) | convert/floor | pages/s | convert, disk (s) | disk/floor | peak RSS (MB) | stages on tmpfs (s): index, plan, content, bundle |"
+echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 for set in $SETS; do
   zip="$DATA/$set.zip"
   [ -f "$zip" ] || { echo "missing $zip: run make bench-data" >&2; exit 1; }
-  floors=(); converts=(); rss=0; stages=""
-  for i in $(seq "$RUNS"); do floors+=("$(floor_once "$zip")"); done
-  for i in $(seq "$RUNS"); do
-    rm -rf "$OUT/$set"
-    /usr/bin/time -v "$BIN" convert "$zip" -o "$OUT/$set" --stats -q 2> "$OUT/$set.log"
-    wall=$(grep "Elapsed (wall clock)" "$OUT/$set.log" | awk '{print $NF}' | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
-    converts+=("$wall")
-    r=$(grep "Maximum resident" "$OUT/$set.log" | awk '{print $NF}')
-    [ "$r" -gt "$rss" ] && rss=$r
-    s=$(grep "stages:" "$OUT/$set.log" | sed 's/.*stages: //' | python3 -c "import sys,re; print(', '.join('%.2f' % float(x) for x in re.findall(r'([0-9.]+)s', sys.stdin.read())[:4]))")
-    [ -z "$stages" ] && stages=$s
-    [ "$(printf '%s\n' "${converts[@]}" | best)" = "$wall" ] && stages=$s
+  runs=$RUNS
+  case $set in scale-5g*) runs=${BENCH_SCALE_RUNS:-1} ;; esac
+  floors=(); fast=(); disk=(); rss=0; stages=""; best=""
+  for i in $(seq "$runs"); do floors+=("$(floor_once "$zip")"); done
+  for i in $(seq "$runs"); do
+    if [ -n "$SHM" ]; then
+      wall=$(convert_once "$zip" "$SHM/$set" "$OUT/$set.shm.log")
+      fast+=("$wall")
+      r=$(grep "Maximum resident" "$OUT/$set.shm.log" | awk '{print $NF}'); [ "$r" -gt "$rss" ] && rss=$r
+      if [ -z "$best" ] || [ "$(echo "$wall < $best" | bc)" = 1 ]; then
+        best=$wall
+        stages=$(grep "stages:" "$OUT/$set.shm.log" | sed 's/.*stages: //' | python3 -c "import sys,re; print(', '.join('%.2f' % float(x) for x in re.findall(r'([0-9.]+)s', sys.stdin.read())[:4]))")
+      fi
+      cp "$SHM/$set/report.json" "$OUT/$set.report.json"
+      rm -rf "$SHM/$set"
+    fi
+    wall=$(convert_once "$zip" "$OUT/$set" "$OUT/$set.log")
+    disk+=("$wall")
+    r=$(grep "Maximum resident" "$OUT/$set.log" | awk '{print $NF}'); [ "$r" -gt "$rss" ] && rss=$r
+    cp "$OUT/$set/report.json" "$OUT/$set.report.json"
   done
   floor=$(printf '%s\n' "${floors[@]}" | best)
-  conv=$(printf '%s\n' "${converts[@]}" | best)
-  pages=$(python3 -c "import json;r=json.load(open('$OUT/$set/report.json'));c=r['converted'];print(c.get('pages',0)+c.get('blogposts',0))")
+  conv=$( [ -n "$SHM" ] && printf '%s\n' "${fast[@]}" | best || echo 0)
+  dconv=$(printf '%s\n' "${disk[@]}" | best)
+  pages=$(python3 -c "import json;r=json.load(open('$OUT/$set.report.json'));c=r['converted'];print(c.get('pages',0)+c.get('blogposts',0))")
   xml=$(unzip -l "$zip" | awk '$4=="entities.xml" || $4 ~ /\.csv(\.gz)?$/ {s+=$1} END {printf "%.0f", s/1048576}')
   zmb=$(du -m "$zip" | cut -f1)
-  python3 - "$set" "$pages" "$xml" "$zmb" "$floor" "$conv" "$rss" "$stages" <<'PY'
+  python3 - "$set" "$pages" "$xml" "$zmb" "$floor" "$conv" "$dconv" "$rss" "$stages" <<'PY'
 import sys
-s, pages, xml, zmb, floor, conv, rss, stages = sys.argv[1:]
-floor, conv = float(floor), float(conv)
-print(f"| {s} | {pages} | {xml} | {zmb} | {floor:.2f} | {conv:.2f} | {int(pages)/conv:.0f} | {conv/floor:.2f} | {int(rss)/1024:.0f} | {stages} |")
+s, pages, xml, zmb, floor, conv, dconv, rss, stages = sys.argv[1:]
+floor, conv, dconv = float(floor), float(conv), float(dconv)
+fast = f"{conv:.2f} | {conv/floor:.2f} | {int(pages)/conv:.0f}" if conv > 0 else "— | — | —"
+print(f"| {s} | {pages} | {xml} | {zmb} | {floor:.2f} | {fast} | {dconv:.2f} | {dconv/floor:.2f} | {int(rss)/1024:.0f} | {stages or '—'} |")
 PY
 done
 echo
