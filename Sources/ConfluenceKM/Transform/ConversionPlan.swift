@@ -134,6 +134,12 @@ final class PlannedArticle: Sendable {
         self.attachments = attachments
         self.context = context
     }
+
+    /// The same article with other metadata.
+    func with(metadata: ArticleMetadata) -> PlannedArticle {
+        PlannedArticle(content: content, metadata: metadata, bodyId: bodyId, bodyType: bodyType, attachments: attachments,
+                       context: context)
+    }
 }
 
 /// What will be converted, what is skipped (counted, with reasons), and where everything goes.
@@ -544,8 +550,7 @@ struct ConversionPlan: Sendable {
                 guard let a = articles[id] else { continue }
                 var meta = a.metadata
                 meta.comments = String(paths[id]!) + ".comments.md"
-                articles[id] = PlannedArticle(content: a.content, metadata: meta, bodyId: a.bodyId, bodyType: a.bodyType,
-                                              attachments: a.attachments, context: a.context)
+                articles[id] = a.with(metadata: meta)
             }
         }
 
