@@ -10,7 +10,7 @@ BIN=${BENCH_BIN:-.build/release/confluence-km}
 OUT=${BENCH_OUT:-.build/bench-out}
 RUNS=${BENCH_RUNS:-3}
 SETS=${BENCH_SETS:-"x12000 c12000 scale-1g"}
-[ "${BENCH_SCALE:-0}" = 1 ] && SETS="$SETS scale-5g scale-5g-h"
+[ "${BENCH_SCALE:-0}" = 1 ] && [ -z "${BENCH_SETS:-}" ] && SETS="$SETS scale-5g scale-5g-h"
 mkdir -p "$OUT"
 # ext4 skips inodes freed in the last minute when it allocates new ones; deleting a bundle of 27,000 files right
 # before a run makes that run's file creation crawl (seen here: 8 s became 15 s). So old bundles go first, with a
