@@ -5,7 +5,8 @@ import Foundation
 ///
 /// Memory is bounded: at most `depth` chunks of `chunkSize` bytes wait at any time, and buffers are reused. The
 /// source's error reaches the reader at the point in the stream where it happened. ``finish()`` stops the thread
-/// and waits for it, so that the source (a libarchive handle) is never used by two threads at once.
+/// and waits for it, so that the source (a libarchive handle) is never used by two threads at once; every reader
+/// calls it (the thread holds the object until then).
 final class ReadAhead: @unchecked Sendable {
     typealias Source = (UnsafeMutableRawBufferPointer) throws -> Int
 
@@ -34,8 +35,6 @@ final class ReadAhead: @unchecked Sendable {
         thread.stackSize = 1 << 20
         thread.start()
     }
-
-    deinit { finish() }
 
     private func produce() {
         while true {

@@ -7,7 +7,6 @@
 /// pieces of about `flushAt` bytes as they are written (the manifest of a large export never sits whole in memory).
 struct JSONText {
     private(set) var bytes: [UInt8] = []
-    private var depth = 0
     private var empty: [Bool] = []  // per open container: nothing written in it yet
     private let flush: ((inout [UInt8]) throws -> Void)?
     private let flushAt: Int
@@ -41,19 +40,17 @@ struct JSONText {
 
     private mutating func open(_ b: UInt8) {
         bytes.append(b)
-        depth += 1
         empty.append(true)
     }
 
     private mutating func close(_ b: UInt8) {
-        depth -= 1
         if empty.removeLast() == false { newline() }
         bytes.append(b)
     }
 
     private mutating func newline() {
         bytes.append(0x0A)
-        for _ in 0..<depth { bytes.append(0x20); bytes.append(0x20) }
+        for _ in 0..<empty.count { bytes.append(0x20); bytes.append(0x20) }
     }
 
     /// Hands out what is written so far, when a `flush` was given and enough has gathered.
