@@ -30,19 +30,23 @@ let package = Package(
             name: "CCmarkGFM",
             providers: [.apt(["libcmark-gfm-dev"])]
         ),
+        // renameat2(2) and other Linux calls Swift's Glibc module does not export.
+        .target(name: "CSystem"),
         .target(
             name: "ConfluenceKMHTML",
-            dependencies: ["ConfluenceKM", "CCmarkGFM"],
-            linkerSettings: [.unsafeFlags(["-Xlinker", "-l:libcmark-gfm-extensions.so.0.29.0.gfm.6"])]
+            dependencies: ["ConfluenceKM", "CCmarkGFM"]
         ),
         .target(
             name: "ConfluenceKM",
             dependencies: [
                 "CArchive",
                 "CLibXML2",
+                "CCmarkGFM",
+                "CSystem",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
-            ]
+            ],
+            linkerSettings: [.unsafeFlags(["-Xlinker", "-l:libcmark-gfm-extensions.so.0.29.0.gfm.6"])]
         ),
         .target(
             name: "ConfluenceKMCLI",

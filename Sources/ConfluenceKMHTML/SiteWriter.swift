@@ -1,12 +1,22 @@
 import ConfluenceKM
+import Crypto
 import Foundation
 
 /// `preview --html DIR`: a browsable static site of a bundle — an index with the page tree of each space, every
 /// article rendered with libcmark-gfm, its metadata and access, and the report's diagnostics beside the page they
 /// concern. Code is highlighted offline with Debian's highlight.js, inlined into every page when it is installed.
+///
+/// A bundle folder given to preview may be crafted, so it is read like any input: files through ``BundleFiles``
+/// (no symbolic link followed, no path leaving the bundle), every value written into HTML through ``HTML``, and
+/// every page carries a Content-Security-Policy that allows only the tool's own scripts (by hash), styles inline,
+/// and images from the site itself: opening the preview fetches nothing from the network and runs no script of the
+/// bundle's. The site is written into a temporary folder and renamed into place; an existing folder is replaced
+/// only when it is empty or a site this tool wrote (it holds the marker file).
 public enum SiteWriter {
     static let highlightJS = "/usr/share/javascript/highlight.js/highlight.min.js"
     static let highlightCSS = "/usr/share/javascript/highlight.js/styles/github.css"
+    /// The file that marks a folder as a site written by `preview --html` (and so replaceable by the next one).
+    public static let marker = ".confluence-km-site"
 
     struct Article: Decodable {
         var id: String
@@ -26,99 +36,196 @@ public enum SiteWriter {
     public static func write(bundle: String, to output: String) throws {
         let root = URL(fileURLWithPath: bundle).standardizedFileURL
         let out = URL(fileURLWithPath: output).standardizedFileURL
-        let fm = FileManager.default
-        try? fm.removeItem(at: out)
-        try fm.createDirectory(at: out, withIntermediateDirectories: true)
-        if fm.fileExists(atPath: root.appendingPathComponent("attachments").path) {
-            try fm.copyItem(at: root.appendingPathComponent("attachments"), to: out.appendingPathComponent("attachments"))
+        if out.path == root.path || out.path.hasPrefix(root.path + "/") || root.path.hasPrefix(out.path + "/") {
+            throw ConversionError.invalidOption("\(output): the site folder must lie outside the bundle \(bundle) (and not hold it)")
         }
-        let report = (try? Data(contentsOf: root.appendingPathComponent("report.json"))).flatMap { try? JSONDecoder().decode(ConversionReport.self, from: $0) }
+        let site = try OutputFolder(destination: out, marker: marker)
+        defer { site.discard() }
+        let listing = BundleFiles.list(root: root.path)
+        for path in listing.files where path.hasPrefix("attachments/") {
+            try site.copy(from: root.path, path)
+        }
+        let report = (try? BundleFiles.read(root: root.path, "report.json")).flatMap { try? JSONDecoder().decode(ConversionReport.self, from: $0) }
         var diagnostics: [String: [Diagnostic]] = [:]
         for d in report?.diagnostics ?? [] { if let id = d.contentId { diagnostics[id, default: []].append(d) } }
         var articles: [Article] = []
-        let articlesDir = root.appendingPathComponent("articles")
-        for space in (try? fm.contentsOfDirectory(atPath: articlesDir.path))?.sorted() ?? [] {
-            for f in (try? fm.contentsOfDirectory(atPath: articlesDir.appendingPathComponent(space).path))?.sorted() ?? [] where f.hasSuffix(".json") {
-                if let a = try? JSONDecoder().decode(Article.self, from: Data(contentsOf: articlesDir.appendingPathComponent(space).appendingPathComponent(f))) {
-                    articles.append(a)
-                }
-            }
+        for path in listing.files where path.hasPrefix("articles/") && path.hasSuffix(".json") {
+            guard let data = try? BundleFiles.read(root: root.path, path, maxBytes: 64 << 20),
+                  let a = try? JSONDecoder().decode(Article.self, from: data) else { continue }
+            // The page is written where its Markdown is: only a plain path inside articles/, ending in .md.
+            guard BundlePath.isSafe(a.markdown), a.markdown.hasPrefix("articles/"), a.markdown.hasSuffix(".md") else { continue }
+            articles.append(a)
         }
-        let script = (try? String(contentsOfFile: highlightJS, encoding: .utf8)).map { $0.replacingOccurrences(of: "</script", with: "<\\/script") }.map { "<script>\($0)</script><script>document.addEventListener('DOMContentLoaded',function(){document.querySelectorAll('pre code').forEach(function(b){(hljs.highlightElement||hljs.highlightBlock).call(hljs,b);});});</script>" } ?? ""
-        let style = (try? String(contentsOfFile: highlightCSS, encoding: .utf8)) ?? ""
-        let imageCheck = "<script>window.addEventListener('load',function(){document.querySelectorAll('img').forEach(function(i){i.setAttribute('data-loaded',String(i.complete&&i.naturalWidth>0));});});</script>"
+        let script = (try? String(contentsOfFile: highlightJS, encoding: .utf8)).map {
+            $0.replacingOccurrences(of: "</script", with: "<\\/script") } ?? ""
+        let highlightCall = script.isEmpty ? "" : "document.addEventListener('DOMContentLoaded',function(){document.querySelectorAll('pre code').forEach(function(b){(hljs.highlightElement||hljs.highlightBlock).call(hljs,b);});});"
+        let imageCheck = "window.addEventListener('load',function(){document.querySelectorAll('img').forEach(function(i){i.setAttribute('data-loaded',String(i.complete&&i.naturalWidth>0));});});"
+        let scripts = [script, highlightCall, imageCheck].filter { !$0.isEmpty }
+        let style = ((try? String(contentsOfFile: highlightCSS, encoding: .utf8)) ?? "").replacingOccurrences(of: "</style", with: "<\\/style")
+        let csp = HTML.contentSecurityPolicy(scripts: scripts)
         func page(_ title: String, _ body: String, depth: Int) -> String {
             """
             <!DOCTYPE html>
-            <html><head><meta charset="utf-8"><title>\(escape(title))</title>
+            <html><head><meta charset="utf-8">
+            <meta http-equiv="Content-Security-Policy" content="\(HTML.attr(csp))">
+            <meta name="referrer" content="no-referrer">
+            <title>\(HTML.text(title))</title>
             <style>body{font-family:sans-serif;max-width:60em;margin:2em auto}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em}
             .meta{background:#f6f8fa;padding:.5em 1em}.diag{background:#fff8e1;padding:.5em 1em}\(style)</style>
-            \(script)\(imageCheck)</head><body>
+            \(scripts.map { "<script>\($0)</script>" }.joined())</head><body>
             <p><a href="\(String(repeating: "../", count: depth))index.html">Index</a></p>
             \(body)
             </body></html>
             """
         }
         for a in articles {
-            let md = (try? String(contentsOf: root.appendingPathComponent(a.markdown), encoding: .utf8)) ?? ""
+            let md = (try? BundleFiles.read(root: root.path, a.markdown, maxBytes: 256 << 20)).map { String(decoding: $0, as: UTF8.self) } ?? ""
             var html = GFMRenderer.html(md)
             // Links between articles point at their pages.
             html = html.replacingOccurrences(of: ##"href="([^"#:]+)\.md(#[^"]*)?""##, with: "href=\"$1.html$2\"", options: .regularExpression)
-            var meta = "<div class=\"meta\"><p><b>\(escape(a.title))</b> (\(a.type) \(a.id), space \(escape(a.spaceKey)))</p><p>author \(escape(a.author ?? "-")), created \(a.created ?? "-"), updated \(a.lastUpdated ?? "-")</p>"
-            if let tags = a.tags, !tags.isEmpty { meta += "<p>tags: \(tags.map(escape).joined(separator: ", "))</p>" }
+            var meta = "<div class=\"meta\"><p><b>\(HTML.text(a.title))</b> (\(HTML.text(a.type)) \(HTML.text(a.id)), space \(HTML.text(a.spaceKey)))</p>"
+                + "<p>author \(HTML.text(a.author ?? "-")), created \(HTML.text(a.created ?? "-")), updated \(HTML.text(a.lastUpdated ?? "-"))</p>"
+            if let tags = a.tags, !tags.isEmpty { meta += "<p>tags: \(tags.map(HTML.text).joined(separator: ", "))</p>" }
             if let access = a.access {
                 meta += access.restricted
-                    ? "<p class=\"access\">restricted — roles: \(access.roles.map(escape).joined(separator: ", ")); users: \(access.users.map(escape).joined(separator: ", "))</p>"
+                    ? "<p class=\"access\">restricted — roles: \(access.roles.map(HTML.text).joined(separator: ", ")); users: \(access.users.map(HTML.text).joined(separator: ", "))</p>"
                     : "<p class=\"access\">open</p>"
             }
             meta += "</div>"
             var diag = ""
             if let ds = diagnostics[a.id], !ds.isEmpty {
-                diag = "<div class=\"diag\"><p>Conversion notes:</p><ul>" + ds.map { "<li>\($0.severity.rawValue) <code>\($0.code)</code>: \(escape($0.message))</li>" }.joined() + "</ul></div>"
+                diag = "<div class=\"diag\"><p>Conversion notes:</p><ul>" + ds.map { "<li>\(HTML.text($0.severity.rawValue)) <code>\(HTML.text($0.code))</code>: \(HTML.text($0.message))</li>" }.joined() + "</ul></div>"
             }
-            let target = out.appendingPathComponent(String(a.markdown.dropLast(3)) + ".html")
-            try fm.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(page(a.title, meta + diag + "<article>\(html)</article>", depth: a.markdown.split(separator: "/").count - 1).utf8).write(to: target)
+            let target = String(a.markdown.dropLast(3)) + ".html"
+            try site.write(Data(page(a.title, meta + diag + "<article>\(html)</article>", depth: a.markdown.split(separator: "/").count - 1).utf8), to: target)
         }
         // The index: each space's page tree, then its blog posts.
         var index = "<h1>Bundle</h1>"
         let bySpace = Dictionary(grouping: articles, by: \.spaceKey)
         for space in bySpace.keys.sorted() {
-            let list = bySpace[space]!
-            let ids = Set(list.map(\.id))
-            let children = Dictionary(grouping: list.filter { $0.type != "blogpost" }, by: { $0.parentId.flatMap { ids.contains($0) ? $0 : nil } ?? "" })
-            func tree(_ parent: String) -> String {
-                guard let kids = children[parent], !kids.isEmpty else { return "" }
-                return "<ul>" + kids.map { "<li><a href=\"\(String($0.markdown.dropLast(3))).html\">\(escape($0.title))</a>\(tree($0.id))</li>" }.joined() + "</ul>"
-            }
-            index += "<h2>\(escape(space)) — \(escape(list.first?.category ?? ""))</h2>" + tree("")
+            let list = bySpace[space]!.sorted { ($0.markdown, $0.id) < ($1.markdown, $1.id) }
+            index += "<h2>\(HTML.text(space)) — \(HTML.text(list.first?.category ?? ""))</h2>" + tree(list.filter { $0.type != "blogpost" })
             let blogs = list.filter { $0.type == "blogpost" }
-            if !blogs.isEmpty { index += "<h3>Blog posts</h3><ul>" + blogs.map { "<li><a href=\"\(String($0.markdown.dropLast(3))).html\">\(escape($0.title))</a></li>" }.joined() + "</ul>" }
+            if !blogs.isEmpty { index += "<h3>Blog posts</h3><ul>" + blogs.map { "<li>\(link($0))</li>" }.joined() + "</ul>" }
         }
-        try Data(page("Bundle", index, depth: 0).utf8).write(to: out.appendingPathComponent("index.html"))
+        try site.write(Data(page("Bundle", index, depth: 0).utf8), to: "index.html")
+        try site.commit()
+    }
+
+    static func link(_ a: Article) -> String {
+        "<a href=\"\(HTML.attr(HTML.pathHref(String(a.markdown.dropLast(3)) + ".html")))\">\(HTML.text(a.title))</a>"
+    }
+
+    /// The page tree as nested lists, built without recursion: each article is listed once (a visited set), under
+    /// its parent when the parent is listed, else at the top; a parent cycle or an id shared by two articles cannot
+    /// loop. Nesting deeper than `maxDepth` continues at that depth.
+    static func tree(_ list: [Article], maxDepth: Int = 100) -> String {
+        var byId: [String: Int] = [:]
+        for (i, a) in list.enumerated() where byId[a.id] == nil { byId[a.id] = i }
+        var children: [Int: [Int]] = [:]
+        var roots: [Int] = []
+        for (i, a) in list.enumerated() {
+            if let p = a.parentId, let pi = byId[p], pi != i { children[pi, default: []].append(i) } else { roots.append(i) }
+        }
+        var visited = Set<Int>()
+        var out = ""
+        // A stack of pending lists: each entry is the remaining siblings at one level.
+        var stack: [[Int]] = []
+        func open(_ items: [Int]) {
+            let fresh = items.filter { !visited.contains($0) }
+            guard !fresh.isEmpty else { return }
+            out += "<ul>"
+            stack.append(fresh)
+        }
+        open(roots)
+        // Articles only reachable through a cycle of parents are listed at the top too.
+        var pendingRoots = Array(list.indices)
+        while true {
+            if stack.isEmpty {
+                while let i = pendingRoots.first, visited.contains(i) { pendingRoots.removeFirst() }
+                guard let i = pendingRoots.first else { break }
+                open([i])
+                continue
+            }
+            guard let i = stack[stack.count - 1].first else {
+                stack.removeLast()
+                out += "</ul>"
+                if !stack.isEmpty { out += "</li>" }
+                continue
+            }
+            stack[stack.count - 1].removeFirst()
+            if !visited.insert(i).inserted { continue }
+            out += "<li>" + link(list[i])
+            let kids = (children[i] ?? []).filter { !visited.contains($0) }
+            if !kids.isEmpty && stack.count < maxDepth {
+                open(kids)
+            } else {
+                if !kids.isEmpty { stack[stack.count - 1].append(contentsOf: kids) }
+                out += "</li>"
+            }
+        }
+        return out
     }
 
     /// One article of a site as a standalone file: images and attachment links become data: URIs.
     public static func standalone(site: String, markdownPath: String, to file: String) throws {
         let root = URL(fileURLWithPath: site).standardizedFileURL
-        let pageURL = root.appendingPathComponent(String(markdownPath.dropLast(3)) + ".html")
-        var html = try String(contentsOf: pageURL, encoding: .utf8)
+        guard BundlePath.isSafe(markdownPath), markdownPath.hasSuffix(".md") else {
+            throw ConversionError.unsafePath(path: markdownPath, origin: site)
+        }
+        let pagePath = String(markdownPath.dropLast(3)) + ".html"
+        var html = String(decoding: try BundleFiles.read(root: root.path, pagePath), as: UTF8.self)
         let re = try NSRegularExpression(pattern: #"(src|href)="((?:\.\./)*attachments/[^"]+)""#)
+        let pageDir = URL(fileURLWithPath: "/" + pagePath).deletingLastPathComponent()
         for m in re.matches(in: html, range: NSRange(html.startIndex..., in: html)).reversed() {
             let range = Range(m.range, in: html)!
             let attr = String(html[Range(m.range(at: 1), in: html)!]), rel = String(html[Range(m.range(at: 2), in: html)!])
-            let target = pageURL.deletingLastPathComponent().appendingPathComponent(rel.removingPercentEncoding ?? rel).standardizedFileURL
-            guard target.path.hasPrefix(root.path + "/"), let data = try? Data(contentsOf: target) else { continue }
-            let types = ["png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "gif": "image/gif", "svg": "image/svg+xml",
+            let target = pageDir.appendingPathComponent(rel.removingPercentEncoding ?? rel).standardizedFileURL.path.dropFirst()
+            guard let data = try? BundleFiles.read(root: root.path, String(target)) else { continue }
+            let types = ["png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "gif": "image/gif",
                          "pdf": "application/pdf", "txt": "text/plain"]
-            let type = types[target.pathExtension.lowercased()] ?? "application/octet-stream"
+            let type = types[URL(fileURLWithPath: String(target)).pathExtension.lowercased()] ?? "application/octet-stream"
             html.replaceSubrange(range, with: "\(attr)=\"data:\(type);base64,\(data.base64EncodedString())\"")
         }
         try Data(html.utf8).write(to: URL(fileURLWithPath: file))
     }
+}
 
-    static func escape(_ s: String) -> String {
-        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+/// Every value written into the preview's HTML goes through here.
+enum HTML {
+    /// Text content: `&`, `<`, `>`, quotes escaped.
+    static func text(_ s: String) -> String {
+        var out = ""
+        out.reserveCapacity(s.utf8.count)
+        for c in s.unicodeScalars {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out
+    }
+
+    /// An attribute value (always written inside double quotes).
+    static func attr(_ s: String) -> String { text(s) }
+
+    /// A relative path as an href: each component percent-encoded, so no `:`, `#`, `?` or `%` of a name changes
+    /// what the link means.
+    static func pathHref(_ path: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return path.split(separator: "/", omittingEmptySubsequences: false)
+            .map { $0.addingPercentEncoding(withAllowedCharacters: allowed) ?? "" }.joined(separator: "/")
+    }
+
+    /// No script but the tool's own (by SHA-256), no network: images from the site's own files or inlined.
+    static func contentSecurityPolicy(scripts: [String]) -> String {
+        let hashes = scripts.map { "'sha256-" + Data(SHA256.hash(data: Data($0.utf8))).base64EncodedString() + "'" }
+        return "default-src 'none'; script-src \(hashes.isEmpty ? "'none'" : hashes.joined(separator: " ")); style-src 'unsafe-inline'; "
+            + "img-src 'self' data:; media-src 'self' data:; base-uri 'none'; form-action 'none'"
     }
 }

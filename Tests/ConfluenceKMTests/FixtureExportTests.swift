@@ -178,10 +178,19 @@ import Testing
         #expect(r.status == 1)
         #expect(r.stderr.contains("not empty") && r.stderr.contains("--force"))
         #expect(try Support.files(in: out) == ["other.txt": Data("keep".utf8)])
+        // --force never replaces a folder that is not a bundle: it was not written by this tool.
+        let refused = try Support.cli(["convert", zip.path, "-o", out.path, "--force"])
+        #expect(refused.status == 1 && refused.stderr.contains("not a confluence-km bundle") && refused.stderr.contains(out.path))
+        #expect(refused.stderr.split(separator: "\n").count == 1)
+        #expect(try Support.files(in: out) == ["other.txt": Data("keep".utf8)])
+        // A bundle is replaced with --force, atomically.
+        try FileManager.default.removeItem(at: out.appendingPathComponent("other.txt"))
+        #expect(try Support.cli(["convert", zip.path, "-o", out.path]).status == 0, "an empty folder is fine")
+        try Data("stale".utf8).write(to: out.appendingPathComponent("stale.txt"))
         let forced = try Support.cli(["convert", zip.path, "-o", out.path, "--force"])
-        #expect(forced.status == 0)
+        #expect(forced.status == 0, "\(forced.stderr)")
         let after = try Support.files(in: out)
-        #expect(after["other.txt"] == nil && after["manifest.json"] != nil)
+        #expect(after["stale.txt"] == nil && after["manifest.json"] != nil)
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: out.deletingLastPathComponent().path)
         #expect(leftovers == ["bundle"], "no temporary folder left beside the bundle")
     }

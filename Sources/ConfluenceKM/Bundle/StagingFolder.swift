@@ -1,3 +1,4 @@
+import CSystem
 import Crypto
 import Foundation
 
@@ -17,13 +18,23 @@ final class StagingFolder: @unchecked Sendable {
 
     static let tempMarker = ".ckm-tmp-"
 
-    init(destination: URL, force: Bool) throws {
+    private let force: Bool
+    /// For folders that are not bundles (the preview's site): the file that marks a folder this tool wrote.
+    private let marker: String?
+    /// The destination was an empty folder when the run started (it may be replaced without --force if it still is).
+    private var startedEmpty = false
+
+    init(destination: URL, force: Bool, marker: String? = nil) throws {
+        self.force = force
+        self.marker = marker
         self.destination = destination.standardizedFileURL
         let fm = FileManager.default
         var isDir: ObjCBool = false
         if fm.fileExists(atPath: self.destination.path, isDirectory: &isDir) {
             let empty = isDir.boolValue && ((try? fm.contentsOfDirectory(atPath: self.destination.path))?.isEmpty ?? false)
             if !empty && !force { throw ConversionError.outputExists(path: self.destination.path) }
+            startedEmpty = empty
+            if !empty && !Self.isReplaceable(self.destination.path, marker: marker) { throw ConversionError.notABundle(path: self.destination.path) }
         }
         let parent = self.destination.deletingLastPathComponent()
         do {
@@ -51,20 +62,42 @@ final class StagingFolder: @unchecked Sendable {
         if !committed { try? FileManager.default.removeItem(at: root) }
     }
 
-    /// Temporary folders left by a run that was killed (its process is gone) are removed.
+    /// Whether `path` may be replaced by `--force` or `apply`: a real folder (not a link) that is empty or holds a
+    /// `manifest.json` this tool wrote. Anything else is never deleted.
+    static func isReplaceable(_ path: String, marker: String? = nil) -> Bool {
+        var st = stat()
+        guard lstat(path, &st) == 0, st.st_mode & S_IFMT == S_IFDIR else { return false }
+        if (try? FileManager.default.contentsOfDirectory(atPath: path))?.isEmpty == true { return true }
+        if let marker { return (try? BundleFiles.open(root: path, marker)).map { close($0); return true } ?? false }
+        guard let data = try? BundleFiles.read(root: path, "manifest.json", maxBytes: 1 << 30),
+              let m = try? JSONDecoder().decode(Manifest.self, from: data) else { return false }
+        return m.tool.name == "confluence-km"
+    }
+
+    /// Temporary folders left by a run that was killed (its process is gone) are removed. A previous bundle moved
+    /// aside (`-old`) is put back when the destination is missing: a kill between two renames never loses it.
     static func removeStale(in parent: URL, name: String) {
         let prefix = "." + name + tempMarker
         guard let items = try? FileManager.default.contentsOfDirectory(atPath: parent.path) else { return }
-        for item in items where item.hasPrefix(prefix) {
+        let destination = parent.appendingPathComponent(name).path
+        for item in items.sorted() where item.hasPrefix(prefix) {
             let rest = item.dropFirst(prefix.count)
             if let pid = rest.split(separator: "-").first.flatMap({ Int32($0) }), pid != getpid(), kill(pid, 0) == 0 {
                 continue  // another live run
             }
-            try? FileManager.default.removeItem(at: parent.appendingPathComponent(item))
+            let path = parent.appendingPathComponent(item).path
+            if item.hasSuffix("-old"), access(destination, F_OK) != 0, errno == ENOENT {
+                if rename(path, destination) == 0 { continue }
+            }
+            try? FileManager.default.removeItem(atPath: path)
         }
     }
 
-    func url(_ path: String) -> URL { root.appendingPathComponent(path) }
+    /// The absolute path of a bundle file; refuses any path that could leave the staging folder.
+    func url(_ path: String) throws -> URL {
+        try BundlePath.check(path, origin: root.path)
+        return root.appendingPathComponent(path)
+    }
 
     /// Refuses to start writing when the destination's filesystem cannot hold the bundle.
     func checkFreeSpace(needed: Int64) throws {
@@ -76,8 +109,11 @@ final class StagingFolder: @unchecked Sendable {
 
     private func fullPath(_ path: String) -> String { rootPath + "/" + path }
 
-    /// Creates the folders above `path` (relative to the bundle root), each once per bundle.
+    /// Creates the folders above `path` (relative to the bundle root), each once per bundle. Every folder is made
+    /// here and checked to be a real folder, and `path` is a plain relative path (``BundlePath``): the file opened
+    /// resolves inside the staging folder.
     private func ensureParent(_ path: String) throws {
+        try BundlePath.check(path, origin: destination.path)
         guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return }
         let dir = String(path[..<slash])
         lock.lock()
@@ -129,6 +165,7 @@ final class StagingFolder: @unchecked Sendable {
 
     /// Creates a new file; never replaces one (`O_EXCL`), never follows a link (`O_NOFOLLOW`).
     private func create(_ path: String) throws -> Int32 {
+        try BundlePath.check(path, origin: destination.path)
         let fd = open(fullPath(path), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
         if fd < 0 {
             throw ConversionError.outputFailed(path: fullPath(path), reason: String(cString: strerror(errno)))
@@ -136,9 +173,41 @@ final class StagingFolder: @unchecked Sendable {
         return fd
     }
 
-    /// Renames the finished bundle into place. An existing destination (with `--force`) is moved aside first and
-    /// removed only after the new bundle is in place.
+    /// Renames the finished bundle into place in one atomic step: `renameat2(RENAME_NOREPLACE)` when nothing is
+    /// at the destination (a folder that appeared there during the run is an error, never deleted), or
+    /// `RENAME_EXCHANGE` with an existing bundle (`--force`, `apply`), which is removed only once the new one is in
+    /// place. Where the filesystem has neither, the old bundle is moved aside as `-old` first, and a kill between
+    /// the two renames is repaired by the next run (``removeStale(in:name:)`` puts it back).
     func commit() throws {
+        if let marker { try write(Data("written by confluence-km; this folder is replaced by the next run\n".utf8), to: marker) }
+        let dest = destination.path
+        if ckm_renameat2(AT_FDCWD, root.path, AT_FDCWD, dest, CKM_RENAME_NOREPLACE) == 0 {
+            committed = true
+            return
+        }
+        var err = errno
+        if err == EEXIST || err == ENOTEMPTY || err == EINVAL || err == ENOSYS {
+            var st = stat()
+            let exists = lstat(dest, &st) == 0
+            let stillEmpty = exists && (try? FileManager.default.contentsOfDirectory(atPath: dest))?.isEmpty == true
+            if exists && !force && !(startedEmpty && stillEmpty) { throw ConversionError.outputExists(path: dest) }
+            if exists && !Self.isReplaceable(dest, marker: marker) { throw ConversionError.notABundle(path: dest) }
+            if exists {
+                if ckm_renameat2(AT_FDCWD, root.path, AT_FDCWD, dest, CKM_RENAME_EXCHANGE) == 0 {
+                    committed = true
+                    try? FileManager.default.removeItem(at: root)  // the previous bundle, now at the temporary name
+                    return
+                }
+                err = errno
+                if err == EINVAL || err == ENOSYS { return try commitByTwoRenames() }
+            } else if err == EINVAL || err == ENOSYS {
+                return try commitByTwoRenames()
+            }
+        }
+        throw ConversionError.outputFailed(path: dest, reason: String(cString: strerror(err)))
+    }
+
+    private func commitByTwoRenames() throws {
         let fm = FileManager.default
         var aside: URL?
         if fm.fileExists(atPath: destination.path) {
@@ -221,4 +290,28 @@ extension Digest {
             }
         }
     }
+}
+
+/// A folder of output that is not a bundle (the preview's site), written like one: into a temporary folder beside
+/// the destination, renamed into place at the end, replacing only an empty folder or one holding `marker`.
+public final class OutputFolder: @unchecked Sendable {
+    private let staging: StagingFolder
+
+    public init(destination: URL, marker: String) throws {
+        staging = try StagingFolder(destination: destination, force: true, marker: marker)
+    }
+
+    public func write(_ data: Data, to path: String) throws { try staging.write(data, to: path) }
+
+    /// Copies one file of a bundle (read with ``BundleFiles``: no link followed) to the same path here.
+    public func copy(from root: String, _ path: String) throws {
+        let fd = try BundleFiles.open(root: root, path)
+        defer { close(fd) }
+        let sink = try staging.sink(path)
+        try BundleFiles.chunks(fd, path: root + "/" + path) { try sink.write($0) }
+        try sink.finish()
+    }
+
+    public func commit() throws { try staging.commit() }
+    public func discard() { staging.discard() }
 }

@@ -21,6 +21,14 @@ public enum ConversionError: Error, CustomStringConvertible, Equatable, Sendable
     case notEnoughDisk(path: String, needed: Int64, available: Int64)
     case missingTable(path: String, table: String)
     case missingColumn(path: String, table: String, column: String)
+    /// A path read from a bundle, a delta or an id that would leave the bundle.
+    case unsafePath(path: String, origin: String)
+    /// `--force` asked to replace something that is not a bundle this tool wrote.
+    case notABundle(path: String)
+    /// entities.xml declares entities (real exports never do): refused before any is expanded.
+    case entityDeclarations(path: String, name: String)
+    /// `--strict-permissions` and a permission the tool does not fully understand.
+    case permissionsNotUnderstood(count: Int, first: String)
 
     public var description: String {
         switch self {
@@ -57,6 +65,14 @@ public enum ConversionError: Error, CustomStringConvertible, Equatable, Sendable
             return "\(path): the CSV export has no \(table).csv table; the export is incomplete, export the space again"
         case .missingColumn(let path, let table, let column):
             return "\(path): \(table).csv has no '\(column)' column; this CSV export format is not supported, or the table is damaged"
+        case .unsafePath(let path, let origin):
+            return "\(origin): the path '\(path)' leaves the bundle or is not a plain relative path; refused, nothing was changed"
+        case .notABundle(let path):
+            return "\(path): exists and is not a confluence-km bundle (no manifest.json) nor empty; it is never replaced, choose another --output"
+        case .entityDeclarations(let path, let name):
+            return "\(path): entities.xml declares the entity '\(name)'; Confluence exports declare none, so the file is refused (entity expansion is a known attack)"
+        case .permissionsNotUnderstood(let count, let first):
+            return "\(count) permissions are not understood (first: \(first)); the affected pages are restricted — drop --strict-permissions to convert them so"
         case .macroFailed(let macro, let contentId, let title):
             return "page \(contentId) '\(title)': macro '\(macro)' is set to fail by --macro \(macro)=fail"
         }

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// File and folder names for the bundle: deterministic, unique, safe on every filesystem, non-ASCII letters kept.
@@ -62,6 +63,26 @@ enum Naming {
             out.append(c)
         }
         return out
+    }
+
+    /// Whether an id has a form Confluence writes: a plain integer (Server, Data Center, Cloud XML and CSV), or
+    /// letters, digits, `_` and `-` (Cloud's other id forms, user keys), at most 64 characters, starting with a
+    /// letter or digit. Anything else is a crafted id.
+    static func isWellFormedId(_ id: String) -> Bool {
+        let bytes = id.utf8
+        guard (1...64).contains(bytes.count), let first = bytes.first, isAlnum(first) else { return false }
+        return bytes.allSatisfy { isAlnum($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }
+    }
+
+    private static func isAlnum(_ b: UInt8) -> Bool {
+        (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a)
+    }
+
+    /// An id as a piece of a file name: the id itself when well formed, otherwise `id-` and 16 hex digits of its
+    /// SHA-256 (stable, distinct, safe). The only way an id from the export reaches a path.
+    static func idComponent(_ id: String) -> String {
+        if isWellFormedId(id) { return id }
+        return "id-" + String(SHA256.hash(data: Data(id.utf8)).hex.prefix(16))
     }
 
     /// The key under which two names clash on a case-insensitive, normalising filesystem.
