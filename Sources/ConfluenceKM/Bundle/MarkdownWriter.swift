@@ -12,7 +12,11 @@ public struct MarkdownWriter: Sendable {
     }
 
     public func render(_ blocks: [Block]) -> String {
-        let lines = renderBlocks(blocks)
+        var lines = renderBlocks(blocks)
+        // An article never begins with `---` (a thematic break written by raw Markdown): MkDocs, Jekyll and
+        // Obsidian would read what follows as front matter. At the start of a document such a line can only be a
+        // thematic break, so `***` says the same.
+        if let first = lines.first, Self.isDashRule(first) { lines[0] = "***" }
         var out = lines.joined(separator: "\n")
         while out.hasSuffix("\n") { out.removeLast() }
         return out.isEmpty ? "" : out + "\n"
@@ -79,7 +83,7 @@ public struct MarkdownWriter: Sendable {
         case .table(let table):
             return renderTable(table)
         case .thematicBreak:
-            return ["---"]
+            return ["***"]  // never `---`: see render(_:)
         case .panel(let kind, let title, let inner):
             var lines = ["[!\(kind.rawValue)]"]
             let t = renderInlines(title, context: .text).trimmingSpaces()
@@ -423,11 +427,14 @@ public struct MarkdownWriter: Sendable {
         return String(out)
     }
 
-    /// A link destination: spaces and characters that would end or confuse it are percent-encoded.
+    /// A link destination: spaces and characters that would end or confuse it are percent-encoded, and so is an
+    /// `&` that could start a character reference (a renderer would decode it into another URL than the one judged).
     func escapeDestination(_ url: String) -> String {
         var out = ""
-        for b in url.unicodeScalars {
+        let scalars = Array(url.unicodeScalars)
+        for (i, b) in scalars.enumerated() {
             switch b {
+            case "&" where Self.startsReference(scalars, at: i): out += "%26"
             case " ": out += "%20"
             case "(": out += "%28"
             case ")": out += "%29"
@@ -445,6 +452,26 @@ public struct MarkdownWriter: Sendable {
             }
         }
         return out
+    }
+}
+
+extension MarkdownWriter {
+    /// A line of three or more `-` (spaces allowed), up to three spaces of indent.
+    static func isDashRule(_ line: String) -> Bool {
+        let t = line.drop(while: { $0 == " " })
+        guard line.count - t.count <= 3 else { return false }
+        return t.filter { $0 == "-" }.count >= 3 && t.allSatisfy { $0 == "-" || $0 == " " || $0 == "\t" }
+    }
+
+    /// Whether `&` at `i` begins something a renderer could read as a reference: `&#…`, or `&name;` (names
+    /// decoded without `;` are HTML 4's legacy ones, none of which can change a URL's scheme). A query string's
+    /// `&b=2` stays as it is.
+    static func startsReference(_ s: [Unicode.Scalar], at i: Int) -> Bool {
+        guard i + 1 < s.count else { return false }
+        if s[i + 1] == "#" { return true }
+        var j = i + 1
+        while j < s.count, j - i <= 40, s[j].isASCII, s[j].properties.isAlphabetic || (s[j] >= "0" && s[j] <= "9") { j += 1 }
+        return j > i + 1 && j < s.count && s[j] == ";"
     }
 }
 

@@ -64,30 +64,19 @@ enum DiagramMacro: MacroConverter {
     }
 }
 
-/// `markdown` and `mohamicorp-markdown`: Markdown passed through, with any raw HTML made inert.
+/// `markdown` and `mohamicorp-markdown`: Markdown parsed and written back safe (``MarkdownSanitizer``).
 enum MarkdownMacro: MacroConverter {
     static let names = ["markdown", "mohamicorp-markdown", "markdown-from-text"]
 
     static func convert(_ m: Macro, in reader: StorageReader) -> [Piece] {
         let source = m.plainBody ?? m.richBody?.textContent ?? ""
-        var safe = ""
-        var neutralised = false
-        for line in source.split(separator: "\n", omittingEmptySubsequences: false) {
-            var l = String(line)
-            if l.contains("<") {
-                let escaped = l.replacingOccurrences(of: "<", with: "&lt;")
-                if escaped != l { neutralised = true }
-                l = escaped
-            }
-            if l.lowercased().contains("javascript:") {
-                l = l.replacingOccurrences(of: "javascript:", with: "javascript&#58;", options: .caseInsensitive)
-                neutralised = true
-            }
-            safe += l + "\n"
-        }
-        if neutralised {
+        let safe = MarkdownSanitizer.sanitize(source)
+        if safe.rawHTML > 0 {
             reader.diagnose("unsafe-content", .info, "raw HTML in a markdown macro is written as text, never as markup")
         }
-        return [.block(.raw(safe.trimmingCharacters(in: .newlines)))]
+        for url in safe.refusedURLs {
+            reader.diagnose("unsafe-link", .warning, "link to '\(url.prefix(80))' in a markdown macro dropped (scheme not allowed); its text is kept")
+        }
+        return [.block(.raw(safe.markdown))]
     }
 }

@@ -1,0 +1,154 @@
+import CCmarkGFM
+import Foundation
+
+/// Markdown from a `markdown` macro, made safe by parsing it (libcmark-gfm, the GFM extensions) rather than by
+/// substituting text: every link and image destination goes through ``URLJudge`` (a refused link keeps its text,
+/// a refused image its alt text), raw HTML (blocks and inline) becomes literal text, and the tree is written back
+/// as CommonMark, whose writer escapes that text. What comes out can hold no markup the storage reader would not
+/// have written itself.
+enum MarkdownSanitizer {
+    private static let registered: Void = { cmark_gfm_core_extensions_ensure_registered() }()
+
+    struct Result {
+        var markdown: String
+        var refusedURLs: [String] = []
+        var rawHTML = 0
+    }
+
+    static func sanitize(_ source: String) -> Result {
+        _ = registered
+        var result = Result(markdown: "")
+        guard let parser = cmark_parser_new(CMARK_OPT_DEFAULT) else { return result }
+        defer { cmark_parser_free(parser) }
+        for name in ["table", "strikethrough", "autolink", "tasklist"] {
+            if let ext = cmark_find_syntax_extension(name) { cmark_parser_attach_syntax_extension(parser, ext) }
+        }
+        source.withCString { cmark_parser_feed(parser, $0, strlen($0)) }
+        guard let doc = cmark_parser_finish(parser) else { return result }
+        defer { cmark_node_free(doc) }
+        // Collect first: the tree is changed after the walk.
+        var nodes: [OpaquePointer] = []
+        if let iter = cmark_iter_new(doc) {
+            while true {
+                let ev = cmark_iter_next(iter)
+                if ev == CMARK_EVENT_DONE { break }
+                if ev == CMARK_EVENT_ENTER, let n = cmark_iter_get_node(iter) { nodes.append(n) }
+            }
+            cmark_iter_free(iter)
+        }
+        for node in nodes {
+            let type = cmark_node_get_type(node)
+            switch type {
+            case CMARK_NODE_LINK, CMARK_NODE_IMAGE:
+                let url = cmark_node_get_url(node).map { String(cString: $0) } ?? ""
+                if let safe = URLJudge.judge(url) {
+                    cmark_node_set_url(node, safe)
+                    continue
+                }
+                result.refusedURLs.append(url)
+                // The link's (or image's alt) content takes its place.
+                while let child = cmark_node_first_child(node) {
+                    cmark_node_unlink(child)
+                    cmark_node_insert_before(node, child)
+                }
+                cmark_node_unlink(node)
+                cmark_node_free(node)
+            case CMARK_NODE_HTML_INLINE, CMARK_NODE_HTML_BLOCK:
+                result.rawHTML += 1
+                let literal = cmark_node_get_literal(node).map { String(cString: $0) } ?? ""
+                guard let text = cmark_node_new(CMARK_NODE_TEXT) else { continue }
+                cmark_node_set_literal(text, literal.trimmingCharacters(in: .newlines))
+                if type == CMARK_NODE_HTML_BLOCK, let paragraph = cmark_node_new(CMARK_NODE_PARAGRAPH) {
+                    cmark_node_append_child(paragraph, text)
+                    cmark_node_replace(node, paragraph)
+                } else {
+                    cmark_node_replace(node, text)
+                }
+                cmark_node_free(node)
+            default:
+                continue
+            }
+        }
+        guard let out = cmark_render_commonmark(doc, CMARK_OPT_DEFAULT, 0) else { return result }
+        defer { free(out) }
+        result.markdown = String(cString: out).trimmingCharacters(in: .newlines)
+        return result
+    }
+}
+
+/// Link and image destinations of a Markdown file, for `validate`: libcmark-gfm parses it (linear time, code
+/// spans and fences excluded), and raw HTML is scanned by hand for `src="…"` and `href="…"` outside comments.
+/// No regular expression: hostile Markdown cannot make this slow.
+enum MarkdownLinks {
+    private static let registered: Void = { cmark_gfm_core_extensions_ensure_registered() }()
+
+    static func destinations(_ markdown: String) -> [String] {
+        _ = registered
+        guard let parser = cmark_parser_new(CMARK_OPT_DEFAULT) else { return [] }
+        defer { cmark_parser_free(parser) }
+        for name in ["table", "strikethrough", "autolink", "tasklist"] {
+            if let ext = cmark_find_syntax_extension(name) { cmark_parser_attach_syntax_extension(parser, ext) }
+        }
+        markdown.withCString { cmark_parser_feed(parser, $0, strlen($0)) }
+        guard let doc = cmark_parser_finish(parser) else { return [] }
+        defer { cmark_node_free(doc) }
+        var out: [String] = []
+        var html = ""
+        guard let iter = cmark_iter_new(doc) else { return [] }
+        defer { cmark_iter_free(iter) }
+        while true {
+            let ev = cmark_iter_next(iter)
+            if ev == CMARK_EVENT_DONE { break }
+            guard ev == CMARK_EVENT_ENTER, let n = cmark_iter_get_node(iter) else { continue }
+            switch cmark_node_get_type(n) {
+            case CMARK_NODE_LINK, CMARK_NODE_IMAGE:
+                if let u = cmark_node_get_url(n) { let s = String(cString: u); if !s.isEmpty { out.append(s) } }
+            case CMARK_NODE_HTML_BLOCK, CMARK_NODE_HTML_INLINE:
+                if let l = cmark_node_get_literal(n) { html += String(cString: l) + "\n" }
+            default:
+                break
+            }
+        }
+        out += attributeValues(withoutComments(html))
+        return out
+    }
+
+    /// `text` without `<!-- … -->` comments (an unclosed one runs to the end), in one pass.
+    static func withoutComments(_ text: String) -> String {
+        var out = Substring()
+        var rest = Substring(text)
+        while let open = rest.range(of: "<!--") {
+            out += rest[..<open.lowerBound]
+            guard let close = rest[open.upperBound...].range(of: "-->") else { return String(out) }
+            rest = rest[close.upperBound...]
+        }
+        out += rest
+        return String(out)
+    }
+
+    /// Values of `src="…"` and `href="…"` attributes, in one pass.
+    static func attributeValues(_ html: String) -> [String] {
+        var out: [String] = []
+        let bytes = Array(html.utf8)
+        var i = 0
+        func matches(_ word: [UInt8], at j: Int) -> Bool {
+            guard j + word.count <= bytes.count else { return false }
+            for k in 0..<word.count where bytes[j + k] | 0x20 != word[k] { return false }
+            return true
+        }
+        let src = Array("src=\"".utf8), href = Array("href=\"".utf8)
+        while i < bytes.count {
+            let isSrc = matches(src, at: i), isHref = !isSrc && matches(href, at: i)
+            if (isSrc || isHref), i == 0 || bytes[i - 1] == 0x20 || bytes[i - 1] == 0x0a || bytes[i - 1] == 0x09 {
+                let start = i + (isSrc ? src.count : href.count)
+                var end = start
+                while end < bytes.count, bytes[end] != UInt8(ascii: "\"") { end += 1 }
+                if end < bytes.count { out.append(String(decoding: bytes[start..<end], as: UTF8.self)) }
+                i = end + 1
+                continue
+            }
+            i += 1
+        }
+        return out
+    }
+}
