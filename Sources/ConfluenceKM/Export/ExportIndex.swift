@@ -78,10 +78,20 @@ public struct ExportIndex: Sendable {
     public var sawCSV = false
     /// Space permissions (VIEWSPACE and the rest), by id.
     public var spacePermissions: [String: SpacePermission] = [:]
-    /// Page restrictions: ContentPermissionSet id → (type View/Edit, content id).
-    public var permissionSets: [String: (type: String, contentId: String)] = [:]
-    /// ContentPermission entries: set id → subjects.
-    public var permissions: [String: [Subject]] = [:]
+    /// Page restrictions, every ContentPermissionSet as met (two with one id are both kept).
+    public var permissionSets: [PermissionSet] = []
+    /// ContentPermission entries: set id → (the entry's own type, if any; its subject).
+    public var permissions: [String: [(type: String?, subject: Subject)]] = [:]
+    /// Permissions the tool did not fully understand: each grants nothing, restricts the content it names (a
+    /// View restriction that admits nobody), and is reported as `permission-not-understood`.
+    public var permissionsNotUnderstood: [(contentId: String?, reason: String)] = []
+
+    public struct PermissionSet: Sendable {
+        public enum Kind: Sendable, Equatable { case view, edit, notUnderstood }
+        public var id: String
+        public var kind: Kind
+        public var contentId: String
+    }
     /// Groups and memberships (site backups of Server/Data Center): group name → user names.
     public var groupMembers: [String: Set<String>] = [:]
     /// username → display name (InternalUser), for `author: display-name`.
@@ -167,13 +177,34 @@ struct ExportIndexBuilder {
         return true
     }
 
+    /// A title, name, key or label: at most ``Limits/maxTitleCharacters`` characters, cut with a diagnostic.
+    private mutating func capped(_ value: String?, _ what: String, _ o: RawObject) -> String? {
+        guard let value, value.utf8.count > Limits.maxTitleCharacters else { return value }
+        var out = ""
+        var n = 0
+        for c in value.unicodeScalars {
+            if n == Limits.maxTitleCharacters { break }
+            out.unicodeScalars.append(c)
+            n += 1
+        }
+        if out.count < value.count || out.unicodeScalars.count < value.unicodeScalars.count {
+            index.archiveDiagnostics.append(Diagnostic("value-truncated", .warning, contentId: o.id, title: nil,
+                message: "\(o.className) \(what) of \(value.utf8.count) bytes is cut to \(Limits.maxTitleCharacters) characters"))
+        }
+        return out
+    }
+
     mutating func add(_ o: RawObject) {
         guard let id = o.id, !id.isEmpty else { return }
+        for p in o.cutProperties {
+            index.archiveDiagnostics.append(Diagnostic("value-truncated", .warning, contentId: id,
+                message: "\(o.className) property '\(Diagnostic.shown(p, limit: 40))' is over \(Limits.maxPropertyBytes) bytes; the rest was not read"))
+        }
         switch o.className {
         case "Space":
             for p in o.collections["permissions"] ?? [] { permissionSpace[p] = id }
             index.spaces[id] = SpaceInfo(
-                id: id, key: o.text("key") ?? id, name: o.text("name") ?? o.text("key") ?? id,
+                id: id, key: capped(o.text("key"), "key", o) ?? id, name: capped(o.text("name") ?? o.text("key"), "name", o) ?? id,
                 type: o.text("spaceType"), homePageId: o.ref("homePage"))
         case "Page", "BlogPost", "Folder":
             let original = o.ref("originalVersion") ?? o.text("originalVersionId").flatMap { $0.isEmpty ? nil : $0 }
@@ -182,7 +213,7 @@ struct ExportIndexBuilder {
             bodyIds.sort(by: IDOrder.less)
             index.contents[id] = ContentInfo(
                 id: id, kind: o.className == "Page" ? .page : o.className == "Folder" ? .folder : .blogpost,
-                title: o.text("title") ?? "",
+                title: capped(o.text("title"), "title", o) ?? "",
                 spaceId: o.ref("space"), parentId: o.ref("parent"),
                 position: o.text("position").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) },
                 version: o.text("version").flatMap { Int($0) },
@@ -195,7 +226,7 @@ struct ExportIndexBuilder {
             let original = o.ref("originalVersion") ?? o.text("originalVersionId").flatMap { $0.isEmpty ? nil : $0 }
             if original != nil { index.historicalAttachments += 1; return }
             index.attachments[id] = AttachmentInfo(
-                id: id, fileName: o.text("title") ?? o.text("fileName") ?? id,
+                id: id, fileName: capped(o.text("title") ?? o.text("fileName"), "file name", o) ?? id,
                 containerId: o.ref("containerContent") ?? o.ref("content"),
                 version: (o.text("version") ?? o.text("attachmentVersion")).flatMap { Int($0) } ?? 1,
                 mediaType: o.value("contentType") ?? o.value("mediaType"),
@@ -206,7 +237,7 @@ struct ExportIndexBuilder {
             // bodies belong to historical versions.
             bodyObjects.append(BodyInfo(id: id, contentId: o.ref("content"), bodyType: o.text("bodyType").flatMap { Int($0) } ?? 2))
         case "Label":
-            index.labels[id] = (o.text("name") ?? "", (o.text("namespace") ?? "global").lowercased())
+            index.labels[id] = (capped(o.text("name"), "label", o) ?? "", (o.text("namespace") ?? "global").lowercased())
         case "Labelling":
             if let content = o.ref("content") ?? o.text("labelableId"), let label = o.ref("label") {
                 index.labellings[content, default: []].append(label)
@@ -229,16 +260,58 @@ struct ExportIndexBuilder {
                 isHistorical: o.ref("originalVersion") != nil || (o.text("originalVersionId").map { !$0.isEmpty } ?? false))
         case "SpacePermission":
             guard let type = o.value("type") else { return }
-            // A space permission with no subject is Confluence's grant to anonymous users.
-            index.spacePermissions[id] = ExportIndex.SpacePermission(type: type.uppercased(), spaceId: o.ref("space"),
-                                                                     subject: subject(o, group: "group") ?? .anonymous)
-        case "ContentPermissionSet":
-            if let content = o.ref("owningContent") { index.permissionSets[id] = (o.value("type") ?? "View", content) }
-        case "ContentPermission":
-            // A restriction entry with no subject grants nobody (fail closed): it adds no one to its set.
-            if let set = o.ref("owningSet"), let s = subject(o, group: "groupName") {
-                index.permissions[set, default: []].append(s)
+            let viewSpace = type.uppercased() == "VIEWSPACE"
+            if let active = o.text("active"), !["true", "t", "1"].contains(active.lowercased()) {
+                // CSV exports list revoked permissions with active=false: they grant nothing.
+                if viewSpace, !["false", "f", "0"].contains(active.lowercased()) {
+                    index.permissionsNotUnderstood.append((nil, "space permission \(id) has active=\(Diagnostic.shown(active, limit: 20)); it grants nothing"))
+                }
+                return
             }
+            if !viewSpace && type.trimmingCharacters(in: .whitespacesAndNewlines).uppercased() == "VIEWSPACE" {
+                index.permissionsNotUnderstood.append((nil, "space permission \(id) has the type '\(Diagnostic.shown(type, limit: 30))'; it grants nothing"))
+                return
+            }
+            // A space permission with no subject is Confluence's grant to anonymous users, but only when the object
+            // holds nothing else: a subject in a property this tool does not read grants nothing.
+            var subject = subject(o, group: "group")
+            if subject == nil {
+                let unknown = o.properties.propertyNames.filter { !Self.spacePermissionProperties.contains($0) }
+                if !unknown.isEmpty {
+                    if viewSpace {
+                        index.permissionsNotUnderstood.append((nil, "space permission \(id) names its subject in \(unknown.map { "'\(Diagnostic.shown($0, limit: 40))'" }.joined(separator: ", ")), which this tool does not read; it grants nothing"))
+                    }
+                    return
+                }
+                subject = .anonymous
+            }
+            index.spacePermissions[id] = ExportIndex.SpacePermission(type: type.uppercased(), spaceId: o.ref("space"), subject: subject!)
+        case "ContentPermissionSet":
+            for p in o.collections["contentPermissions"] ?? [] { permissionOwner[p] = id }
+            let type = o.value("type") ?? "View"
+            var kind: ExportIndex.PermissionSet.Kind = type.lowercased() == "view" ? .view : type.lowercased() == "edit" ? .edit : .notUnderstood
+            let content: String?
+            if let ref = o.ref("owningContent") {
+                content = ref
+            } else if let text = o.text("owningContent")?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty {
+                content = text
+                kind = .notUnderstood
+                index.permissionsNotUnderstood.append((text, "restriction \(id) names its page as text, not as a reference"))
+            } else {
+                content = nil
+                index.permissionsNotUnderstood.append((nil, "restriction \(id) names no page"))
+            }
+            if kind == .notUnderstood && o.ref("owningContent") != nil {
+                index.permissionsNotUnderstood.append((content, "restriction \(id) has the type '\(Diagnostic.shown(type, limit: 30))' (not View or Edit)"))
+            }
+            if !permissionSetIds.insert(id).inserted {
+                index.permissionsNotUnderstood.append((content, "two restrictions share the id \(id)"))
+                duplicateSetIds.insert(id)
+            }
+            if let content { index.permissionSets.append(.init(id: id, kind: kind, contentId: content)) }
+        case "ContentPermission":
+            contentPermissions.append((id, o.ref("owningSet"), o.value("type"), subject(o, group: "groupName"),
+                                       o.properties.propertyNames.filter { !Self.contentPermissionProperties.contains($0) }))
         case "InternalGroup":
             if let name = o.text("name") { groupNames[id] = name }
         case "InternalUser":
@@ -251,6 +324,57 @@ struct ExportIndexBuilder {
         default:
             index.classCounts[o.className, default: 0] += 1
         }
+    }
+
+    /// What a SpacePermission or ContentPermission may hold besides its subject.
+    static let spacePermissionProperties: Set<String> = [
+        "type", "space", "creationDate", "lastModificationDate", "creator", "lastModifier", "creatorName",
+        "lastModifierName", "group", "userSubject", "userName", "allUsersSubject", "permAllUsersSubject", "active",
+    ]
+    static let contentPermissionProperties: Set<String> = [
+        "type", "owningSet", "creationDate", "lastModificationDate", "creator", "lastModifier", "creatorName",
+        "lastModifierName", "groupName", "userSubject", "userName", "allUsersSubject", "permAllUsersSubject",
+    ]
+
+    /// Restriction entries, resolved in finish(): (id, set, own type, subject, properties not understood).
+    private var contentPermissions: [(id: String, set: String?, type: String?, subject: ExportIndex.Subject?, unknown: [String])] = []
+    /// Sets that list their entries (a `contentPermissions` collection): entry id → set id.
+    private var permissionOwner: [String: String] = [:]
+    private var permissionSetIds: Set<String> = []
+    private var duplicateSetIds: Set<String> = []
+
+    /// Attaches restriction entries to their sets. An entry grants someone only when everything about it is
+    /// understood: its set is known (by reference or listed by the set), its subject is in a property this tool
+    /// reads, and its own type (if any) matches its set's. Otherwise it grants nothing, and its set (still a
+    /// restriction) is reported.
+    private mutating func resolvePermissions() {
+        var kinds: [String: Set<ExportIndex.PermissionSet.Kind>] = [:]
+        var contentOf: [String: String] = [:]
+        for s in index.permissionSets { kinds[s.id, default: []].insert(s.kind); contentOf[s.id] = s.contentId }
+        for p in contentPermissions {
+            guard let set = p.set ?? permissionOwner[p.id], let setKinds = kinds[set] else {
+                index.permissionsNotUnderstood.append((nil, "restriction entry \(p.id) belongs to no restriction in the export; it grants nothing"))
+                continue
+            }
+            guard let subject = p.subject else {
+                let where_ = p.unknown.isEmpty ? "names no subject" : "names its subject in \(p.unknown.map { "'\(Diagnostic.shown($0, limit: 40))'" }.joined(separator: ", ")), which this tool does not read"
+                index.permissionsNotUnderstood.append((contentOf[set], "restriction entry \(p.id) \(where_); it grants nothing"))
+                continue
+            }
+            if let t = p.type {
+                let own: ExportIndex.PermissionSet.Kind = t.lowercased() == "view" ? .view : t.lowercased() == "edit" ? .edit : .notUnderstood
+                if own == .notUnderstood || !setKinds.contains(own) {
+                    index.permissionsNotUnderstood.append((contentOf[set], "restriction entry \(p.id) has the type '\(Diagnostic.shown(t, limit: 30))', which its restriction \(set) does not have; it grants nothing"))
+                    continue
+                }
+            }
+            if duplicateSetIds.contains(set) && p.type == nil {
+                index.permissionsNotUnderstood.append((contentOf[set], "restriction entry \(p.id) belongs to the shared id \(set) and has no type; it grants nothing"))
+                continue
+            }
+            index.permissions[set, default: []].append((p.type, subject))
+        }
+        contentPermissions = []
     }
 
     /// The subject of a space or content permission, in any export version.
@@ -278,6 +402,7 @@ struct ExportIndexBuilder {
             if a.size == nil, let s = props["FILESIZE"] { a.size = Int64(s) }
             index.attachments[id] = a
         }
+        resolvePermissions()
         for (perm, space) in permissionSpace where index.spacePermissions[perm]?.spaceId == nil {
             index.spacePermissions[perm]?.spaceId = space
         }

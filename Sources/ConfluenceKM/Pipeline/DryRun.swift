@@ -80,6 +80,10 @@ extension Converter {
     /// `--strict-permissions`: a group that grants access without a KM role stops the conversion.
     func checkStrictPermissions(_ diagnostics: [Diagnostic]) throws {
         guard options.permissions.strict else { return }
+        let notUnderstood = diagnostics.filter { $0.code == "permission-not-understood" }
+        if let first = notUnderstood.first {
+            throw ConversionError.permissionsNotUnderstood(count: notUnderstood.count, first: first.message)
+        }
         let groups = diagnostics.filter { $0.code == "unmapped-group" }.compactMap { d in
             d.message.split(separator: "'").dropFirst().first.map(String.init)
         }

@@ -94,7 +94,7 @@ extension Converter {
             }
         }
         var restrictions = ["view": 0, "edit": 0]
-        for set in index.permissionSets.values { restrictions[set.type.lowercased() == "view" ? "view" : "edit", default: 0] += 1 }
+        for set in index.permissionSets { restrictions[set.kind == .edit ? "edit" : "view", default: 0] += 1 }
         var cloudOnly: [String: Int] = [:]
         for u in index.unconverted where u.cloudOnly { cloudOnly[u.type.lowercased(), default: 0] += 1 }
         let d = index.descriptor
@@ -110,7 +110,7 @@ extension Converter {
                 .sorted { ($1.count, $0.name) < ($0.count, $1.name) },
             users: Set(index.users.values).union(index.displayNames.keys).count, groups: index.groupMembers.count,
             restrictions: restrictions, cloudOnly: cloudOnly.map { .init(name: $0.key, count: $0.value) }.sorted { $0.name < $1.name },
-            sizes: ["metadata": index.metadataBytes, "attachments": index.attachmentFiles.values.reduce(0, +),
+            sizes: ["metadata": index.metadataBytes, "attachments": Checked.sum(index.attachmentFiles.values),
                     "archive": (try? FileManager.default.attributesOfItem(atPath: exportPath)[.size] as? Int64) ?? 0])
     }
 }

@@ -35,10 +35,20 @@ struct AccessResolver {
         self.index = index
         self.options = options
         self.userName = userName
-        for (setId, set) in index.permissionSets {
-            let subjects = index.permissions[setId] ?? []
-            if set.type.lowercased() == "view" { viewSets[set.contentId, default: []].append(subjects) }
-            else if set.type.lowercased() == "edit" { editSets[set.contentId, default: []].append(subjects) }
+        for set in index.permissionSets {
+            let entries = index.permissions[set.id] ?? []
+            switch set.kind {
+            case .view:
+                viewSets[set.contentId, default: []].append(entries.filter { $0.type.map { $0.lowercased() == "view" } ?? true }.map(\.subject))
+            case .edit:
+                editSets[set.contentId, default: []].append(entries.filter { $0.type.map { $0.lowercased() == "edit" } ?? true }.map(\.subject))
+            case .notUnderstood:
+                viewSets[set.contentId, default: []].append([])  // restricts, admits nobody
+            }
+        }
+        // A permission not understood restricts the content it names: a View restriction that admits nobody.
+        for p in index.permissionsNotUnderstood {
+            if let c = p.contentId { viewSets[c, default: []].append([]) }
         }
         for p in index.spacePermissions.values {
             guard let space = p.spaceId else { continue }
@@ -71,8 +81,11 @@ struct AccessResolver {
         return l
     }
 
-    /// The levels a reader of `content` must pass: the space's, then each View restriction from the root down.
-    func levels(spaceId: String?, chain: [String]) -> (levels: [Level], spaceKnown: Bool) {
+    func hasViewRestriction(_ id: String) -> Bool { viewSets[id] != nil }
+
+    /// The levels a reader of `content` must pass: the space's, then each View restriction from the root down
+    /// (`chain`: the content and ancestors that have one; nil when there were too many to follow: nobody passes).
+    func levels(spaceId: String?, chain: [String]?) -> (levels: [Level], spaceKnown: Bool) {
         var out: [Level] = []
         var known = true
         if let s = spaceId, spacesWithPermissions.contains(s) {
@@ -81,15 +94,17 @@ struct AccessResolver {
             known = false
             if options.spaceWithoutPermissions == .restricted { out.append(Level()) }
         }
+        guard let chain else { return (out + [Level()], known) }
         for id in chain {
             for set in viewSets[id] ?? [] { out.append(level(set)) }
         }
         return (out, known)
     }
 
-    /// Access for an article; `chain` is its ancestors (root first) and itself, as Confluence knows them
-    /// (restrictions of filtered-out ancestors still apply). Unmapped groups are returned for diagnostics.
-    func access(spaceId: String?, chain: [String]) -> (access: Access, unmappedGroups: Set<String>, spaceKnown: Bool) {
+    /// Access for an article `own`; `chain` is the ancestors-or-self with View restrictions (root first), as
+    /// Confluence knows them (restrictions of filtered-out ancestors still apply). Unmapped groups are returned for
+    /// diagnostics.
+    func access(spaceId: String?, chain: [String]?, own: String) -> (access: Access, unmappedGroups: Set<String>, spaceKnown: Bool) {
         let (levels, known) = levels(spaceId: spaceId, chain: chain)
         let constrained = levels.filter { !$0.open }
         var unmapped: Set<String> = []
@@ -112,7 +127,7 @@ struct AccessResolver {
             for l in constrained { for g in l.groups where options.roles[g] == nil && common.contains(g) { unmapped.insert(g) } }
         }
         var editRoles: Set<String> = [], editUsers: Set<String> = []
-        if let own = chain.last {
+        do {
             for set in editSets[own] ?? [] {
                 let l = level(set)
                 for g in l.groups { if let r = options.roles[g] { editRoles.insert(r) } else { unmapped.insert(g) } }
