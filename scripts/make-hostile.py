@@ -119,6 +119,9 @@ xxe_objects = [
     page(12, "Remote", '<p><img src="file:///etc/passwd" /><a href="file:///etc/shadow">x</a> ok</p>'),
 ]
 write("xxe.zip", [("exportDescriptor.properties", DESCRIPTOR, "file"), ("entities.xml", entities(xxe_objects, doctype), "file")])
+# The same attacks with entities.xml declaring nothing: only the body's own DTD and file: URLs remain.
+write("xxe-body.zip", [("exportDescriptor.properties", DESCRIPTOR, "file"), ("entities.xml", entities([
+    page(10, "Home", "<p>Home page.</p>"), xxe_objects[1], xxe_objects[2]]), "file")])
 # Invalid UTF-8 inside one page's body; the other page is untouched.
 bad = entities([page(10, "Home", "<p>Home page.</p>"), page(11, "Broken bytes", "<p>caf\udcff\udcfe end</p>")])
 write("invalid-utf8.zip", [("exportDescriptor.properties", DESCRIPTOR, "file"),

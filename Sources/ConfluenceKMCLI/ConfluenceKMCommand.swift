@@ -30,22 +30,22 @@ public struct ConfluenceKMCommand: ParsableCommand {
             try command.run()
         } catch let error as ConversionError {
             if case .invalidOption = error {
-                FileHandle.standardError.write(Data(("confluence-km: error: " + error.description + "\n").utf8))
+                Console.err("confluence-km: error: " + error.description + "\n")
                 Foundation.exit(64)
             }
-            FileHandle.standardError.write(Data(("confluence-km: error: " + error.description + "\n").utf8))
+            Console.err("confluence-km: error: " + error.description + "\n")
             Foundation.exit(1)
         } catch let error as ConfigError {
-            FileHandle.standardError.write(Data(("confluence-km: error: " + error.description + "\n").utf8))
+            Console.err("confluence-km: error: " + error.description + "\n")
             Foundation.exit(64)
         } catch let error as ExitCode {
             Foundation.exit(error.rawValue)
         } catch {
             let code = exitCode(for: error)
             if code == .success {
-                print(fullMessage(for: error))
+                Console.out(fullMessage(for: error))
             } else {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Console.err(fullMessage(for: error) + "\n")
             }
             // argument-parser reports validation errors with 64 (EX_USAGE).
             Foundation.exit(code.rawValue)
@@ -169,7 +169,7 @@ struct Convert: ParsableCommand {
             } else {
                 line = "confluence-km: \(d.severity.rawValue): \(d.code)\(d.contentId.map { " [\($0)\(d.title.map { " '\($0)'" } ?? "")]" } ?? ""): \(d.message)"
             }
-            FileHandle.standardError.write(Data((line + "\n").utf8))
+            Console.err(line + "\n")
         }
     }
 
@@ -221,7 +221,7 @@ struct Convert: ParsableCommand {
         guard format == "text" || format == "json" else { throw ValidationError("--format must be text or json") }
         if dryRun {
             let plan = try Converter(exportPath: export, options: options).dryRun()
-            print(format == "json" ? try plan.json() : plan.text(), terminator: format == "json" ? "\n" : "")
+            Console.out(format == "json" ? try plan.json() : plan.text(), terminator: format == "json" ? "\n" : "")
             return
         }
         guard logFormat == "text" || logFormat == "json" else { throw ValidationError("--log-format must be text or json") }
@@ -252,14 +252,14 @@ struct Convert: ParsableCommand {
             let line = timings.stages.map { stage in
                 "\(stage.name) \(String(format: "%.3f", stage.seconds))s" + (stage.peakBytes.map { " (peak \($0 >> 20) MB)" } ?? "")
             }.joined(separator: ", ")
-            FileHandle.standardError.write(Data("confluence-km: stages: \(line)\n".utf8))
+            Console.err("confluence-km: stages: \(line)\n")
         }
         if !quiet {
             let c = report.converted
             let line = "confluence-km: wrote \(URL(fileURLWithPath: output).standardizedFileURL.path): "
                 + "\(c["pages"] ?? 0) pages, \(c["blogposts"] ?? 0) blog posts, \(c["attachments"] ?? 0) attachments; "
                 + "\(report.summary["warnings"] ?? 0) warnings, \(report.summary["info"] ?? 0) notes (see report.json)\n"
-            FileHandle.standardError.write(Data(line.utf8))
+            Console.err(line)
         }
     }
 }
@@ -292,14 +292,14 @@ struct Validate: ParsableCommand {
         if let against { differences = try validator.diff(against: against) }
         if format == "json" {
             struct Out: Encodable { var valid: Bool; var problems: [BundleValidator.Problem]; var differences: [String] }
-            print(try encodeJSON(Out(valid: problems.isEmpty && differences.isEmpty, problems: problems, differences: differences)))
+            Console.out(try encodeJSON(Out(valid: problems.isEmpty && differences.isEmpty, problems: problems, differences: differences)))
         } else {
-            for p in problems { print(p.description) }
+            for p in problems { Console.out(p.description) }
             if !differences.isEmpty {
-                print("differences from \(against!):")
-                for d in differences { print(d) }
+                Console.out("differences from \(against!):")
+                for d in differences { Console.out(d) }
             }
-            if problems.isEmpty && differences.isEmpty { print("valid: \(bundle)") }
+            if problems.isEmpty && differences.isEmpty { Console.out("valid: \(bundle)") }
         }
         if !problems.isEmpty || !differences.isEmpty { throw ExitCode(1) }
     }
@@ -318,7 +318,7 @@ struct Inspect: ParsableCommand {
     func run() throws {
         guard format == "text" || format == "json" else { throw ValidationError("--format must be text or json") }
         let report = try Converter(exportPath: export).inspect()
-        print(format == "json" ? try report.json() : report.text(), terminator: format == "json" ? "\n" : "")
+        Console.out(format == "json" ? try report.json() : report.text(), terminator: format == "json" ? "\n" : "")
     }
 }
 
@@ -365,7 +365,7 @@ struct Preview: ParsableCommand {
             try Converter(exportPath: export, options: options).convert(to: bundle)
             try SiteWriter.write(bundle: bundle, to: site)
             try SiteWriter.standalone(site: site, markdownPath: one[0].markdownPath, to: html)
-            FileHandle.standardError.write(Data("confluence-km: page written to \(html)\n".utf8))
+            Console.err("confluence-km: page written to \(html)\n")
             return
         }
         if let html {
@@ -379,20 +379,20 @@ struct Preview: ParsableCommand {
                 try Converter(exportPath: export, options: options).convert(to: tmp)
                 try SiteWriter.write(bundle: tmp, to: html)
             }
-            FileHandle.standardError.write(Data("confluence-km: site written to \(html)/index.html\n".utf8))
+            Console.err("confluence-km: site written to \(html)/index.html\n")
             return
         }
         let pages = try Converter(exportPath: export, options: options).preview(page: all ? nil : page, includeStorage: storage)
         for p in pages {
             if format == "json" {
-                print(try encodeJSON(p, pretty: false))
+                Console.out(try encodeJSON(p, pretty: false))
                 continue
             }
-            print("=== \(p.markdownPath) (\(p.id) '\(p.title)')")
-            if let s = p.storage { print("--- storage\n\(s)") }
-            print("--- metadata\n" + (try encodeJSON(p.metadata)))
-            print("--- markdown\n" + p.markdown, terminator: "")
-            for d in p.diagnostics { print("--- \(d.severity.rawValue) \(d.code): \(d.message)") }
+            Console.out("=== \(p.markdownPath) (\(p.id) '\(p.title)')")
+            if let s = p.storage { Console.out("--- storage\n\(s)") }
+            Console.out("--- metadata\n" + (try encodeJSON(p.metadata)))
+            Console.out("--- markdown\n" + p.markdown, terminator: "")
+            for d in p.diagnostics { Console.out("--- \(d.severity.rawValue) \(d.code): \(d.message)") }
         }
     }
 }
@@ -409,6 +409,6 @@ struct Apply: ParsableCommand {
 
     func run() throws {
         try Delta.apply(delta: delta, to: to)
-        FileHandle.standardError.write(Data("confluence-km: applied \(delta) to \(to)\n".utf8))
+        Console.err("confluence-km: applied \(delta) to \(to)\n")
     }
 }

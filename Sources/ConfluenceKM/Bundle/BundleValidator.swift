@@ -15,29 +15,26 @@ public struct BundleValidator {
         root = URL(fileURLWithPath: bundle).standardizedFileURL
     }
 
-    /// Every file of the bundle, relative path → URL (no links followed).
+    /// Every regular file of the bundle (relative path → URL), and the symbolic links and other kinds separately:
+    /// none is followed.
     func files() throws -> [String: URL] {
-        var out: [String: URL] = [:]
-        guard let e = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey, .isSymbolicLinkKey]) else { return out }
-        for case let u as URL in e {
-            let v = try u.resourceValues(forKeys: [.isRegularFileKey, .isSymbolicLinkKey])
-            let rel = String(u.standardizedFileURL.path.dropFirst(root.path.count + 1))
-            if v.isSymbolicLink == true { out[rel] = u; continue }
-            if v.isRegularFile == true { out[rel] = u }
-        }
-        return out
+        Dictionary(uniqueKeysWithValues: BundleFiles.list(root: root.path).files.map { ($0, root.appendingPathComponent($0)) })
     }
 
     /// All problems found: manifest hashes and sizes, missing and unlisted files, metadata against the schema,
     /// links and images that do not resolve, attachments listed but absent, and (with a key) the signature.
+    /// Files are hashed in chunks and never followed through a link; memory does not grow with their size.
     public func validate(publicKey: Curve25519.Signing.PublicKey? = nil) throws -> [Problem] {
         var problems: [Problem] = []
-        let all = try files()
-        guard let manifestURL = all["manifest.json"], let manifestData = try? Data(contentsOf: manifestURL) else {
-            return [Problem(path: "manifest.json", message: "missing: this is not a confluence-km bundle")]
+        let listing = BundleFiles.list(root: root.path)
+        let all = Set(listing.files)
+        for other in listing.others { problems.append(Problem(path: other, message: "is a symbolic link or not a regular file (never followed)")) }
+        func read(_ path: String, max: Int = 256 << 20) -> Data? { try? BundleFiles.read(root: root.path, path, maxBytes: max) }
+        guard all.contains("manifest.json"), let manifestData = read("manifest.json", max: 1 << 30) else {
+            return problems + [Problem(path: "manifest.json", message: "missing: this is not a confluence-km bundle")]
         }
         if let publicKey {
-            if let sig = all[ManifestSigning.signatureFile].flatMap({ try? Data(contentsOf: $0) }) {
+            if let sig = read(ManifestSigning.signatureFile, max: 1 << 16) {
                 if !ManifestSigning.verify(manifest: manifestData, signature: sig, key: publicKey) {
                     problems.append(Problem(path: ManifestSigning.signatureFile, message: "the signature does not match manifest.json: the manifest was changed after signing, or another key signed it"))
                 }
@@ -50,32 +47,36 @@ public struct BundleValidator {
         }
         var listed: Set<String> = []
         for f in manifest.files {
-            listed.insert(f.path)
-            guard let u = all[f.path] else { problems.append(Problem(path: f.path, message: "listed in the manifest but missing")); continue }
-            if (try? u.resourceValues(forKeys: [.isSymbolicLinkKey]).isSymbolicLink) == true {
-                problems.append(Problem(path: f.path, message: "is a symbolic link")); continue
+            guard BundlePath.isSafe(f.path) else {
+                problems.append(Problem(path: Diagnostic.shown(f.path), message: "listed in the manifest, but leaves the bundle or is not a plain relative path")); continue
             }
-            let data = (try? Data(contentsOf: u)) ?? Data()
-            if Int64(data.count) != f.bytes { problems.append(Problem(path: f.path, message: "\(data.count) bytes, the manifest says \(f.bytes)")) }
-            let sha = SHA256.hash(data: data).hex
-            if sha != f.sha256 { problems.append(Problem(path: f.path, message: "SHA-256 \(sha) differs from the manifest's \(f.sha256)")) }
+            listed.insert(f.path)
+            guard all.contains(f.path) else {
+                if !listing.others.contains(f.path) { problems.append(Problem(path: f.path, message: "listed in the manifest but missing")) }
+                continue
+            }
+            guard let digest = try? BundleFiles.digest(root: root.path, f.path) else {
+                problems.append(Problem(path: f.path, message: "cannot be read")); continue
+            }
+            if digest.bytes != f.bytes { problems.append(Problem(path: f.path, message: "\(digest.bytes) bytes, the manifest says \(f.bytes)")) }
+            if digest.sha256 != f.sha256 { problems.append(Problem(path: f.path, message: "SHA-256 \(digest.sha256) differs from the manifest's \(f.sha256)")) }
         }
-        for path in all.keys.sorted() where !listed.contains(path) && path != "manifest.json" && path != ManifestSigning.signatureFile {
+        for path in all.sorted() where !listed.contains(path) && path != "manifest.json" && path != ManifestSigning.signatureFile {
             problems.append(Problem(path: path, message: "not listed in the manifest"))
         }
         let schema = try SchemaValidator(json: articleSchemaJSON)
-        for path in all.keys.sorted() where path.hasPrefix("articles/") {
-            guard let data = try? Data(contentsOf: all[path]!) else { continue }
+        for path in all.sorted() where path.hasPrefix("articles/") {
+            guard let data = read(path) else { problems.append(Problem(path: path, message: "too large or unreadable")); continue }
             if path.hasSuffix(".json") {
                 guard let value = try? JSONDecoder().decode(JSONValue.self, from: data) else {
                     problems.append(Problem(path: path, message: "not valid JSON")); continue
                 }
                 for p in schema.validate(value) { problems.append(Problem(path: path, message: "schema: \(p)")) }
                 if case .object(let o) = value {
-                    if case .string(let md)? = o["markdown"], all[md] == nil { problems.append(Problem(path: path, message: "its markdown \(md) is missing")) }
+                    if case .string(let md)? = o["markdown"], !all.contains(md) { problems.append(Problem(path: path, message: "its markdown \(Diagnostic.shown(md)) is missing")) }
                     if case .array(let atts)? = o["attachments"] {
                         for case .object(let a) in atts {
-                            if case .string(let p)? = a["path"], all[p] == nil { problems.append(Problem(path: path, message: "attachment \(p) is missing")) }
+                            if case .string(let p)? = a["path"], !all.contains(p) { problems.append(Problem(path: path, message: "attachment \(Diagnostic.shown(p)) is missing")) }
                         }
                     }
                 }
@@ -87,10 +88,10 @@ public struct BundleValidator {
                     let resolved = URL(fileURLWithPath: path, relativeTo: root).deletingLastPathComponent()
                         .appendingPathComponent(decoded).standardizedFileURL.path
                     guard resolved.hasPrefix(root.path + "/") else {
-                        problems.append(Problem(path: path, message: "link \(link) leaves the bundle")); continue
+                        problems.append(Problem(path: path, message: "link \(Diagnostic.shown(link)) leaves the bundle")); continue
                     }
-                    if all[String(resolved.dropFirst(root.path.count + 1))] == nil {
-                        problems.append(Problem(path: path, message: "link \(link) does not resolve"))
+                    if !all.contains(String(resolved.dropFirst(root.path.count + 1))) {
+                        problems.append(Problem(path: path, message: "link \(Diagnostic.shown(link)) does not resolve"))
                     }
                 }
             }
@@ -98,31 +99,12 @@ public struct BundleValidator {
         return problems
     }
 
-    /// Relative link and image destinations of Markdown, outside code: `](dest)`, and `src=`/`href=` of HTML.
+    /// Relative link and image destinations of Markdown, outside code and comments: those of links and images
+    /// (libcmark-gfm's parse, linear in the input), and `src=`/`href=` of raw HTML.
     static func relativeLinks(_ markdown: String) -> [String] {
-        var text = ""
-        var fence: String?
-        for line in markdown.split(separator: "\n", omittingEmptySubsequences: false) {
-            let t = line.drop(while: { $0 == " " || $0 == ">" })
-            if let f = fence {
-                if t.hasPrefix(f) && t.allSatisfy({ $0 == "`" || $0 == "~" }) { fence = nil }
-                continue
-            }
-            if t.hasPrefix("```") || t.hasPrefix("~~~") { fence = String(t.prefix(while: { $0 == "`" || $0 == "~" })); continue }
-            text += line + "\n"
+        MarkdownLinks.destinations(markdown).filter { dest in
+            !(dest.contains("://") || dest.hasPrefix("mailto:") || dest.hasPrefix("tel:") || dest.hasPrefix("#"))
         }
-        text = text.replacingOccurrences(of: "(`+)[^`]*?\\1", with: "", options: .regularExpression)
-        text = text.replacingOccurrences(of: "<!--[\\s\\S]*?-->", with: "", options: .regularExpression)
-        var out: [String] = []
-        for pattern in [#"\]\(([^)\s]+)(?:\s+"[^"]*")?\)"#, #"(?:src|href)="([^"]+)""#] {
-            let re = try! NSRegularExpression(pattern: pattern)
-            for m in re.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
-                let dest = String(text[Range(m.range(at: 1), in: text)!])
-                if dest.contains("://") || dest.hasPrefix("mailto:") || dest.hasPrefix("tel:") || dest.hasPrefix("#") { continue }
-                out.append(dest)
-            }
-        }
-        return out
     }
 
     /// A readable per-article comparison with an expected bundle: files only in one, metadata fields that differ,
@@ -134,7 +116,8 @@ public struct BundleValidator {
         for p in Set(mine.keys).union(theirs.keys).sorted() where p != "manifest.json" && p != ManifestSigning.signatureFile {
             guard let a = mine[p] else { out.append("- \(p): only in the expected bundle"); continue }
             guard let b = theirs[p] else { out.append("+ \(p): only in this bundle"); continue }
-            let da = (try? Data(contentsOf: a)) ?? Data(), db = (try? Data(contentsOf: b)) ?? Data()
+            let da = (try? BundleFiles.read(root: root.path, p)) ?? Data(), db = (try? BundleFiles.read(root: other.root.path, p)) ?? Data()
+            _ = (a, b)
             if da == db { continue }
             if p.hasSuffix(".json"), case .object(let oa)? = try? JSONDecoder().decode(JSONValue.self, from: da),
                case .object(let ob)? = try? JSONDecoder().decode(JSONValue.self, from: db) {

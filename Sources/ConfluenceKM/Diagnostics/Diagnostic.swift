@@ -59,3 +59,51 @@ public enum IDOrder {
         !s.isEmpty && s.utf8.allSatisfy { $0 >= 48 && $0 <= 57 }
     }
 }
+
+extension Diagnostic {
+    /// A value from the export as it appears inside a message: at most 120 characters, control characters and
+    /// other invisible formatting shown as `\u{…}` (a message is one line, safe on a terminal).
+    public static func shown(_ value: String, limit: Int = 120) -> String {
+        var out = ""
+        var count = 0
+        for scalar in value.unicodeScalars {
+            if count >= limit { out += "…"; break }
+            count += 1
+            if TerminalText.isUnsafe(scalar) {
+                out += "\\u{" + String(scalar.value, radix: 16) + "}"
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+}
+
+/// Text bound for a terminal or a one-line message: every control character (C0, DEL, C1) and every invisible
+/// direction override is shown escaped, so that no value from an export can move the cursor, change colours,
+/// retitle the window or reorder what the reader sees. Newlines and tabs are kept only where asked.
+public enum TerminalText {
+    static func isUnsafe(_ s: Unicode.Scalar) -> Bool {
+        let v = s.value
+        return v < 0x20 || (v >= 0x7f && v < 0xa0) || (v >= 0x202a && v <= 0x202e) || (v >= 0x2066 && v <= 0x2069)
+            || v == 0x200e || v == 0x200f || v == 0x061c
+    }
+
+    /// `text` with every unsafe character escaped; `keepLines` keeps `\n` and `\t` (whole lines of output).
+    public static func safe(_ text: String, keepLines: Bool = true) -> String {
+        if !text.unicodeScalars.contains(where: isUnsafe) { return text }
+        var out = ""
+        for scalar in text.unicodeScalars {
+            if isUnsafe(scalar) && !(keepLines && (scalar == "\n" || scalar == "\t")) {
+                switch scalar {
+                case "\u{1b}": out += "\\e"
+                case "\r": out += "\\r"
+                default: out += "\\u{" + String(scalar.value, radix: 16) + "}"
+                }
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+}

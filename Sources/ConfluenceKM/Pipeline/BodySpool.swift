@@ -13,8 +13,14 @@ final class BodySpool: @unchecked Sendable {
     private var written: [(id: String, offset: Int64, length: Int)] = []
     private(set) var ranges: [String: (offset: Int64, length: Int)] = [:]
 
-    init(path: String) throws {
+    /// Bytes of one body kept at most: `maxBodyBytes + 1`, so that an oversized body is known as such when read back
+    /// without ever being held whole (the rest of it streams past, unwritten).
+    private let keepBytes: Int
+    private var current = 0
+
+    init(path: String, maxBodyBytes: Int = ArchiveLimits().maxBodyBytes) throws {
         self.path = path
+        keepBytes = maxBodyBytes == .max ? .max : maxBodyBytes + 1
         fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         if fd < 0 { throw ConversionError.outputFailed(path: path, reason: String(cString: strerror(errno))) }
         buffer.reserveCapacity(1 << 20)
@@ -28,10 +34,17 @@ final class BodySpool: @unchecked Sendable {
     /// Removes the file now; bodies already read stay readable through the open descriptor.
     func remove() { unlink(path) }
 
-    func begin() { start = offset + Int64(buffer.count) }
+    func begin() {
+        start = offset + Int64(buffer.count)
+        current = 0
+    }
 
     func append(_ bytes: UnsafeBufferPointer<UInt8>) throws {
-        buffer.append(contentsOf: bytes)
+        let room = keepBytes - current
+        if room <= 0 { return }
+        let take = min(room, bytes.count)
+        current += take
+        buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[0..<take]))
         if buffer.count >= 1 << 20 { try flush() }
     }
 

@@ -51,7 +51,7 @@ final class ConversionPool: @unchecked Sendable {
             if body.utf8.count > maxBodyBytes {
                 source = ""
                 extra.append(Diagnostic("body-too-large", .warning, contentId: article.content.id, title: article.content.title,
-                    message: "the body is \(body.utf8.count) bytes, over the limit of \(maxBodyBytes) (--max-body-bytes); an empty article is written"))
+                    message: "the body is over the limit of \(maxBodyBytes) bytes (--max-body-bytes); it was never read whole, an empty article is written"))
             }
             if CSVExport.isCompressedBody(body) {
                 do {

@@ -79,7 +79,7 @@ public struct Converter {
                 descriptor = parseProperties(bytes)
             } else if path == "entities.xml" {
                 builder.index.sawEntities = true
-                builder.index.metadataBytes += entry.size ?? 0
+                builder.index.metadataBytes = Checked.add(builder.index.metadataBytes, Checked.size(entry.size))
                 // Decompressing and checking UTF-8 run on a second thread, ahead of the parser.
                 let clean = UTF8Sanitizer { try archive.read(into: $0) }
                 let ahead = ReadAhead { try clean.read(into: $0) }
@@ -97,12 +97,12 @@ public struct Converter {
                     })
             } else if let table = CSVExport.tableName(path), CSVExport.indexTables.contains(table) {
                 tables.insert(table)
-                builder.index.metadataBytes += entry.size ?? 0
+                builder.index.metadataBytes = Checked.add(builder.index.metadataBytes, Checked.size(entry.size))
                 try CSVExport.index(table, exportPath: exportPath, source: { try archive.read(into: $0) }, into: &builder, spool: spool)
             } else if path.hasPrefix("attachments/") {
                 let parts = path.split(separator: "/", omittingEmptySubsequences: false)
                 if parts.count == 4, parts[1...].allSatisfy({ !$0.isEmpty }) {
-                    attachmentFiles[parts[1...].joined(separator: "/")] = entry.size ?? 0
+                    attachmentFiles[parts[1...].joined(separator: "/")] = Checked.size(entry.size)
                 }
             }
         }
@@ -137,7 +137,7 @@ public struct Converter {
     func spooledIndex(_ purpose: String) throws -> (ExportIndex, BodySpool) {
         let path = FileManager.default.temporaryDirectory
             .appendingPathComponent("ckm-\(purpose)-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).spool").path
-        let spool = try BodySpool(path: path)
+        let spool = try BodySpool(path: path, maxBodyBytes: options.limits.maxBodyBytes)
         do {
             let index = try self.index(spool: spool)
             try spool.finishWriting()
@@ -187,7 +187,7 @@ public struct Converter {
     }
 
     private func convert(into staging: StagingFolder, stats: ConversionStats?) throws -> ConversionReport {
-        let spool = try BodySpool(path: staging.root.path + ".spool")
+        let spool = try BodySpool(path: staging.root.path + ".spool", maxBodyBytes: options.limits.maxBodyBytes)
         defer { spool.remove() }
         // The index lives only until the plan is made: the later stages need the plan (and the descriptor), and the
         // memory the index held is reused by them instead of adding to the peak.
@@ -198,9 +198,9 @@ public struct Converter {
             try spool.finishWriting()
             plan = stats.measure("plan") { ConversionPlan(index: index, options: options) }
             try checkStrictPermissions(plan.diagnostics)
-            try staging.checkFreeSpace(needed: plan.attachmentEntries.keys.reduce(Int64(64 << 20)) {
-                $0 + (index.attachmentFiles[String($1.dropFirst("attachments/".count))] ?? 0)
-            })
+            try staging.checkFreeSpace(needed: Checked.add(64 << 20, Checked.sum(plan.attachmentEntries.keys.map {
+                index.attachmentFiles[String($0.dropFirst("attachments/".count))] ?? 0
+            })))
             descriptor = index.descriptor
         }
         let results = try stats.measure("content") { try content(plan: plan, staging: staging, spool: spool) }

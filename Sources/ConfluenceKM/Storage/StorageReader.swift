@@ -322,8 +322,13 @@ extension StorageReader {
                 }
             }
         }
-        let start = ordered ? (node.attr("start").flatMap { Int($0) } ?? 1) : 1
-        return List(ordered: ordered, start: max(0, start), items: items)
+        var start = ordered ? (node.attr("start").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } ?? 1) : 1
+        // CommonMark list numbers have at most 9 digits; anything else is not a real list start.
+        if start < 0 || start > Limits.maxListStart {
+            diagnose("value-out-of-range", .info, "list start \(Diagnostic.shown(node.attr("start") ?? "")) is out of range; the list starts at 1")
+            start = 1
+        }
+        return List(ordered: ordered, start: start, items: items)
     }
 
     private func taskList(_ node: XNode) -> List {
@@ -348,8 +353,8 @@ extension StorageReader {
                         row.append(Table.Cell(
                             isHeader: cell.name == "th",
                             blocks: blocks(from: cell.children.flatMap(convert)),
-                            colspan: max(1, cell.attr("colspan").flatMap { Int($0) } ?? 1),
-                            rowspan: max(1, cell.attr("rowspan").flatMap { Int($0) } ?? 1)))
+                            colspan: span(cell.attr("colspan"), "colspan"),
+                            rowspan: span(cell.attr("rowspan"), "rowspan")))
                     }
                     rows.append(row)
                 default: break
@@ -371,6 +376,18 @@ extension StorageReader {
         return .table(t)
     }
 
+    /// A cell span from the body: 1 to ``Limits/maxSpan``; anything larger (a crafted `colspan=4000000000`) is
+    /// capped, with a diagnostic.
+    private func span(_ raw: String?, _ name: String) -> Int {
+        guard let raw else { return 1 }
+        let v = Int(raw.trimmingCharacters(in: .whitespaces)) ?? 1
+        if v > Limits.maxSpan {
+            diagnose("value-out-of-range", .info, "\(name)=\(Diagnostic.shown(raw)) is over \(Limits.maxSpan); capped", once: name)
+            return Limits.maxSpan
+        }
+        return max(1, v)
+    }
+
     // MARK: Links and images
 
     private func anchor(_ node: XNode) -> [Piece] {
@@ -383,15 +400,8 @@ extension StorageReader {
         return [.inline(.link(destination: safe, title: node.attr("title"), content))]
     }
 
-    /// Only http(s), mailto, ftp, tel and fragment links pass; `javascript:`, `data:` and the like never do.
-    func safeURL(_ raw: String) -> String? {
-        let url = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        if url.hasPrefix("#") { return url }
-        let lower = url.lowercased().filter { !$0.isWhitespace && !$0.isNewline && $0 != "\u{0}" }
-        for scheme in ["http://", "https://", "mailto:", "ftp://", "tel:"] where lower.hasPrefix(scheme) { return url }
-        if !lower.contains(":") && !lower.hasPrefix("//") { return url }  // relative
-        return nil
-    }
+    /// The URL to write, or nil when its scheme is not allowed (``URLJudge``: references decoded first).
+    func safeURL(_ raw: String) -> String? { URLJudge.judge(raw) }
 
     func relative(_ target: String) -> String {
         relativePath(from: page.path, to: target)

@@ -236,16 +236,6 @@ struct ConversionPlan: Sendable {
 
         // 3. Filters. The raw page tree (every current page, kept or not) decides subtrees and restrictions.
         let f = options.filters
-        func rawChain(_ id: String) -> [String] {  // ancestors, root first, through any content in the export
-            var chain: [String] = []
-            var seen: Set<String> = [id]
-            var cur = index.contents[id]?.parentId
-            while let p = cur, seen.insert(p).inserted, let c = index.contents[p] {
-                chain.append(p)
-                cur = c.parentId
-            }
-            return chain.reversed()
-        }
         var subtreeRoots: (include: Set<String>, exclude: Set<String>) = ([], [])
         for (spec, isInclude) in f.subtreesInclude.map({ ($0, true) }) + f.subtreesExclude.map({ ($0, false) }) {
             if let id = Self.resolveSubtree(spec, index: index, selected: selected) {
@@ -255,6 +245,8 @@ struct ConversionPlan: Sendable {
                     message: "subtree '\(spec)' matches no current page (give a page id or SPACEKEY/Title/Child title)"))
             }
         }
+        let rawParent: (String) -> String? = { id in index.contents[id]?.parentId.flatMap { index.contents[$0] != nil ? $0 : nil } }
+        var includeWalk = TreeWalk(parent: rawParent), excludeWalk = TreeWalk(parent: rawParent)
         func filteredOut(_ c: ContentInfo, _ space: SpaceInfo) -> (String, String)? {
             if !f.spacesInclude.isEmpty && !f.spacesInclude.contains(space.key) { return ("space", "space \(space.key) is not in the included spaces") }
             if f.spacesExclude.contains(space.key) { return ("space", "space \(space.key) is excluded") }
@@ -277,9 +269,10 @@ struct ConversionPlan: Sendable {
                 if let before = f.modifiedBefore, modified >= before { return ("date", "modified \(modified) not before \(before)") }
             }
             if subtreeRoots.include.isEmpty && subtreeRoots.exclude.isEmpty { return nil }
-            let chain = Set(rawChain(c.id) + [c.id])
-            if !subtreeRoots.include.isEmpty && chain.isDisjoint(with: subtreeRoots.include) { return ("subtree", "not in an included subtree") }
-            if let root = subtreeRoots.exclude.first(where: chain.contains) { return ("subtree", "in the excluded subtree of \(root)") }
+            if !subtreeRoots.include.isEmpty && includeWalk.nearest(c.id, where: subtreeRoots.include.contains) == nil {
+                return ("subtree", "not in an included subtree")
+            }
+            if let root = excludeWalk.nearest(c.id, where: subtreeRoots.exclude.contains) { return ("subtree", "in the excluded subtree of \(root)") }
             return nil
         }
         for c in selected.values.sorted(by: { IDOrder.less($0.id, $1.id) }) {
@@ -291,13 +284,14 @@ struct ConversionPlan: Sendable {
 
         // 4. Page tree among the kept pages: a page whose parent is not kept hangs under its nearest kept ancestor.
         var parentOf: [String: String] = [:]
-        for c in selected.values where c.kind != .blogpost {
+        var keptWalk = TreeWalk(parent: rawParent)
+        for c in selected.values.sorted(by: { IDOrder.less($0.id, $1.id) }) where c.kind != .blogpost {
             guard let p = c.parentId else { continue }
             if let parent = selected[p], parent.kind != .blogpost {
                 parentOf[c.id] = p
                 continue
             }
-            let kept = rawChain(c.id).last { selected[$0] != nil && selected[$0]?.kind != .blogpost }
+            let kept = rawParent(c.id).flatMap { keptWalk.nearest($0) { selected[$0] != nil && selected[$0]?.kind != .blogpost } }
             if index.contents[p] == nil && kept == nil {
                 diagnostics.append(Diagnostic("orphan-page", .info, contentId: c.id, title: c.title,
                     message: "parent \(p) is not in the export; the page is placed at the root"))
@@ -308,11 +302,44 @@ struct ConversionPlan: Sendable {
                         + (kept.map { "the page hangs under its nearest kept ancestor \($0)" } ?? "the page is placed at the root")))
             }
         }
+        // The kept tree is at most Limits.maxTreeDepth deep: a page deeper hangs under its ancestor at the last
+        // level allowed (reported). Depths are memoized, so a chain of any length costs linear time.
+        var depthOf: [String: Int] = [:]
+        func depth(_ id: String) -> Int {
+            var path: [String] = []
+            var seen: Set<String> = []
+            var cur: String? = id
+            var base = 0
+            while let c = cur {
+                if let d = depthOf[c] { base = d; break }
+                if !seen.insert(c).inserted { break }
+                path.append(c)
+                cur = parentOf[c]
+            }
+            for p in path.reversed() { base += 1; depthOf[p] = base }
+            return depthOf[id] ?? base
+        }
+        let maxDepth = Limits.maxTreeDepth
+        var anchorOf: [String: String] = [:]  // for pages at depth >= maxDepth: their ancestor at maxDepth - 1
+        for id in parentOf.keys.sorted(by: IDOrder.less) where depth(id) >= maxDepth {
+            var path: [String] = []
+            var cur = id
+            while anchorOf[cur] == nil, depth(cur) > maxDepth, let p = parentOf[cur] { path.append(cur); cur = p }
+            let anchor = anchorOf[cur] ?? parentOf[cur]!
+            for p in path + [cur] { anchorOf[p] = anchor }
+        }
+        for (id, anchor) in anchorOf.sorted(by: { IDOrder.less($0.key, $1.key) }) where depth(id) > maxDepth {
+            parentOf[id] = anchor
+            if let c = selected[id] {
+                diagnostics.append(Diagnostic("tree-too-deep", .info, contentId: id, title: c.title,
+                    message: "the page is \(depth(id)) levels deep, over \(maxDepth); it hangs under its ancestor \(anchor) at level \(maxDepth - 1)"))
+            }
+        }
         func ancestors(_ id: String) -> [String] {
             var chain: [String] = []
             var seen: Set<String> = [id]
             var cur = parentOf[id]
-            while let p = cur, seen.insert(p).inserted {
+            while let p = cur, seen.insert(p).inserted, chain.count < maxDepth {
                 chain.append(p)
                 cur = parentOf[p]
             }
@@ -328,21 +355,28 @@ struct ConversionPlan: Sendable {
         var paths: [String: String] = [:]
         var spaceFolders: [String: String] = [:]
         var usedFolders: Set<String> = []
+        func checkId(_ what: String, _ oddId: String, _ owner: String?, _ title: String?) {
+            guard !Naming.isWellFormedId(oddId) else { return }
+            diagnostics.append(Diagnostic("unsafe-id", .warning, contentId: owner, title: title,
+                message: "\(what) id '\(Diagnostic.shown(oddId))' is not a Confluence id form; file names use \(Naming.idComponent(oddId)) instead"))
+        }
         for id in ids {
             let c = selected[id]!
             let space = spaceOf[id]!
+            checkId(c.kind.rawValue, id, id, c.title)
             if spaceFolders[space.key] == nil {
+                checkId("space", space.id, nil, nil)
                 var folder = Naming.safeFileName(space.key)
-                if folder.isEmpty { folder = "space-" + space.id }
-                if usedFolders.contains(Naming.clashKey(folder)) { folder += "-" + space.id }
+                if folder.isEmpty { folder = "space-" + Naming.idComponent(space.id) }
+                if usedFolders.contains(Naming.clashKey(folder)) { folder += "-" + Naming.idComponent(space.id) }
                 usedFolders.insert(Naming.clashKey(folder))
                 spaceFolders[space.key] = folder
             }
             let folder = spaceFolders[space.key]!
             var slug = Naming.slug(c.title)
-            if slug.isEmpty { slug = "\(c.kind.rawValue)-\(id)" }
+            if slug.isEmpty { slug = "\(c.kind.rawValue)-\(Naming.idComponent(id))" }
             // Mutated in place: copying the set per page would make naming quadratic.
-            if taken[folder, default: []].contains(slug) { slug += "-" + id }
+            if taken[folder, default: []].contains(slug) { slug += "-" + Naming.idComponent(id) }
             var n = 2
             let base = slug
             while taken[folder, default: []].contains(slug) { slug = base + "-\(n)"; n += 1 }
@@ -400,18 +434,26 @@ struct ConversionPlan: Sendable {
                     message: "attachment '\(a.fileName)' filtered out: \(size) bytes is over the limit of \(max)"))
                 continue
             }
+            checkId("attachment", aid, owner, c.title)
             var name = Naming.safeFileName(a.fileName)
-            if name.isEmpty { name = "attachment-\(aid)" }
+            if name.isEmpty { name = "attachment-\(Naming.idComponent(aid))" }
             let folderKey = owner
             if usedNames[folderKey, default: []].contains(Naming.clashKey(name)) {
                 let (stem, ext) = Naming.splitExtension(name)
-                name = "\(stem)-\(aid)\(ext)"
+                name = "\(stem)-\(Naming.idComponent(aid))\(ext)"
             }
             usedNames[folderKey, default: []].insert(Naming.clashKey(name))
             let folder = spaceFolders[spaceOf[owner]!.key]!
-            let dest = "attachments/\(folder)/\(Naming.safeFileName(owner))/\(name)"
+            let dest = "attachments/\(folder)/\(Naming.idComponent(owner))/\(name)"
             planned[owner, default: []].append(PlannedAttachment(info: a, entry: "attachments/" + entry, path: dest, version: version))
             attachmentEntries["attachments/" + entry] = dest
+        }
+
+        // Permissions not understood: each restricts what it names (AccessResolver) and is reported here.
+        for p in index.permissionsNotUnderstood {
+            diagnostics.append(Diagnostic("permission-not-understood", options.permissions.strict ? .error : .warning,
+                contentId: p.contentId, title: p.contentId.flatMap { index.contents[$0]?.title },
+                message: p.reason + (p.contentId != nil ? "; the page is restricted and visible to no role (fail closed)" : "")))
         }
 
         // 7. Labels, users, access, metadata.
@@ -445,6 +487,7 @@ struct ConversionPlan: Sendable {
         var articles: [String: PlannedArticle] = [:]
         var bodyOwners: [String: String] = [:]
         let resolver = AccessResolver(index: index, options: options.permissions) { key in resolve(key) ?? index.accountIds[key] ?? key }
+        var restrictionWalk = TreeWalk.Marked(limit: Limits.maxTreeDepth)
         var unmappedReported: Set<String> = []
         var spacesWithoutPermissions: Set<String> = []
         for id in ids {
@@ -464,7 +507,12 @@ struct ConversionPlan: Sendable {
             let base = paths[id]!
             let atts = (planned[id] ?? [])
             // Restrictions of every ancestor Confluence knows apply, kept or filtered out.
-            let (access, unmapped, spaceKnown) = resolver.access(spaceId: space.id, chain: rawChain(id) + [id])
+            let restricting = restrictionWalk.list(id, parent: rawParent, marked: resolver.hasViewRestriction)
+            if restricting == nil {
+                diagnostics.append(Diagnostic("permission-not-understood", .warning, contentId: id, title: c.title,
+                    message: "more than \(Limits.maxTreeDepth) restricted ancestors; the article is visible to no role (fail closed)"))
+            }
+            let (access, unmapped, spaceKnown) = resolver.access(spaceId: space.id, chain: restricting, own: id)
             for g in unmapped.sorted() where unmappedReported.insert(g).inserted {
                 diagnostics.append(Diagnostic("unmapped-group", options.permissions.strict ? .error : .warning, contentId: id, title: c.title,
                     message: "group '\(g)' grants access but has no KM role (map it under permissions.roles); it grants nothing, the article stays restricted"))

@@ -12,6 +12,8 @@ public struct RawObject: Sendable {
     public var id: String?
     public var properties = PropertyList()
     public var collections: [String: [String]] = [:]
+    /// Properties whose text was longer than ``Limits/maxPropertyBytes`` and was cut while streaming.
+    public var cutProperties: [String] = []
 
     public func text(_ name: String) -> String? {
         if case .text(let s)? = properties[name] { return s }
@@ -41,6 +43,9 @@ public struct PropertyList: Sendable {
     private var values: [RawObject.Value] = []
 
     public init() {}
+
+    /// The names of the properties present, in the order met.
+    public var propertyNames: [String] { names }
 
     public subscript(name: String) -> RawObject.Value? {
         get {
@@ -98,6 +103,9 @@ final class EntitiesReader {
         var capturing = false
         var spooling = false
         var buffer: [UInt8] = []
+        /// Set when the captured text passed ``Limits/maxPropertyBytes``: the rest streamed past, unkept.
+        var cut = false
+        var displayPath = ""
 
         init(wantsClass: @escaping (String) -> Bool, captureText: @escaping (String, String, String?) -> Bool,
              spool: BodySpool?, handle: @escaping (RawObject) throws -> Void) {
@@ -172,12 +180,17 @@ final class EntitiesReader {
                 object = nil
             } else if level == 2 {
                 if inObjectId {
+                    if cut { object!.cutProperties.append("id"); cut = false }
                     object!.id = trimmed(buffer)
                     inObjectId = false
                 } else if let pn = propertyName {
                     if spooling {
                         spool!.end(id: object!.id!)
                         spooling = false
+                    }
+                    if cut {
+                        object!.cutProperties.append(pn)
+                        cut = false
                     }
                     if propertyIsRef {
                         object!.properties[pn] = .ref(className: propertyClass, id: trimmed(buffer))
@@ -201,6 +214,12 @@ final class EntitiesReader {
         func text(_ bytes: UnsafePointer<xmlChar>, _ count: Int) {
             if depth > ignoreBelow { return }
             if capturing {
+                let room = Limits.maxPropertyBytes - buffer.count
+                if count > room {
+                    cut = true
+                    if room > 0 { buffer.append(contentsOf: UnsafeBufferPointer(start: bytes, count: room)) }
+                    return
+                }
                 buffer.append(contentsOf: UnsafeBufferPointer(start: bytes, count: count))
             } else if spooling {
                 do { try spool!.append(UnsafeBufferPointer(start: bytes, count: count)) } catch { stop(error) }
@@ -280,6 +299,14 @@ final class EntitiesReader {
         sax.reference = nil  // an entity reference adds nothing to the text
         sax.comment = nil
         sax.processingInstruction = nil
+        // Confluence never declares entities; a declaration is refused before it can be used (billion laughs,
+        // external entities), so no reference is ever expanded, in text or in attributes.
+        sax.entityDecl = { ctx, name, _, _, _, _ in
+            guard let state = EntitiesReader.state(ctx) else { return }
+            let n = name.map { String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)) } ?? ""
+            state.stop(ConversionError.entityDeclarations(path: state.displayPath, name: Diagnostic.shown(n, limit: 60)))
+        }
+        sax.unparsedEntityDecl = nil
         sax.externalSubset = nil  // never load an external DTD
         sax.resolveEntity = nil   // never load an external entity
         sax.setDocumentLocator = nil
@@ -299,6 +326,7 @@ final class EntitiesReader {
         xmlCtxtUseOptions(parser, Int32(XML_PARSE_NONET.rawValue | XML_PARSE_HUGE.rawValue | XML_PARSE_NOERROR.rawValue
             | XML_PARSE_NOWARNING.rawValue))
         state.parser = parser
+        state.displayPath = displayPath
         parser.pointee._private = Unmanaged.passUnretained(state).toOpaque()
 
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
