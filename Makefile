@@ -1,6 +1,6 @@
 # confluence-km — `make demo` and `make test` work on a fresh Debian machine with the Swift toolchain.
 SWIFT       ?= swift
-APT_PACKAGES = libarchive-dev libxml2-dev libcmark-gfm-dev pkg-config zip unzip libxml2-utils cmark-gfm gzip zstd openssl chromium libjs-highlight.js
+APT_PACKAGES = libarchive-dev libxml2-dev libcmark-gfm-dev pkg-config zip unzip libxml2-utils cmark-gfm gzip zstd openssl chromium libjs-highlight.js time
 DEMO_EXPORT  = Fixtures/exports/acme-site
 DEMO_ZIP     = .build/demo/acme-site.zip
 DEMO_BUNDLE  = demo-bundle
@@ -51,15 +51,17 @@ test-asan: deps deps-py
 	LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/lsan.supp CKM_BIN=$(CURDIR)/.build-asan/debug/confluence-km \
 	  $(SWIFT) test --scratch-path .build-asan -Xswiftc -sanitize=address
 
-# libFuzzer on the body converter, the entities reader and the archive reader, FUZZ_SECONDS each.
+# libFuzzer on the body converter, the entities reader, the archive reader, the URL judge, apply and the preview site
+# writer, FUZZ_SECONDS each (FUZZ_TARGETS picks some: e.g. FUZZ_TARGETS="url:FuzzURL").
 # Crashes are written to Fuzz/regressions/<target>/, which the test suite replays.
 FUZZ_SECONDS ?= 600
+FUZZ_TARGETS ?= body:FuzzBody entities:FuzzEntities archive:FuzzArchive url:FuzzURL apply:FuzzApply preview:FuzzPreview
 fuzz: deps
-	for t in FuzzBody FuzzEntities FuzzArchive; do \
-	  CKM_FUZZ=1 $(SWIFT) build --scratch-path .build-fuzz --product $$t -Xswiftc -sanitize=fuzzer,address || exit 1; \
+	for t in $(FUZZ_TARGETS); do \
+	  CKM_FUZZ=1 $(SWIFT) build --scratch-path .build-fuzz --product $${t##*:} -Xswiftc -sanitize=fuzzer,address || exit 1; \
 	done
 	python3 scripts/fuzz-seeds.py .build-fuzz/corpus
-	for t in body:FuzzBody entities:FuzzEntities archive:FuzzArchive; do \
+	for t in $(FUZZ_TARGETS); do \
 	  dir=$${t%%:*}; exe=$${t##*:}; \
 	  mkdir -p .build-fuzz/corpus/$$dir-run Fuzz/regressions/$$dir; \
 	  .build-fuzz/debug/$$exe .build-fuzz/corpus/$$dir-run .build-fuzz/corpus/$$dir -max_total_time=$(FUZZ_SECONDS) \

@@ -69,9 +69,9 @@ let package = Package(
 
 // libFuzzer targets, only when CKM_FUZZ is set (make fuzz): built with -sanitize=fuzzer, which brings its own main.
 if ProcessInfo.processInfo.environment["CKM_FUZZ"] != nil {
-    for name in ["FuzzBody", "FuzzEntities", "FuzzArchive"] {
+    for name in ["FuzzBody", "FuzzEntities", "FuzzArchive", "FuzzURL", "FuzzApply", "FuzzPreview"] {
         package.targets.append(.executableTarget(
-            name: name, dependencies: ["ConfluenceKM"], path: "Fuzz/\(name)",
-            swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
+            name: name, dependencies: name == "FuzzPreview" ? ["ConfluenceKM", "ConfluenceKMHTML"] : ["ConfluenceKM"],
+            path: "Fuzz/\(name)", swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
     }
 }

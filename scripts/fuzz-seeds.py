@@ -12,7 +12,7 @@ import zipfile
 
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 out = sys.argv[1]
-for d in ("body", "entities", "archive"):
+for d in ("body", "entities", "archive", "url", "apply", "preview"):
     os.makedirs(os.path.join(out, d), exist_ok=True)
 n = 0
 for spec in sorted(glob.glob(os.path.join(root, "Tests/ConfluenceKMTests/Specs/*.spec"))):
@@ -36,3 +36,27 @@ for folder in sorted(glob.glob(os.path.join(root, "Fixtures/exports/*/"))):
                 z.write(full, os.path.relpath(full, folder))
     if buf.tell() < 1 << 20:
         open(os.path.join(out, "archive", name + ".zip"), "wb").write(buf.getvalue())
+
+# URLs: every href/src/ri:value of the spec files, and the known tricks.
+urls = set()
+for spec in sorted(glob.glob(os.path.join(root, "Tests/ConfluenceKMTests/Specs/*.spec"))):
+    urls.update(re.findall(r'(?:href|src|ri:value)="([^"]*)"', open(spec, encoding="utf-8").read()))
+urls.update(["javascript&#58;alert(1)", "java&#115;cript:x", "https://e.com/?a=1&b=2", "&colon;", "//evil", "#top", "a%20b.md"])
+for i, u in enumerate(sorted(urls)):
+    open(os.path.join(out, "url", f"u{i:04d}"), "w", encoding="utf-8").write(u)
+# Deltas: well-formed ones against the fuzz target's small bundle (its manifest's hash is computed the same way).
+import hashlib
+md = b"# A\n"
+manifest = ('{"export":{"descriptor":{}},"files":[{"bytes":4,"path":"articles/S/a.md","sha256":"%s"}],"formatVersion":1,'
+            '"tool":{"name":"confluence-km","version":"0"}}' % hashlib.sha256(md).hexdigest()).encode()
+h = hashlib.sha256(manifest).hexdigest()
+for i, (added, changed, deleted) in enumerate([([], ["articles/S/a.md"], []), (["../x"], [], []), ([], [], ["articles/S/a.md"]),
+                                              (["articles/S/b.md"], [], []), ([], ["../../victim/data.txt"], [])]):
+    d = '{"base":"%s","target":"%s","added":%s,"changed":%s,"deleted":%s}' % (h, h, added, changed, deleted)
+    open(os.path.join(out, "apply", f"d{i}"), "w").write(d.replace("'", '"'))
+# Preview: article metadata, a NUL, Markdown.
+for i, (meta, body) in enumerate([
+        ('{"id":"1","type":"page","title":"A","spaceKey":"S","markdown":"articles/S/a.md","parentId":null}', "# A\n[b](b.md)"),
+        ('{"id":"","type":"page","title":"<b>","spaceKey":"S","markdown":"../x.md","parentId":""}', "<script>x</script>"),
+        ('{"id":"2","type":"page","title":"L","spaceKey":"S","markdown":"articles/S/a.md","parentId":"2"}', "![i](../../attachments/x)")]):
+    open(os.path.join(out, "preview", f"p{i}"), "wb").write(meta.encode() + b"\0" + body.encode())

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import unicodedata
 import zipfile
+import zlib
 
 OUT = sys.argv[1]
 os.makedirs(OUT, exist_ok=True)
@@ -162,3 +163,140 @@ enc = os.path.join(OUT, "encrypted.zip")
 if os.path.exists(enc):
     os.remove(enc)
 subprocess.run(["zip", "-qX", "-P", "secret", enc, "entities.xml", "exportDescriptor.properties"], cwd=enc_dir, check=True)
+
+# ---- Round 2 (issue: hostile exports, round 2) -------------------------------------------------------------------
+
+
+def obj(cls, oid, props, package="com.atlassian.confluence.pages"):
+    return f'<object class="{cls}" package="{package}"><id name="id">{oid}</id>{props}</object>\n'
+
+
+def ref(name, cls, oid, package="com.atlassian.confluence.pages"):
+    return f'<property name="{name}" class="{cls}" package="{package}"><id name="id">{oid}</id></property>'
+
+
+def prop(name, value):
+    return f'<property name="{name}"><![CDATA[{value}]]></property>'
+
+
+def page2(pid, title, body, space="1", extra="", body_id=None):
+    """A page whose id may be any string (the body's id is derived from it)."""
+    bid = body_id or f"b{zlib.crc32(pid.encode())}"
+    return (obj("Page", pid, prop("title", title) + '<property name="version">1</property>'
+                + '<property name="creationDate">2024-01-01 00:00:00.000</property>'
+                + '<property name="lastModificationDate">2024-01-01 00:00:00.000</property>'
+                + prop("contentStatus", "current") + extra
+                + ref("space", "Space", space, "com.atlassian.confluence.spaces"))
+            + obj("BodyContent", bid, prop("body", body) + '<property name="bodyType">2</property>'
+                  + ref("content", "Page", pid), "com.atlassian.confluence.core"))
+
+
+def zipped(name, objects, doctype="", extra_members=(), space=SPACE):
+    xml = ('<?xml version="1.0" encoding="UTF-8"?>\n' + doctype + '<hibernate-generic datetime="2024-01-01 00:00:00.000">\n'
+           + space + "".join(objects) + "</hibernate-generic>\n")
+    write(name, [("exportDescriptor.properties", DESCRIPTOR, "file"), ("entities.xml", xml, "file")] + list(extra_members))
+
+
+# Ids that would be paths: an emoji-only title (slug from the id), a clash (suffix from the id), a space whose key is
+# empty (folder from its id), an attachment with no name.
+EVIL = "1/../../../../escape-ids/pwned"
+ids_space = ('<object class="Space" package="com.atlassian.confluence.spaces"><id name="id">2/../../escape-ids/space</id>'
+             '<property name="name"><![CDATA[No key]]></property><property name="key"><![CDATA[]]></property></object>\n')
+zipped("ids.zip", [
+    page2(EVIL, "🎉🎉", "<p>emoji title</p>", space="2/../../escape-ids/space"),
+    page2("10", "Same", "<p>first</p>", space="2/../../escape-ids/space"),
+    page2("11/../../../escape-ids/clash", "Same", "<p>second</p>", space="2/../../escape-ids/space"),
+    obj("Attachment", "../../escape-ids/att", prop("title", "") + '<property name="version">1</property>'
+        + prop("contentStatus", "current") + ref("containerContent", "Page", "10")),
+], space=ids_space, extra_members=[("attachments/10/../../escape-ids/att/1", b"x", "file")])
+
+# Permissions that failed open. The space is open (VIEWSPACE with no subject: anonymous); page 12 is restricted by
+# one View set whose form the tool must not misread.
+OPEN = obj("SpacePermission", "900", prop("type", "VIEWSPACE") + ref("space", "Space", "1", "com.atlassian.confluence.spaces"),
+           "com.atlassian.confluence.security")
+
+
+def restricted(set_props, entries, extra_objects=()):
+    return [OPEN, page2("12", "Secret", "<p>secret</p>")] + [
+        obj("ContentPermissionSet", "500", set_props, "com.atlassian.confluence.security")] + [
+        obj("ContentPermission", f"60{i}", e, "com.atlassian.confluence.security") for i, e in enumerate(entries)] + list(extra_objects)
+
+
+SET_REF = '<property name="owningSet" class="ContentPermissionSet" package="com.atlassian.confluence.security"><id name="id">500</id></property>'
+OWNER = ref("owningContent", "Page", "12")
+ALICE = prop("userName", "alice")
+for name, set_props, entries, extra in [
+    ("perm-type-space", prop("type", " View") + OWNER, [prop("type", "View") + ALICE + SET_REF], []),
+    ("perm-type-newline", prop("type", "View\n") + OWNER, [prop("type", "View") + ALICE + SET_REF], []),
+    ("perm-type-read", prop("type", "Read") + OWNER, [ALICE + SET_REF], []),
+    ("perm-edit-reuses-id", prop("type", "View") + OWNER, [prop("type", "View") + ALICE + SET_REF],
+     [obj("ContentPermissionSet", "500", prop("type", "Edit") + OWNER, "com.atlassian.confluence.security")]),
+    ("perm-owner-text", prop("type", "View") + prop("owningContent", "12"), [prop("type", "View") + ALICE + SET_REF], []),
+    ("perm-subject-unknown", prop("type", "View") + OWNER, [prop("type", "View") + prop("principal", "admins") + SET_REF], []),
+    ("perm-entry-without-set", prop("type", "View") + OWNER,
+     [prop("type", "View") + ALICE + '<property name="owningSet" class="ContentPermissionSet" package="com.atlassian.confluence.security"><id name="id">777</id></property>'], []),
+]:
+    zipped(name + ".zip", restricted(set_props, entries, extra))
+# A space permission whose subject is in a property the tool does not read: it grants nothing (the old reading
+# took it for anonymous and opened the space).
+zipped("perm-space-subject-unknown.zip", [
+    obj("SpacePermission", "901", prop("type", "VIEWSPACE") + prop("principal", "admins")
+        + ref("space", "Space", "1", "com.atlassian.confluence.spaces"), "com.atlassian.confluence.security"),
+    page2("12", "Secret", "<p>secret</p>")])
+
+# Terminal escapes: C1 CSI (allowed by XML 1.0) and a right-to-left override in a title and a label.
+zipped("terminal.zip", [
+    page2("10", "Evil\u009b31mRED\u202etxt.exe", "<p>x</p>"),
+    obj("Label", "70", prop("name", "lab\u009b2Jel") + prop("namespace", "global"), "com.atlassian.confluence.labels"),
+    obj("Labelling", "71", ref("content", "Page", "10") + ref("label", "Label", "70", "com.atlassian.confluence.labels"),
+        "com.atlassian.confluence.labels"),
+])
+
+# Numbers that trapped or asked for gigabytes.
+zipped("numbers.zip", [
+    page2("10", "Numbers", '<ol start="9223372036854775807"><li>a</li></ol>'
+          '<table><tbody><tr><td colspan="4000000000" rowspan="4000000000">a</td></tr><tr><td>b</td></tr></tbody></table>')])
+
+# Billion laughs in element content, nine levels (the old reader took minutes; the zip is under 2 KB).
+laughs = '<!ENTITY l0 "lol">' + "".join(f'<!ENTITY l{i} "{("&l" + str(i - 1) + ";") * 10}">' for i in range(1, 10))
+zipped("laughs.zip", [page2("10", "Laughs", "<p>x</p>", extra=prop("labelHint", "") .replace("<![CDATA[]]>", "&l9;"))],
+       doctype=f"<!DOCTYPE hibernate-generic [{laughs}]>\n")
+
+# Sizes: a body of 48 MiB (converted with --max-body-bytes 1048576), a title of 24 MiB, a chain of 8,000 pages.
+zipped("big-body.zip", [page2("10", "Big", "<p>" + "big body text " * (48 << 16) + "</p>"), page2("11", "Small", "<p>small</p>")])
+import random
+random.seed(7)
+zipped("big-title.zip", [page2("10", "".join(random.choices("abcdefghij klmnopqrstuvwxyz", k=8 << 20)), "<p>x</p>"),
+                         page2("11", "Small", "<p>small</p>")])
+chain = [page2("1000", "Level 0", "<p>root</p>")]
+for i in range(1, 8000):
+    chain.append(page2(str(1000 + i), f"Level {i}", "<p>x</p>", extra=ref("parent", "Page", str(1000 + i - 1))))
+zipped("chain.zip", chain)
+
+# A zip64 entry whose declared size is 2^63-1: patched into the central directory and local header of a
+# small stored attachment (libarchive reports the declared size; summing it trapped).
+path = os.path.join(OUT, "zip64-size.zip")
+with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as z:
+    z.writestr(zipfile.ZipInfo("exportDescriptor.properties", STAMP), DESCRIPTOR)
+    z.writestr(zipfile.ZipInfo("entities.xml", STAMP), entities(base))
+    info = zipfile.ZipInfo("attachments/10/20/1", STAMP)
+    info.file_size = 0
+    z.writestr(info, b"the real report\n")
+data = bytearray(open(path, "rb").read())
+import struct
+name = b"attachments/10/20/1"
+# Central directory entry: signature PK\1\2; sizes at offset 20 (compressed) and 24 (uncompressed).
+cd = data.rfind(b"PK\x01\x02", 0, data.rfind(name))
+struct.pack_into("<I", data, cd + 24, 0xFFFFFFFF)
+extra_len = struct.unpack_from("<H", data, cd + 30)[0]
+name_len = struct.unpack_from("<H", data, cd + 28)[0]
+assert extra_len == 0
+# Append a zip64 extra field (uncompressed size only) after the name: rebuild the central directory tail.
+z64 = struct.pack("<HHQ", 0x0001, 8, (1 << 63) - 1)
+insert_at = cd + 46 + name_len
+data[insert_at:insert_at] = z64
+struct.pack_into("<H", data, cd + 30, len(z64))
+eocd = data.rfind(b"PK\x05\x06")
+cd_size = struct.unpack_from("<I", data, eocd + 12)[0]
+struct.pack_into("<I", data, eocd + 12, cd_size + len(z64))
+open(path, "wb").write(bytes(data))

@@ -210,8 +210,20 @@ enum HTML {
         return out
     }
 
-    /// An attribute value (always written inside double quotes).
-    static func attr(_ s: String) -> String { text(s) }
+    /// An attribute value (always written inside double quotes: `'` may stay).
+    static func attr(_ s: String) -> String {
+        var out = ""
+        for c in s.unicodeScalars {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out
+    }
 
     /// A relative path as an href: each component percent-encoded, so no `:`, `#`, `?` or `%` of a name changes
     /// what the link means.

@@ -25,7 +25,8 @@ import Testing
         try Data("keep".utf8).write(to: sandbox.appendingPathComponent("witness.txt"))
         let before = try Support.files(in: sandbox)
         let out = sandbox.appendingPathComponent("bundle")
-        let r = try Support.run(Support.binary, ["convert", Self.generated.appendingPathComponent(name).path, "-o", out.path] + extra, in: sandbox)
+        // Bounded: a hostile export must never hang the suite (timeout exits 124).
+        let r = try Support.run("/usr/bin/timeout", ["120", Support.binary, "convert", Self.generated.appendingPathComponent(name).path, "-o", out.path] + extra, in: sandbox)
         var after = try Support.files(in: sandbox)
         let files = try Support.files(in: out)
         for k in after.keys where k.hasPrefix("bundle/") { after[k] = nil }

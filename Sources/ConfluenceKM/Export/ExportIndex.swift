@@ -85,6 +85,9 @@ public struct ExportIndex: Sendable {
     /// Permissions the tool did not fully understand: each grants nothing, restricts the content it names (a
     /// View restriction that admits nobody), and is reported as `permission-not-understood`.
     public var permissionsNotUnderstood: [(contentId: String?, reason: String)] = []
+    /// Spaces with a VIEWSPACE permission not understood: they have permissions (never "without permissions", which
+    /// `--space-without-permissions open` would open), and that one grants nothing.
+    public var spacesWithUnreadPermissions: Set<String> = []
 
     public struct PermissionSet: Sendable {
         public enum Kind: Sendable, Equatable { case view, edit, notUnderstood }
@@ -262,7 +265,9 @@ struct ExportIndexBuilder {
             guard let type = o.value("type") else { return }
             let viewSpace = type.uppercased() == "VIEWSPACE"
             if let active = o.text("active"), !["true", "t", "1"].contains(active.lowercased()) {
-                // CSV exports list revoked permissions with active=false: they grant nothing.
+                // CSV exports list revoked permissions with active=false: they grant nothing, but the space does
+                // have permissions (it is never "without permissions", which could open it).
+                if let space = o.ref("space") { index.spacesWithUnreadPermissions.insert(space) }
                 if viewSpace, !["false", "f", "0"].contains(active.lowercased()) {
                     index.permissionsNotUnderstood.append((nil, "space permission \(id) has active=\(Diagnostic.shown(active, limit: 20)); it grants nothing"))
                 }
@@ -279,6 +284,7 @@ struct ExportIndexBuilder {
                 let unknown = o.properties.propertyNames.filter { !Self.spacePermissionProperties.contains($0) }
                 if !unknown.isEmpty {
                     if viewSpace {
+                        if let space = o.ref("space") { index.spacesWithUnreadPermissions.insert(space) }
                         index.permissionsNotUnderstood.append((nil, "space permission \(id) names its subject in \(unknown.map { "'\(Diagnostic.shown($0, limit: 40))'" }.joined(separator: ", ")), which this tool does not read; it grants nothing"))
                     }
                     return

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// Entry points for the libFuzzer targets (`make fuzz`) and their regression replays: each takes arbitrary bytes and
@@ -50,5 +51,48 @@ public enum FuzzEntryPoints {
         options.limits.maxEntries = 10_000
         _ = try? Converter(exportPath: path, options: options).dryRun()
         _ = try? Converter(exportPath: path, options: options).currentBodies()
+    }
+}
+
+extension FuzzEntryPoints {
+    /// A URL through the judge and the Markdown writer: whatever libcmark-gfm then reads as the destination must
+    /// itself pass the judge (no reference, control character or escape turns an allowed URL into another scheme).
+    public static func url(_ data: Data) {
+        let raw = String(decoding: data, as: UTF8.self)
+        guard let judged = URLJudge.judge(raw) else { return }
+        let markdown = "[x](" + MarkdownWriter().escapeDestination(judged) + ") ![y](" + MarkdownWriter().escapeDestination(judged) + ")\n"
+        for seen in MarkdownLinks.destinations(markdown) {
+            guard let again = URLJudge.judge(seen) else { fatalError("the writer turned an allowed URL into a refused one: \(raw.debugDescription) → \(seen.debugDescription)") }
+            if let scheme = URLJudge.scheme(again), !URLJudge.allowedSchemes.contains(scheme.lowercased()) {
+                fatalError("scheme \(scheme) reached a destination from \(raw.debugDescription)")
+            }
+        }
+    }
+
+    /// Bytes as `delta.json` applied to a small bundle in `scratch`: whatever it says, nothing outside the bundle is
+    /// written or deleted, and the bundle changes only if the delta checked out whole.
+    public static func apply(_ data: Data, scratch: String) {
+        let fm = FileManager.default
+        let root = scratch + "/apply-\(getpid())"
+        try? fm.removeItem(atPath: root)
+        let bundle = root + "/work/bundle", delta = root + "/work/delta", victim = root + "/victim"
+        do {
+            for d in [bundle + "/articles/S", delta + "/articles/S", victim] { try fm.createDirectory(atPath: d, withIntermediateDirectories: true) }
+            try Data("keep".utf8).write(to: URL(fileURLWithPath: victim + "/data.txt"))
+            let md = Data("# A\n".utf8), json = Data("{}".utf8)
+            try md.write(to: URL(fileURLWithPath: bundle + "/articles/S/a.md"))
+            try json.write(to: URL(fileURLWithPath: bundle + "/articles/S/a.json"))
+            let manifest = Data(#"{"export":{"descriptor":{}},"files":[{"bytes":4,"path":"articles/S/a.md","sha256":"\#(Crypto.SHA256.hash(data: md).hex)"}],"formatVersion":1,"tool":{"name":"confluence-km","version":"0"}}"#.utf8)
+            try manifest.write(to: URL(fileURLWithPath: bundle + "/manifest.json"))
+            try manifest.write(to: URL(fileURLWithPath: delta + "/manifest.json"))
+            try Data("# B\n".utf8).write(to: URL(fileURLWithPath: delta + "/articles/S/a.md"))
+            try data.write(to: URL(fileURLWithPath: delta + "/delta.json"))
+        } catch { return }
+        let before = Set(BundleFiles.list(root: root).files.filter { !$0.hasPrefix("work/bundle/") && !$0.hasPrefix("work/delta/") })
+        _ = try? Delta.apply(delta: delta, to: bundle)
+        let after = Set(BundleFiles.list(root: root).files.filter { !$0.hasPrefix("work/bundle/") && !$0.hasPrefix("work/delta/") })
+        if before != after { fatalError("apply changed files outside the bundle: \(before.symmetricDifference(after))") }
+        if (try? Data(contentsOf: URL(fileURLWithPath: victim + "/data.txt"))) != Data("keep".utf8) { fatalError("apply touched a file outside") }
+        try? fm.removeItem(atPath: root)
     }
 }

@@ -63,6 +63,7 @@ struct AccessResolver {
             }
             spaceLevels[space] = level
         }
+        spacesWithPermissions.formUnion(index.spacesWithUnreadPermissions)
         for (g, members) in index.groupMembers {
             for m in members { groupsOfUser[m, default: []].insert(g) }
         }
