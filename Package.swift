@@ -62,7 +62,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ConfluenceKMTests",
-            dependencies: ["ConfluenceKM", "ConfluenceKMCLI"]
+            dependencies: ["ConfluenceKM", "ConfluenceKMCLI", "ConfluenceKMHTML"]
         ),
     ]
 )

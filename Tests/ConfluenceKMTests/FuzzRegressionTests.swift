@@ -1,4 +1,5 @@
 import ConfluenceKM
+import ConfluenceKMHTML
 import Foundation
 import Testing
 
@@ -25,5 +26,17 @@ import Testing
 
     @Test(arguments: inputs("archive")) func archive(_ path: String) throws {
         FuzzEntryPoints.archive(try Data(contentsOf: URL(fileURLWithPath: path)), scratch: Support.tempDir("fuzz").path)
+    }
+
+    @Test(arguments: inputs("url")) func url(_ path: String) throws {
+        FuzzEntryPoints.url(try Data(contentsOf: URL(fileURLWithPath: path)))
+    }
+
+    @Test(arguments: inputs("apply")) func apply(_ path: String) throws {
+        FuzzEntryPoints.apply(try Data(contentsOf: URL(fileURLWithPath: path)), scratch: Support.tempDir("fuzz").path)
+    }
+
+    @Test(arguments: inputs("preview")) func preview(_ path: String) throws {
+        SiteFuzzEntry.preview(try Data(contentsOf: URL(fileURLWithPath: path)), scratch: Support.tempDir("fuzz").path)
     }
 }
