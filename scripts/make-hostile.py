@@ -300,3 +300,12 @@ eocd = data.rfind(b"PK\x05\x06")
 cd_size = struct.unpack_from("<I", data, eocd + 12)[0]
 struct.pack_into("<I", data, eocd + 12, cd_size + len(z64))
 open(path, "wb").write(bytes(data))
+
+# Characters XML forbids, as real exports hold them: 0x08 in a title, 0x02 and 0x1C in a body, U+FFFF in a label.
+zipped("control-chars.zip", [
+    page2("10", "Notes from Bob\x08s meeting", "<p>before\x02middle\x1cafter</p>"),
+    page2("11", "Clean page", "<p>clean</p>"),
+    obj("Label", "70", prop("name", "odd\uffff") + prop("namespace", "global"), "com.atlassian.confluence.labels"),
+    obj("Labelling", "71", ref("content", "Page", "11") + ref("label", "Label", "70", "com.atlassian.confluence.labels"),
+        "com.atlassian.confluence.labels"),
+])

@@ -313,3 +313,48 @@ extension HostileTests {
         #expect(kb > 0 && kb < 100_000, "peak RSS \(kb) KB while hashing a 1 GiB file")
     }
 }
+
+/// Characters XML forbids, which real exports contain (issue "Trust": a real export was refused whole).
+extension HostileTests {
+    @Test func charactersXMLForbidsAreRepairedAndReported() throws {
+        let o = try convert("control-chars.zip")
+        #expect(o.result.status == 0, "\(o.result.stderr)")
+        let diagnostics = try report(o).filter { $0["code"] as? String == "invalid-xml-char" }
+        let messages = diagnostics.compactMap { $0["message"] as? String }
+        #expect(messages.contains { $0.contains("U+0008") }, "the title's backspace: \(messages)")
+        #expect(messages.contains { $0.contains("U+0002") && $0.contains("U+001C") }, "the body's controls")
+        #expect(messages.contains { $0.contains("U+FFFF") }, "the label's noncharacter")
+        let meta = try Support.json(try #require(o.files.first { $0.key.hasPrefix("articles/HOST/notes") && $0.key.hasSuffix(".json") }?.value))
+        #expect(meta["title"] as? String == "Notes from Bob\u{FFFD}s meeting")
+        let md = String(decoding: try #require(o.files.first { $0.key.hasPrefix("articles/HOST/notes") && $0.key.hasSuffix(".md") }?.value), as: UTF8.self)
+        #expect(md.contains("before\u{FFFD}middle\u{FFFD}after"))
+        for (path, data) in o.files {
+            #expect(!data.contains(0x08) && !data.contains(0x02), "\(path)")
+            #expect(!String(decoding: data, as: UTF8.self).unicodeScalars.contains { $0.value >= 0xF0000 && $0.value <= 0xF00FF }, "no stand-in leaks: \(path)")
+        }
+        #expect(try codes(o).filter { $0 == "invalid-xml-char" }.count == 3, "one per object")
+    }
+
+    @Test func theHistoryReferenceExportWithControlCharactersConverts() throws {
+        let history = Support.referenceExports.appendingPathComponent("history")
+        guard FileManager.default.fileExists(atPath: history.path) else {
+            print("skipped: ../shared/reference-exports is absent"); return
+        }
+        let dir = Support.tempDir()
+        let src = dir.appendingPathComponent("history")
+        try FileManager.default.copyItem(at: history, to: src)
+        let f = src.appendingPathComponent("entities.xml")
+        var xml = try String(contentsOf: f, encoding: .utf8)
+        xml = xml.replacingOccurrences(of: "<![CDATA[Pricing Reports", with: "<![CDATA[Pricing\u{8} Reports")
+        if let r = xml.range(of: "<property name=\"body\"><![CDATA[") { xml.insert(contentsOf: "\u{2}", at: r.upperBound) }
+        try xml.write(to: f, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: src.path)
+        let zip = dir.appendingPathComponent("history.zip")
+        try Support.zip(folder: src, to: zip)
+        let out = dir.appendingPathComponent("out")
+        let r = try Support.cli(["convert", zip.path, "-o", out.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        let codes = (try Support.json(try Data(contentsOf: out.appendingPathComponent("report.json")))["diagnostics"] as? [[String: Any]] ?? []).compactMap { $0["message"] as? String }
+        #expect(codes.contains { $0.contains("U+0008") }, "\(codes)")
+    }
+}

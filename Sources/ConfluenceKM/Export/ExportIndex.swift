@@ -180,6 +180,25 @@ struct ExportIndexBuilder {
         return true
     }
 
+    /// Characters XML forbids (stand-ins from the sanitizer, or raw ones from CSV tables) become U+FFFD in every
+    /// text property; one `invalid-xml-char` diagnostic per object names the code points.
+    private mutating func repairCharacters(_ o: inout RawObject) {
+        var found: Set<UInt32> = []
+        for name in o.properties.propertyNames {
+            guard case .text(let t)? = o.properties[name] else { continue }
+            let (fixed, points) = XMLChars.repair(t)
+            if !points.isEmpty { o.properties[name] = .text(fixed); found.formUnion(points) }
+        }
+        if let id = o.id {
+            let (fixed, points) = XMLChars.repair(id)
+            if !points.isEmpty { o.id = fixed; found.formUnion(points) }
+        }
+        guard !found.isEmpty else { return }
+        index.archiveDiagnostics.append(Diagnostic("invalid-xml-char", .warning, contentId: o.id,
+            title: o.text("title"),
+            message: "\(o.className) holds characters XML forbids (\(XMLChars.describe(found.sorted()))); each is written as U+FFFD"))
+    }
+
     /// A title, name, key or label: at most ``Limits/maxTitleCharacters`` characters, cut with a diagnostic.
     private mutating func capped(_ value: String?, _ what: String, _ o: RawObject) -> String? {
         guard let value, value.utf8.count > Limits.maxTitleCharacters else { return value }
@@ -198,6 +217,8 @@ struct ExportIndexBuilder {
     }
 
     mutating func add(_ o: RawObject) {
+        var o = o
+        repairCharacters(&o)
         guard let id = o.id, !id.isEmpty else { return }
         for p in o.cutProperties {
             index.archiveDiagnostics.append(Diagnostic("value-truncated", .warning, contentId: id,

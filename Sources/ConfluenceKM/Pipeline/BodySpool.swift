@@ -12,6 +12,8 @@ final class BodySpool: @unchecked Sendable {
     /// Bodies in the order written; hashed by ``keep(_:)`` once the index knows which are wanted.
     private var written: [(id: String, offset: Int64, length: Int)] = []
     private(set) var ranges: [String: (offset: Int64, length: Int)] = [:]
+    private let lock = NSLock()
+    private var repairs: [String: [UInt32]] = [:]
 
     /// Bytes of one body kept at most: `maxBodyBytes + 1`, so that an oversized body is known as such when read back
     /// without ever being held whole (the rest of it streams past, unwritten).
@@ -82,6 +84,19 @@ final class BodySpool: @unchecked Sendable {
             if n <= 0 { throw ConversionError.outputFailed(path: path, reason: "cannot read back a spooled body") }
             done += n
         }
-        return String(decoding: bytes, as: UTF8.self)
+        let (text, points) = XMLChars.repair(String(decoding: bytes, as: UTF8.self))
+        if !points.isEmpty {
+            lock.lock()
+            repairs[id] = points
+            lock.unlock()
+        }
+        return text
+    }
+
+    /// Code points XML forbids that ``body(_:)`` replaced in a body (for its `invalid-xml-char` diagnostic).
+    func repairedCharacters(_ id: String) -> [UInt32] {
+        lock.lock()
+        defer { lock.unlock() }
+        return repairs[id] ?? []
     }
 }

@@ -44,10 +44,14 @@ final class ConversionPool: @unchecked Sendable {
         }
     }
 
-    func submit(body: String, article: PlannedArticle) {
+    func submit(body: String, article: PlannedArticle, repairedCharacters: [UInt32] = []) {
         dispatch { [self] converter in
             var source = body
             var extra: [Diagnostic] = []
+            if !repairedCharacters.isEmpty {
+                extra.append(Diagnostic("invalid-xml-char", .warning, contentId: article.content.id, title: article.content.title,
+                    message: "the body holds characters XML forbids (\(XMLChars.describe(repairedCharacters))); each is written as U+FFFD"))
+            }
             if body.utf8.count > maxBodyBytes {
                 source = ""
                 extra.append(Diagnostic("body-too-large", .warning, contentId: article.content.id, title: article.content.title,

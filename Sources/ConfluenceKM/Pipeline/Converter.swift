@@ -247,7 +247,7 @@ public struct Converter {
                 return
             }
             guard let owner = plan.bodyOwners[id], let article = plan.articles[owner] else { return }
-            pool.submit(body: body, article: article)
+            pool.submit(body: body, article: article, repairedCharacters: spool.repairedCharacters(id))
         }
         do {
         // The bodies were set aside in the index pass: read back the wanted ones, in file order.

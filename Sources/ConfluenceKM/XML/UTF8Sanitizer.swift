@@ -1,5 +1,6 @@
 /// Sits between the archive and libxml2: bytes that are not valid UTF-8 become U+FFFD, so that one damaged body
 /// does not make the whole `entities.xml` unreadable. The page whose body held them gets an `invalid-utf8` note.
+/// Characters XML forbids become stand-ins (``XMLChars``), repaired and reported per object later.
 final class UTF8Sanitizer {
     private let source: (UnsafeMutableRawBufferPointer) throws -> Int
     private var input = [UInt8](repeating: 0, count: 1 << 16)
@@ -8,6 +9,8 @@ final class UTF8Sanitizer {
     private var carry: [UInt8] = []     // an incomplete sequence at the end of the last chunk
     private var finished = false
     private(set) var replacements = 0
+    /// Characters XML forbids, turned into stand-ins.
+    private(set) var forbidden = 0
 
     init(source: @escaping (UnsafeMutableRawBufferPointer) throws -> Int) {
         self.source = source
@@ -50,11 +53,25 @@ final class UTF8Sanitizer {
         var runStart = 0
         var i = 0
         while i < count {
-            // Eight ASCII bytes at a time.
-            while i + 8 <= count, base.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 { i += 8 }
+            // Eight ASCII bytes at a time, none of them a control character (each byte >= 0x20: adding 0x60 sets
+            // its high bit; the check also passes tab, LF and CR only one at a time below).
+            while i + 8 <= count {
+                let w = base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                if w & 0x8080_8080_8080_8080 != 0 || (w &+ 0x6060_6060_6060_6060) & 0x8080_8080_8080_8080 != 0x8080_8080_8080_8080 { break }
+                i += 8
+            }
             if i >= count { break }
             let b = bytes[i]
-            if b < 0x80 { i += 1; continue }
+            if b < 0x80 {
+                if XMLChars.isForbidden(b) {
+                    pending.append(contentsOf: bytes[runStart..<i])
+                    pending.append(contentsOf: XMLChars.standIn(b))
+                    forbidden += 1
+                    runStart = i + 1
+                }
+                i += 1
+                continue
+            }
             let length: Int
             var min: UInt32 = 0
             switch b {
@@ -77,6 +94,14 @@ final class UTF8Sanitizer {
                     let c = bytes[i + k]
                     if c & 0xC0 != 0x80 { ok = false; break }
                     scalar = scalar << 6 | UInt32(c & 0x3F)
+                }
+                if ok && (scalar == 0xFFFE || scalar == 0xFFFF) {
+                    pending.append(contentsOf: bytes[runStart..<i])
+                    pending.append(contentsOf: scalar == 0xFFFE ? XMLChars.standInFFFE : XMLChars.standInFFFF)
+                    forbidden += 1
+                    i += length
+                    runStart = i
+                    continue
                 }
                 if ok && scalar >= min && scalar <= 0x10FFFF && !(0xD800...0xDFFF).contains(scalar) {
                     i += length
