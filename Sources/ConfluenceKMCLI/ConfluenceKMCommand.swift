@@ -25,6 +25,7 @@ public struct ConfluenceKMCommand: ParsableCommand {
 
     /// Runs the command and exits with the documented codes.
     public static func main() {
+        Interrupts.install()
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -147,6 +148,9 @@ struct Convert: ParsableCommand {
     @Flag(help: "Treat warnings as errors: exit 1, and write no bundle, when any warning is reported.")
     var strict = false
 
+    @Flag(help: "A --spaces, --subtree, --labels-* or --role value that matches nothing in the export is a warning (unmatched-filter) instead of an error.")
+    var allowUnmatched = false
+
     @Flag(help: "Print the time each stage took (index, plan, content, bundle, commit) to stderr.")
     var stats = false
 
@@ -215,6 +219,9 @@ struct Convert: ParsableCommand {
         if let sign { options.signingKey = try ManifestSigning.privateKey(pemFile: sign).rawRepresentation }
         if let maxTotalBytes { options.limits.maxTotalBytes = maxTotalBytes }
         if let maxEntryBytes { options.limits.maxEntryBytes = maxEntryBytes }
+        for (value, flag) in [(maxTotalBytes.map(Double.init), "--max-total-bytes"), (maxEntryBytes.map(Double.init), "--max-entry-bytes"), (maxEntries.map(Double.init), "--max-entries"), (maxRatio, "--max-ratio"), (maxBodyBytes.map(Double.init), "--max-body-bytes")] {
+            if let value, !(value >= 1) { throw ValidationError("\(flag) must be at least 1") }
+        }
         if let maxEntries { options.limits.maxEntries = maxEntries }
         if let maxRatio { options.limits.maxRatio = maxRatio }
         if let maxBodyBytes { options.limits.maxBodyBytes = maxBodyBytes }
@@ -226,6 +233,7 @@ struct Convert: ParsableCommand {
         }
         guard logFormat == "text" || logFormat == "json" else { throw ValidationError("--log-format must be text or json") }
         options.strict = strict
+        if allowUnmatched { options.allowUnmatched = true }
         let timings = stats ? ConversionStats() : nil
         let progress = quiet ? nil : ProgressBar.forStandardError()
         var converter = Converter(exportPath: export, options: options)
@@ -359,6 +367,8 @@ struct Preview: ParsableCommand {
         if let html, let page {
             let site = FileManager.default.temporaryDirectory.appendingPathComponent("ckm-page-\(getpid())").path
             let bundle = site + "-bundle"
+            TemporaryPaths.register(site)
+            TemporaryPaths.register(bundle)
             defer { try? FileManager.default.removeItem(atPath: site); try? FileManager.default.removeItem(atPath: bundle) }
             let one = try Converter(exportPath: export, options: options).preview(page: page)
             options.force = true
@@ -374,6 +384,7 @@ struct Preview: ParsableCommand {
                 try SiteWriter.write(bundle: export, to: html)
             } else {
                 let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("ckm-site-\(getpid())").path
+                TemporaryPaths.register(tmp)
                 defer { try? FileManager.default.removeItem(atPath: tmp) }
                 options.force = true
                 try Converter(exportPath: export, options: options).convert(to: tmp)

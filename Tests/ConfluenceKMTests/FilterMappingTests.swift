@@ -68,8 +68,8 @@ import Testing
         #expect(notes["parentId"] as? String == "2001")
         #expect(notes["ancestors"] as? [String] == ["2001"])
         #expect(try Self.report(f).diagnostics.contains { $0["code"] as? String == "reparented" && $0["contentId"] as? String == "2005" })
-        let unknown = try convert(["--subtree", "ENG/Nope"], name: "unknown")
-        #expect(try Self.report(unknown).diagnostics.contains { $0["code"] as? String == "unknown-subtree" })
+        let unknown = try convert(["--subtree", "ENG/Nope", "--allow-unmatched"], name: "unknown")
+        #expect(try Self.report(unknown).diagnostics.contains { $0["code"] as? String == "unmatched-filter" })
     }
 
     @Test func attachmentFilters() throws {
@@ -126,8 +126,9 @@ import Testing
         let dir = Support.tempDir()
         let config = dir.appendingPathComponent("km.yaml")
         try Data("""
-            # the KM import of the acme site
+            # the KM import of the acme site (a site-wide role map: acme-site itself has no groups)
             timezone: UTC
+            allow-unmatched: true
             filters:
               spaces:
                 include: [ENG]
@@ -152,7 +153,8 @@ import Testing
         #expect(guide["created"] as? String == "2022-01-10T08:30:00Z", "timezone: UTC overrides the descriptor")
         #expect(String(decoding: viaConfig["articles/ENG/architecture-guide.md"]!, as: UTF8.self).hasPrefix("---\n"))
         let viaFlags = try convert(["--timezone", "UTC", "--spaces", "ENG", "--labels-exclude", "news", "--attachment-types", "image/*",
-                                    "--rename-field", "author=creator", "--constant", "source=confluence", "--front-matter", "yaml"], name: "flags")
+                                    "--rename-field", "author=creator", "--constant", "source=confluence", "--front-matter", "yaml",
+                                    "--role", "confluence-users=employees", "--allow-unmatched"], name: "flags")
         #expect(viaConfig == viaFlags)
         let overridden = try convert(["--config", config.path, "--spaces", "OPS"], name: "override")
         #expect(Self.articles(overridden) == ["OPS/operations-home", "OPS/runbook-restart-recover"])

@@ -47,6 +47,7 @@ final class StagingFolder: @unchecked Sendable {
             "." + self.destination.lastPathComponent + Self.tempMarker + String(getpid()) + "-" + String(UInt32.random(in: 0...UInt32.max), radix: 16))
         do {
             try fm.createDirectory(at: root, withIntermediateDirectories: false)
+            TemporaryPaths.register(root.path)
         } catch {
             throw ConversionError.outputFailed(path: root.path, reason: "cannot create the temporary folder")
         }
@@ -55,11 +56,13 @@ final class StagingFolder: @unchecked Sendable {
 
     deinit {
         if !committed { try? FileManager.default.removeItem(at: root) }
+        TemporaryPaths.unregister(root.path)
     }
 
     /// Removes the temporary folder now (a failed conversion).
     func discard() {
         if !committed { try? FileManager.default.removeItem(at: root) }
+        TemporaryPaths.unregister(root.path)
     }
 
     /// Whether `path` may be replaced by `--force` or `apply`: a real folder (not a link) that is empty or holds a
@@ -183,6 +186,7 @@ final class StagingFolder: @unchecked Sendable {
         let dest = destination.path
         if ckm_renameat2(AT_FDCWD, root.path, AT_FDCWD, dest, CKM_RENAME_NOREPLACE) == 0 {
             committed = true
+            TemporaryPaths.unregister(root.path)
             return
         }
         var err = errno
@@ -195,6 +199,7 @@ final class StagingFolder: @unchecked Sendable {
             if exists {
                 if ckm_renameat2(AT_FDCWD, root.path, AT_FDCWD, dest, CKM_RENAME_EXCHANGE) == 0 {
                     committed = true
+                    TemporaryPaths.unregister(root.path)
                     try? FileManager.default.removeItem(at: root)  // the previous bundle, now at the temporary name
                     return
                 }
@@ -225,6 +230,7 @@ final class StagingFolder: @unchecked Sendable {
             throw ConversionError.outputFailed(path: destination.path, reason: reason)
         }
         committed = true
+        TemporaryPaths.unregister(root.path)
         if let aside { try? fm.removeItem(at: aside) }
     }
 }

@@ -27,6 +27,8 @@ public enum ConversionError: Error, CustomStringConvertible, Equatable, Sendable
     case notABundle(path: String)
     /// entities.xml declares entities (real exports never do): refused before any is expanded.
     case entityDeclarations(path: String, name: String)
+    /// A filter or role mapping that matches nothing in the export.
+    case unmatched(String, more: Int)
     /// `--strict-permissions` and a permission the tool does not fully understand.
     case permissionsNotUnderstood(count: Int, first: String)
 
@@ -71,6 +73,8 @@ public enum ConversionError: Error, CustomStringConvertible, Equatable, Sendable
             return "\(path): exists and is not a confluence-km bundle (no manifest.json) nor empty; it is never replaced, choose another --output"
         case .entityDeclarations(let path, let name):
             return "\(path): entities.xml declares the entity '\(name)'; Confluence exports declare none, so the file is refused (entity expansion is a known attack)"
+        case .unmatched(let message, let more):
+            return message + (more > 0 ? " (and \(more) more)" : "") + "; nothing was converted: fix the value, or pass --allow-unmatched to convert anyway"
         case .permissionsNotUnderstood(let count, let first):
             return "\(count) permissions are not understood (first: \(first)); the affected pages are restricted — drop --strict-permissions to convert them so"
         case .macroFailed(let macro, let contentId, let title):

@@ -1,8 +1,9 @@
 import Foundation
 
 /// Bodies set aside during the index pass, so that the content pass reads back only the current ones instead of
-/// decompressing and parsing `entities.xml` a second time. A temporary file beside the bundle (removed at the end,
-/// or by the next run after a kill); memory holds only each body's offset and length.
+/// decompressing and parsing `entities.xml` a second time. A file of mode 0600 inside the bundle's temporary folder
+/// that is unlinked as soon as it is opened: it has no name while bodies are in it, so no signal, crash or kill
+/// can leave raw storage XHTML (historical bodies included) on disk. Memory holds only each body's offset and length.
 final class BodySpool: @unchecked Sendable {
     let path: String
     private var fd: Int32
@@ -25,6 +26,7 @@ final class BodySpool: @unchecked Sendable {
         keepBytes = maxBodyBytes == .max ? .max : maxBodyBytes + 1
         fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         if fd < 0 { throw ConversionError.outputFailed(path: path, reason: String(cString: strerror(errno))) }
+        unlink(path)  // read and written through the descriptor only
         buffer.reserveCapacity(1 << 20)
     }
 

@@ -187,7 +187,7 @@ public struct Converter {
     }
 
     private func convert(into staging: StagingFolder, stats: ConversionStats?) throws -> ConversionReport {
-        let spool = try BodySpool(path: staging.root.path + ".spool", maxBodyBytes: options.limits.maxBodyBytes)
+        let spool = try BodySpool(path: staging.root.path + "/.ckm-spool", maxBodyBytes: options.limits.maxBodyBytes)
         defer { spool.remove() }
         // The index lives only until the plan is made: the later stages need the plan (and the descriptor), and the
         // memory the index held is reused by them instead of adding to the peak.
@@ -197,6 +197,7 @@ public struct Converter {
             let index = try stats.measure("index") { try self.index(spool: spool) }
             try spool.finishWriting()
             plan = stats.measure("plan") { ConversionPlan(index: index, options: options) }
+            try checkUnmatched(plan)
             try checkStrictPermissions(plan.diagnostics)
             try staging.checkFreeSpace(needed: Checked.add(64 << 20, Checked.sum(plan.attachmentEntries.keys.map {
                 index.attachmentFiles[String($0.dropFirst("attachments/".count))] ?? 0

@@ -67,6 +67,7 @@ extension Converter {
     public func dryRun() throws -> DryRunReport {
         let index = try self.index()
         let plan = ConversionPlan(index: index, options: options)
+        try checkUnmatched(plan)
         try checkStrictPermissions(plan.diagnostics)
         let articles = plan.order.map { id -> DryRunReport.Article in
             let a = plan.articles[id]!
@@ -78,6 +79,13 @@ extension Converter {
     }
 
     /// `--strict-permissions`: a group that grants access without a KM role stops the conversion.
+    /// A filter or role that matches nothing is an error, unless `--allow-unmatched` made it a warning.
+    func checkUnmatched(_ plan: ConversionPlan) throws {
+        if let first = plan.unmatched.first, !options.allowUnmatched {
+            throw ConversionError.unmatched(first.message, more: plan.unmatched.count - 1)
+        }
+    }
+
     func checkStrictPermissions(_ diagnostics: [Diagnostic]) throws {
         guard options.permissions.strict else { return }
         let notUnderstood = diagnostics.filter { $0.code == "permission-not-understood" }

@@ -8,7 +8,7 @@ public struct ConfigError: Error, CustomStringConvertible, Sendable {
 
 /// `--config km.yaml`: every setting of a conversion; CLI flags override it. README lists every key.
 public enum ConfigFile {
-    static let topKeys = ["timezone", "include-archived", "tables", "base-url", "macros", "users", "front-matter", "jobs",
+    static let topKeys = ["timezone", "include-archived", "allow-unmatched", "tables", "base-url", "macros", "users", "front-matter", "jobs",
                           "filters", "mapping", "permissions", "limits"]
     static let filterKeys = ["types", "labels", "created-after", "modified-after", "modified-before", "spaces",
                              "personal-spaces", "subtrees", "attachments"]
@@ -37,6 +37,7 @@ public enum ConfigFile {
                 guard let tz = TimeZone(identifier: z) else { throw r.error(value, key.name, "a time zone such as UTC or Europe/Berlin") }
                 options.timeZone = tz
             case "include-archived": options.includeArchived = try r.bool(value, key.name)
+            case "allow-unmatched": options.allowUnmatched = try r.bool(value, key.name)
             case "tables": options.conversion.tables = try r.choice(value, key.name, ConversionSettings.TableMode.self)
             case "base-url":
                 let u = try r.string(value, key.name)
@@ -62,11 +63,11 @@ public enum ConfigFile {
                 for (lk, lv) in try r.mapping(value, "limits") {
                     let k = "limits." + lk.name
                     switch lk.name {
-                    case "total-bytes": options.limits.maxTotalBytes = Int64(try r.int(lv, k))
-                    case "entry-bytes": options.limits.maxEntryBytes = Int64(try r.int(lv, k))
-                    case "entries": options.limits.maxEntries = try r.int(lv, k)
-                    case "ratio": options.limits.maxRatio = Double(try r.int(lv, k))
-                    case "body-bytes": options.limits.maxBodyBytes = try r.int(lv, k)
+                    case "total-bytes": options.limits.maxTotalBytes = Int64(try r.positive(lv, k))
+                    case "entry-bytes": options.limits.maxEntryBytes = Int64(try r.positive(lv, k))
+                    case "entries": options.limits.maxEntries = try r.positive(lv, k)
+                    case "ratio": options.limits.maxRatio = Double(try r.positive(lv, k))
+                    case "body-bytes": options.limits.maxBodyBytes = try r.positive(lv, k)
                     default: throw r.unknown(lk, "limits.", ["total-bytes", "entry-bytes", "entries", "ratio", "body-bytes"])
                     }
                 }
@@ -219,6 +220,12 @@ public enum ConfigFile {
 
         func int(_ n: Node, _ key: String) throws -> Int {
             guard let s = n.scalar?.string, let i = Int(s) else { throw error(n, key, "a whole number") }
+            return i
+        }
+
+        /// A limit: a whole number of at least 1.
+        func positive(_ n: Node, _ key: String) throws -> Int {
+            guard let s = n.scalar?.string, let i = Int(s), i >= 1 else { throw error(n, key, "a whole number of at least 1") }
             return i
         }
 

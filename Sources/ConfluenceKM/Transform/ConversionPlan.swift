@@ -24,6 +24,8 @@ public struct ConvertOptions: Sendable {
     public var since: String?
     /// `--strict`: any warning fails the conversion (no bundle is written).
     public var strict = false
+    /// A filter, space, subtree, label or role that matches nothing is a warning instead of an error.
+    public var allowUnmatched = false
     /// `--sign`: the Ed25519 private key (raw 32 bytes) that signs manifest.json (manifest.json.sig).
     public var signingKey: Data?
 
@@ -149,6 +151,8 @@ struct ConversionPlan: Sendable {
     var order: [String] = []
     var skipped: [String: Int] = [:]
     var diagnostics: [Diagnostic] = []
+    /// Filters and role mappings that match nothing in the export (an error unless `allowUnmatched`).
+    var unmatched: [Unmatched] = []
     var targets: BundleTargets
     /// Archive entry → destination path, for pass 2.
     var attachmentEntries: [String: String] = [:]
@@ -240,10 +244,11 @@ struct ConversionPlan: Sendable {
         for (spec, isInclude) in f.subtreesInclude.map({ ($0, true) }) + f.subtreesExclude.map({ ($0, false) }) {
             if let id = Self.resolveSubtree(spec, index: index, selected: selected) {
                 if isInclude { subtreeRoots.include.insert(id) } else { subtreeRoots.exclude.insert(id) }
-            } else {
-                diagnostics.append(Diagnostic("unknown-subtree", .warning,
-                    message: "subtree '\(spec)' matches no current page (give a page id or SPACEKEY/Title/Child title)"))
             }
+        }
+        unmatched = Unmatched.find(index: index, options: options) { Self.resolveSubtree($0, index: index, selected: selected) != nil }
+        for u in unmatched {
+            diagnostics.append(Diagnostic("unmatched-filter", .warning, message: u.message + "; it is ignored (--allow-unmatched)"))
         }
         let rawParent: (String) -> String? = { id in index.contents[id]?.parentId.flatMap { index.contents[$0] != nil ? $0 : nil } }
         var includeWalk = TreeWalk(parent: rawParent), excludeWalk = TreeWalk(parent: rawParent)

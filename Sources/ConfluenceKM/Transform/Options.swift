@@ -33,7 +33,11 @@ public struct Filters: Sendable, Equatable {
         guard digits.count >= 3, digits[0].count == 4 else { return nil }
         var parts = digits.prefix(6).map { Int($0) ?? 0 }
         while parts.count < 6 { parts.append(0) }
-        guard (1...12).contains(parts[1]), (1...31).contains(parts[2]), parts[3] < 24, parts[4] < 60, parts[5] < 61 else { return nil }
+        guard (1...12).contains(parts[1]), parts[3] < 24, parts[4] < 60, parts[5] < 61 else { return nil }
+        // A day that exists in that month (2023-02-30 is no date; 2024-02-29 is).
+        let leap = parts[0] % 4 == 0 && (parts[0] % 100 != 0 || parts[0] % 400 == 0)
+        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][parts[1] - 1]
+        guard (1...days).contains(parts[2]) else { return nil }
         func p(_ v: Int, _ w: Int = 2) -> String { String(repeating: "0", count: max(0, w - String(v).count)) + String(v) }
         return "\(p(parts[0], 4))-\(p(parts[1]))-\(p(parts[2]))T\(p(parts[3])):\(p(parts[4])):\(p(parts[5]))Z"
     }

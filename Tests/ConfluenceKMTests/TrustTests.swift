@@ -1,0 +1,99 @@
+import Foundation
+import Testing
+
+@testable import ConfluenceKM
+
+/// The issue "Trust: never destroy what it did not write, never widen what was asked, never leave secrets behind".
+@Suite struct TrustTests {
+    /// An export that takes a few seconds to convert (gen-export.py, made once).
+    static let slowExport: URL = {
+        let dir = Support.tempDir("slow")
+        let out = dir.appendingPathComponent("slow.zip")
+        let r = try? Support.run("/usr/bin/env", ["python3", Support.repoRoot.appendingPathComponent("scripts/gen-export.py").path,
+                                                  "--pages", "3000", "--versions", "2", out.path])
+        precondition(r?.status == 0, "gen-export.py failed: \(r?.stderr ?? "not run")")
+        return out
+    }()
+
+    @Test(arguments: [(SIGINT, Int32(130)), (SIGTERM, Int32(143)), (SIGHUP, Int32(129))])
+    func aSignalRemovesTheTemporaryFolderAndNoBodyIsLeft(_ signo: Int32, _ code: Int32) throws {
+        let dir = Support.tempDir("signal-\(signo)")
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Support.binary)
+        p.arguments = ["convert", Self.slowExport.path, "-o", dir.appendingPathComponent("out").path]
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        var sawTemp = false
+        for _ in 0..<400 {
+            if (try FileManager.default.contentsOfDirectory(atPath: dir.path)).contains(where: { $0.contains(".ckm-tmp-") }) { sawTemp = true; break }
+            usleep(10_000)
+        }
+        #expect(sawTemp, "the run started writing")
+        usleep(200_000)
+        kill(p.processIdentifier, signo)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == code, "exit \(p.terminationStatus)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty, "nothing left: no temporary folder, no spool")
+    }
+
+    @Test func theSpoolHasNoNameWhileItHoldsBodies() throws {
+        let dir = Support.tempDir()
+        let spool = try BodySpool(path: dir.appendingPathComponent(".ckm-spool").path)
+        spool.begin()
+        try spool.append(Array("<p>secret body</p>".utf8))
+        spool.end(id: "1")
+        spool.keep { _ in true }
+        try spool.finishWriting()
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
+        #expect(try spool.body("1") == "<p>secret body</p>")
+    }
+}
+
+/// Never widen (or silently empty) what was asked.
+extension TrustTests {
+    @Test(arguments: [
+        (["--subtree", "SPACE9/Nope"], "--subtree 'SPACE9/Nope' matches nothing"),
+        (["--spaces", "NOPE"], "--spaces 'NOPE' matches nothing"),
+        (["--spaces", "eng"], "(did you mean 'ENG'?)"),
+        (["--labels-any", "architektur"], "(did you mean 'architecture'?)"),
+        (["--exclude-spaces", "OPZ"], "(did you mean 'OPS'?)"),
+    ])
+    func aFilterThatMatchesNothingIsAnError(_ args: [String], _ message: String) throws {
+        let zip = try FixtureExportTests.zipped()
+        let out = Support.tempDir().appendingPathComponent("o")
+        for extra in [[], ["--dry-run"]] {
+            let r = try Support.cli(["convert", zip.path, "-o", out.path] + args + extra)
+            #expect(r.status == 1, "\(args) \(extra): \(r.stderr)")
+            #expect(r.stderr.contains(message) && r.stderr.contains("--allow-unmatched"), "\(r.stderr)")
+            #expect(r.stderr.split(separator: "\n").count == 1)
+            #expect(!FileManager.default.fileExists(atPath: out.path))
+        }
+        let allowed = try Support.cli(["convert", zip.path, "-o", out.path, "--allow-unmatched"] + args)
+        #expect(allowed.status == 0, "\(allowed.stderr)")
+        let report = try Support.json(try Data(contentsOf: out.appendingPathComponent("report.json")))
+        #expect((report["diagnostics"] as? [[String: Any]] ?? []).contains { $0["code"] as? String == "unmatched-filter" })
+    }
+
+    @Test func aRoleForAGroupTheExportDoesNotKnowIsAnError() throws {
+        let zip = Support.tempDir().appendingPathComponent("perm-site.zip")
+        try Support.zip(folder: Support.fixtures.appendingPathComponent("perm-site"), to: zip)
+        let out = Support.tempDir().appendingPathComponent("o")
+        let r = try Support.cli(["convert", zip.path, "-o", out.path, "--role", "confluence-userz=staff"])
+        #expect(r.status == 1 && r.stderr.contains("--role 'confluence-userz' matches nothing") && r.stderr.contains("(did you mean 'confluence-users'?)"), "\(r.stderr)")
+        #expect(try Support.cli(["convert", zip.path, "-o", out.path, "--role", "team=staff"]).status == 0)
+    }
+
+    @Test func impossibleDatesAndLimitsAreRefused() throws {
+        let zip = try FixtureExportTests.zipped()
+        let out = Support.tempDir().appendingPathComponent("o")
+        for args in [["--created-after", "2023-02-30"], ["--modified-before", "2023-04-31"], ["--max-ratio", "-5"], ["--max-body-bytes", "0"]] {
+            let r = try Support.cli(["convert", zip.path, "-o", out.path] + args)
+            #expect(r.status == 64, "\(args): \(r.stderr)")
+        }
+        #expect(try Support.cli(["convert", zip.path, "-o", out.path, "--created-after", "2024-02-29"]).status == 0, "a leap day is a date")
+        let config = Support.tempDir().appendingPathComponent("c.yml")
+        try Data("limits:\n  ratio: -5\n".utf8).write(to: config)
+        let r = try Support.cli(["convert", zip.path, "-o", out.path, "--force", "--config", config.path])
+        #expect(r.status == 64 && r.stderr.contains("limits.ratio"), "\(r.stderr)")
+    }
+}
