@@ -210,6 +210,7 @@ struct Convert: ParsableCommand {
         if let users { options.userNames = try UserDirectory.load(users) }
         try filters.apply(&options.filters)
         try mapping.apply(&options.mapping)
+        try options.mapping.validate()
         try permissions.apply(&options.permissions)
         if let frontMatter {
             guard let f = FrontMatter(rawValue: frontMatter) else { throw ValidationError("--front-matter must be none or yaml") }
@@ -364,6 +365,7 @@ struct Preview: ParsableCommand {
     func run() throws {
         var options = ConvertOptions()
         if let config { try ConfigFile.apply(config, to: &options) }
+        try options.mapping.validate()
         if let html, let page {
             let site = FileManager.default.temporaryDirectory.appendingPathComponent("ckm-page-\(getpid())").path
             let bundle = site + "-bundle"

@@ -97,3 +97,28 @@ extension TrustTests {
         #expect(r.status == 64 && r.stderr.contains("limits.ratio"), "\(r.stderr)")
     }
 }
+
+/// Mapping never overwrites identity.
+extension TrustTests {
+    @Test(arguments: [
+        (["--rename-field", "author=title"], "overwrites the identity field title"),
+        (["--constant", "id=Y"], "overwrites the identity field id"),
+        (["--drop-field", "markdown"], "drops the identity field markdown"),
+        (["--rename-field", "title=name"], "renames the identity field title"),
+        (["--rename-field", "author=created"], "--rename-field author=created writes the field created, which the metadata field created already writes"),
+        (["--rename-field", "author=owner", "--constant", "owner=x"], "--constant owner writes the field owner, which --rename-field author=owner already writes"),
+    ])
+    func mappingNeverOverwritesIdentity(_ args: [String], _ message: String) throws {
+        let r = try Support.cli(["convert", try FixtureExportTests.zipped().path, "-o", Support.tempDir().appendingPathComponent("o").path] + args)
+        #expect(r.status == 64, "\(args): \(r.stderr)")
+        #expect(r.stderr.contains(message), "\(r.stderr)")
+        #expect(r.stderr.split(separator: "\n").count == 1)
+    }
+
+    @Test func aConfigConstantOverTheIdIsRefused() throws {
+        let config = Support.tempDir().appendingPathComponent("c.yml")
+        try Data("mapping:\n  fields:\n    constants: {id: Y}\n".utf8).write(to: config)
+        let r = try Support.cli(["convert", try FixtureExportTests.zipped().path, "-o", Support.tempDir().appendingPathComponent("o").path, "--config", config.path])
+        #expect(r.status == 64 && r.stderr.contains("overwrites the identity field id"), "\(r.stderr)")
+    }
+}

@@ -79,6 +79,32 @@ public struct Mapping: Sendable, Equatable {
                                              "spaceKey", "parentId", "ancestors", "position", "version", "markdown",
                                              "attachments", "access", "comments"]
 
+    /// Fields that identify an article: no rule may rename, drop or overwrite them.
+    public static let identity: [String] = ["id", "type", "title", "markdown", "path"]
+
+    /// Checks that no rule overwrites an identity field or a field another rule (or the metadata itself) already
+    /// produces; the message names both rules.
+    public func validate() throws {
+        func fail(_ s: String) -> ConversionError { .invalidOption("mapping: " + s + "; mapping never overwrites a field") }
+        for (from, to) in renameFields.sorted(by: { $0.key < $1.key }) {
+            if Self.identity.contains(from) { throw fail("--rename-field \(from)=\(to) renames the identity field \(from)") }
+            if Self.identity.contains(to) { throw fail("--rename-field \(from)=\(to) overwrites the identity field \(to)") }
+        }
+        for d in dropFields.sorted() where Self.identity.contains(d) { throw fail("--drop-field \(d) drops the identity field \(d)") }
+        for k in constants.keys.sorted() where Self.identity.contains(k) { throw fail("--constant \(k)=… overwrites the identity field \(k)") }
+        for k in properties.keys.sorted() where Self.identity.contains(k) { throw fail("mapping.properties \(k) overwrites the identity field \(k)") }
+        // Every field the rules produce, with the rule that produces it.
+        var producedBy: [String: String] = [:]
+        func produce(_ field: String, _ rule: String) throws {
+            if let other = producedBy[field] { throw fail("\(rule) writes the field \(field), which \(other) already writes") }
+            producedBy[field] = rule
+        }
+        for f in Self.fields.sorted() where renameFields[f] == nil && !dropFields.contains(f) { try produce(f, "the metadata field \(f)") }
+        for (from, to) in renameFields.sorted(by: { $0.key < $1.key }) { try produce(to, "--rename-field \(from)=\(to)") }
+        for k in constants.keys.sorted() { try produce(k, "--constant \(k)") }
+        for k in properties.keys.sorted() { try produce(k, "mapping.properties \(k)") }
+    }
+
     func tags(_ labels: [String]) -> [String] {
         var out = Set<String>()
         for l in labels {
