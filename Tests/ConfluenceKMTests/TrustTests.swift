@@ -122,3 +122,33 @@ extension TrustTests {
         #expect(r.status == 64 && r.stderr.contains("overwrites the identity field id"), "\(r.stderr)")
     }
 }
+
+/// A bundle written with a field mapping carries what validate needs (mapping.json).
+extension TrustTests {
+    @Test func aMappedBundleValidatesAndATamperedOneDoesNot() throws {
+        let (bundle, files) = try Support.convert(try FixtureExportTests.zipped(), extra: [
+            "--rename-field", "author=creator", "--drop-field", "position", "--constant", "source=confluence"])
+        #expect(files["mapping.json"] != nil)
+        let ok = try Support.cli(["validate", bundle.path])
+        #expect(ok.status == 0, "\(ok.stdout)")
+        // An extra field, with the manifest updated to match: the effective schema still refuses it.
+        let path = "articles/ENG/architecture-guide.json"
+        var meta = try Support.json(try #require(files[path]))
+        meta["evil"] = "x"
+        let tampered = try JSONSerialization.data(withJSONObject: meta, options: [.sortedKeys])
+        try tampered.write(to: bundle.appendingPathComponent(path))
+        let manifestURL = bundle.appendingPathComponent("manifest.json")
+        var manifest = try Support.json(try Data(contentsOf: manifestURL))
+        manifest["files"] = (manifest["files"] as? [[String: Any]] ?? []).map { f in
+            guard f["path"] as? String == path else { return f }
+            return ["path": path, "bytes": tampered.count, "sha256": Support.sha256(tampered)]
+        }
+        try JSONSerialization.data(withJSONObject: manifest).write(to: manifestURL)
+        let bad = try Support.cli(["validate", bundle.path])
+        #expect(bad.status == 1 && bad.stdout.contains("evil"), "\(bad.stdout)")
+        // A mapping.json that would hide an identity field is not honoured.
+        try Data(#"{"constants":[],"drop":["title"],"properties":[],"rename":{}}"#.utf8).write(to: bundle.appendingPathComponent("mapping.json"))
+        let forged = try Support.cli(["validate", bundle.path])
+        #expect(forged.status == 1 && forged.stdout.contains("mapping.json"), "\(forged.stdout)")
+    }
+}

@@ -64,7 +64,15 @@ public struct BundleValidator {
         for path in all.sorted() where !listed.contains(path) && path != "manifest.json" && path != ManifestSigning.signatureFile {
             problems.append(Problem(path: path, message: "not listed in the manifest"))
         }
-        let schema = try SchemaValidator(json: articleSchemaJSON)
+        var schema = try SchemaValidator(json: articleSchemaJSON)
+        if all.contains("mapping.json") {
+            do {
+                let record = try JSONDecoder().decode(FieldMappingRecord.self, from: try BundleFiles.read(root: root.path, "mapping.json", maxBytes: 1 << 20))
+                schema = SchemaValidator(schema: try record.schema())
+            } catch {
+                problems.append(Problem(path: "mapping.json", message: "not a mapping this tool can check against (\(error)); the unmapped schema is used"))
+            }
+        }
         for path in all.sorted() where path.hasPrefix("articles/") {
             guard let data = read(path) else { problems.append(Problem(path: path, message: "too large or unreadable")); continue }
             if path.hasSuffix(".json") {

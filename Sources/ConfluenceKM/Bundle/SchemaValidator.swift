@@ -9,6 +9,8 @@ struct SchemaValidator {
         schema = try JSONDecoder().decode(JSONValue.self, from: Data(json.utf8))
     }
 
+    init(schema: JSONValue) { self.schema = schema }
+
     func validate(_ value: JSONValue) -> [String] {
         var problems: [String] = []
         check(value, schema, "", &problems)

@@ -385,6 +385,9 @@ public struct Converter {
                 .merging(counts["folder"]! > 0 ? ["folders": counts["folder"]!] : [:]) { a, _ in a },
             skipped: plan.skipped.merging(skippedExtra, uniquingKeysWith: +), diagnostics: diagnostics)
         try staging.write(try encoder.encode(report) + Data("\n".utf8), to: "report.json")
+        if let record = FieldMappingRecord(options.mapping) {
+            try staging.write(try encoder.encode(record) + Data("\n".utf8), to: "mapping.json")
+        }
         try writeManifest(descriptor: descriptor, staging: staging)
         if let raw = options.signingKey {
             let key = try Curve25519.Signing.PrivateKey(rawRepresentation: raw)
