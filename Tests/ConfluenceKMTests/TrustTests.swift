@@ -152,3 +152,31 @@ extension TrustTests {
         #expect(forged.status == 1 && forged.stdout.contains("mapping.json"), "\(forged.stdout)")
     }
 }
+
+/// A signed delta carries its signature across the air gap, validates by itself, and apply installs the signature.
+extension TrustTests {
+    @Test func aSignedDeltaValidatesByItselfAndKeepsItsSignatureThroughApply() throws {
+        let keys = Support.tempDir("keys")
+        let priv = keys.appendingPathComponent("key.pem"), pub = keys.appendingPathComponent("pub.pem")
+        #expect(try Support.run("/usr/bin/openssl", ["genpkey", "-algorithm", "ed25519", "-out", priv.path]).status == 0)
+        #expect(try Support.run("/usr/bin/openssl", ["pkey", "-in", priv.path, "-pubout", "-out", pub.path]).status == 0)
+        let (v1, v2) = try DeltaTests.exportPair()
+        let dir = Support.tempDir()
+        let bundle = dir.appendingPathComponent("bundle"), delta = dir.appendingPathComponent("delta")
+        #expect(try Support.cli(["convert", v1.path, "-o", bundle.path, "--sign", priv.path]).status == 0)
+        #expect(try Support.cli(["convert", v2.path, "-o", delta.path, "--since", bundle.path, "--sign", priv.path]).status == 0)
+        let alone = try Support.cli(["validate", delta.path, "--verify", pub.path])
+        #expect(alone.status == 0, "a delta validates by itself: \(alone.stdout)")
+        // A changed byte in the delta is caught before it crosses.
+        let description = try Support.json(try Data(contentsOf: delta.appendingPathComponent("delta.json")))
+        let changed = try #require((description["changed"] as? [String])?.first)
+        let original = try Data(contentsOf: delta.appendingPathComponent(changed))
+        try (original + Data("x".utf8)).write(to: delta.appendingPathComponent(changed))
+        let caught = try Support.cli(["validate", delta.path])
+        #expect(caught.status == 1 && caught.stdout.contains(changed), "\(caught.stdout)")
+        try original.write(to: delta.appendingPathComponent(changed))
+        #expect(try Support.cli(["apply", delta.path, "--to", bundle.path]).status == 0)
+        let after = try Support.cli(["validate", bundle.path, "--verify", pub.path])
+        #expect(after.status == 0, "the applied bundle is signed: \(after.stdout)")
+    }
+}

@@ -45,6 +45,7 @@ public struct BundleValidator {
         guard let manifest = try? JSONDecoder().decode(Manifest.self, from: manifestData) else {
             return problems + [Problem(path: "manifest.json", message: "not a valid manifest")]
         }
+        if all.contains("delta.json") { return problems + validateDelta(manifest: manifest, manifestData: manifestData, files: all) }
         var listed: Set<String> = []
         for f in manifest.files {
             guard BundlePath.isSafe(f.path) else {
@@ -103,6 +104,38 @@ public struct BundleValidator {
                     }
                 }
             }
+        }
+        return problems
+    }
+
+    /// A delta by itself, before it crosses the air gap: its manifest is the one of the bundle it leads to (the
+    /// `target` of delta.json), and it holds exactly the added and changed files, with the bytes that manifest lists.
+    func validateDelta(manifest: Manifest, manifestData: Data, files: Set<String>) -> [Problem] {
+        var problems: [Problem] = []
+        guard let data = try? BundleFiles.read(root: root.path, "delta.json", maxBytes: 256 << 20),
+              let d = try? JSONDecoder().decode(Delta.Description.self, from: data) else {
+            return [Problem(path: "delta.json", message: "not a valid delta description")]
+        }
+        if SHA256.hash(data: manifestData).hex != d.target {
+            problems.append(Problem(path: "manifest.json", message: "is not the manifest delta.json leads to (target \(d.target.prefix(12))…)"))
+        }
+        var listed: [String: Manifest.File] = [:]
+        for f in manifest.files { listed[f.path] = f }
+        for path in d.added + d.changed {
+            guard BundlePath.isSafe(path) else { problems.append(Problem(path: Diagnostic.shown(path), message: "leaves the bundle or is not a plain relative path")); continue }
+            guard let f = listed[path] else { problems.append(Problem(path: path, message: "added or changed, but not in the manifest")); continue }
+            guard files.contains(path), let digest = try? BundleFiles.digest(root: root.path, path) else {
+                problems.append(Problem(path: path, message: "added or changed, but missing from the delta")); continue
+            }
+            if digest.sha256 != f.sha256 || digest.bytes != f.bytes { problems.append(Problem(path: path, message: "SHA-256 \(digest.sha256) differs from the manifest's \(f.sha256)")) }
+        }
+        for path in d.deleted {
+            if !BundlePath.isSafe(path) { problems.append(Problem(path: Diagnostic.shown(path), message: "leaves the bundle or is not a plain relative path")) }
+            else if listed[path] != nil { problems.append(Problem(path: path, message: "deleted, but the new manifest lists it")) }
+        }
+        let carried = Set(d.added + d.changed).union(["manifest.json", "delta.json", ManifestSigning.signatureFile])
+        for path in files.sorted() where !carried.contains(path) {
+            problems.append(Problem(path: path, message: "in the delta folder, but neither added nor changed"))
         }
         return problems
     }
