@@ -180,3 +180,52 @@ extension TrustTests {
         #expect(after.status == 0, "the applied bundle is signed: \(after.stdout)")
     }
 }
+
+/// Attachment media types as a Confluence 5.9 site backup keeps them: `mediaType` null, the type in a ContentProperty
+/// linked only from the attachment's `contentProperties` collection.
+extension TrustTests {
+    static func export(_ objects: String, files: [String: Data], name: String = #function) throws -> URL {
+        let dir = Support.tempDir(name)
+        let src = dir.appendingPathComponent("src")
+        try FileManager.default.createDirectory(at: src, withIntermediateDirectories: true)
+        try Data("exportType=space\nspaceKey=MT\nbuildNumber=5998\n".utf8).write(to: src.appendingPathComponent("exportDescriptor.properties"))
+        try Data(("""
+            <?xml version="1.0" encoding="UTF-8"?>
+            <hibernate-generic datetime="2016-01-01 00:00:00">
+            <object class="Space" package="com.atlassian.confluence.spaces"><id name="id">1</id><property name="name"><![CDATA[Media]]></property><property name="key"><![CDATA[MT]]></property></object>
+            <object class="Page" package="com.atlassian.confluence.pages"><id name="id">10</id><property name="title"><![CDATA[Files]]></property><property name="version">1</property><property name="contentStatus"><![CDATA[current]]></property><property name="space" class="Space" package="com.atlassian.confluence.spaces"><id name="id">1</id></property></object>
+            <object class="BodyContent" package="com.atlassian.confluence.core"><id name="id">11</id><property name="body"><![CDATA[<p>files</p>]]></property><property name="bodyType">2</property><property name="content" class="Page" package="com.atlassian.confluence.pages"><id name="id">10</id></property></object>
+            """ + objects + "\n</hibernate-generic>\n").utf8).write(to: src.appendingPathComponent("entities.xml"))
+        for (path, data) in files {
+            let url = src.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try data.write(to: url)
+        }
+        let zip = dir.appendingPathComponent("export.zip")
+        try Support.zip(folder: src, to: zip)
+        return zip
+    }
+
+    @Test func mediaTypesAreReadInBothDirectionsThenGuessed() throws {
+        func attachment(_ id: String, _ name: String, properties: [String]) -> String {
+            """
+            <object class="Attachment" package="com.atlassian.confluence.pages"><id name="id">\(id)</id><property name="title"><![CDATA[\(name)]]></property><property name="version">1</property><property name="contentStatus"><![CDATA[current]]></property><property name="mediaType"/><property name="containerContent" class="Page" package="com.atlassian.confluence.pages"><id name="id">10</id></property><collection name="contentProperties" class="java.util.Set">\(properties.map { "<element class=\"ContentProperty\" package=\"com.atlassian.confluence.content\"><id name=\"id\">\($0)</id></element>" }.joined())</collection></object>
+            """
+        }
+        let objects = attachment("20", "photo.bin", properties: ["30", "31"]) + attachment("21", "scan.png", properties: []) + attachment("22", "notes.txt", properties: [])
+            + """
+            <object class="ContentProperty" package="com.atlassian.confluence.content"><id name="id">30</id><property name="name"><![CDATA[MEDIA_TYPE]]></property><property name="stringValue"><![CDATA[image/jpeg]]></property></object>
+            <object class="ContentProperty" package="com.atlassian.confluence.content"><id name="id">31</id><property name="name"><![CDATA[FILESIZE]]></property><property name="longValue">3</property></object>
+            """
+        let zip = try Self.export(objects, files: ["attachments/10/20/1": Data("jpg".utf8), "attachments/10/21/1": Data("png".utf8), "attachments/10/22/1": Data("txt".utf8)])
+        let (_, files) = try Support.convert(zip, extra: ["--attachment-types", "image/*"])
+        #expect(files["attachments/MT/10/photo.bin"] != nil, "image/jpeg from the ContentProperty the attachment links")
+        #expect(files["attachments/MT/10/scan.png"] != nil, "image/png from the extension")
+        #expect(files["attachments/MT/10/notes.txt"] == nil, "text/plain is filtered out")
+        let meta = try Support.json(try #require(files["articles/MT/files.json"]))
+        let types = (meta["attachments"] as? [[String: Any]] ?? []).compactMap { $0["mediaType"] as? String }
+        #expect(types.sorted() == ["image/jpeg", "image/png"])
+        let codes = (try Support.json(try #require(files["report.json"]))["diagnostics"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }
+        #expect(codes.filter { $0 == "media-type-guessed" }.count == 2, "scan.png and notes.txt")
+    }
+}

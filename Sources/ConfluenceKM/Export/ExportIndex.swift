@@ -156,6 +156,10 @@ struct ExportIndexBuilder {
     var index = ExportIndex()
     /// Every BodyContent object, in the order met (see ``finish()``).
     private var bodyObjects: [BodyInfo] = []
+    /// ContentProperty objects that do not point back to their attachment: id → (name, value).
+    private var propertiesById: [String: (name: String, value: String?)] = [:]
+    /// An attachment's `contentProperties` collection (5.x links them from the attachment): attachment → property ids.
+    private var attachmentPropertyIds: [String: [String]] = [:]
     /// Attachment properties kept in ContentProperty objects (8.x): attachment id → name → value.
     private var contentProperties: [String: [String: String]] = [:]
     /// SpacePermission ids listed by a Space's `permissions` collection (4.x), → space id.
@@ -249,6 +253,7 @@ struct ExportIndexBuilder {
         case "Attachment":
             let original = o.ref("originalVersion") ?? o.text("originalVersionId").flatMap { $0.isEmpty ? nil : $0 }
             if original != nil { index.historicalAttachments += 1; return }
+            if let listed = o.collections["contentProperties"], !listed.isEmpty { attachmentPropertyIds[id] = listed }
             index.attachments[id] = AttachmentInfo(
                 id: id, fileName: capped(o.text("title") ?? o.text("fileName"), "file name", o) ?? id,
                 containerId: o.ref("containerContent") ?? o.ref("content"),
@@ -269,7 +274,10 @@ struct ExportIndexBuilder {
         case "ConfluenceUserImpl":
             if let name = o.text("name"), !name.isEmpty { index.users[id] = name }
         case "ContentProperty":
-            if let name = o.text("name"), name == "MEDIA_TYPE" || name == "FILESIZE", let content = o.ref("content") {
+            if let name = o.text("name"), name == "MEDIA_TYPE" || name == "FILESIZE", o.ref("content") == nil {
+                // Linked only from the attachment's contentProperties collection (5.x): kept by its own id.
+                propertiesById[id] = (name, o.value("stringValue") ?? o.value("longValue"))
+            } else if let name = o.text("name"), name == "MEDIA_TYPE" || name == "FILESIZE", let content = o.ref("content") {
                 contentProperties[content, default: [:]][name] = o.value("stringValue") ?? o.value("longValue")
             } else if let name = o.text("name"), wantedProperties.contains(name), let content = o.ref("content") {
                 index.contentProperties[content, default: [:]][name] = o.value("stringValue") ?? o.value("longValue") ?? ""
@@ -423,6 +431,13 @@ struct ExportIndexBuilder {
 
     /// Resolves what needed every object: content properties onto attachments, user keys onto names.
     mutating func finish() -> ExportIndex {
+        // Properties linked from the attachment (5.x): both directions are read.
+        for (attachment, ids) in attachmentPropertyIds {
+            for pid in ids {
+                guard let p = propertiesById[pid], let v = p.value else { continue }
+                if contentProperties[attachment]?[p.name] == nil { contentProperties[attachment, default: [:]][p.name] = v }
+            }
+        }
         for (id, props) in contentProperties {
             guard var a = index.attachments[id] else { continue }
             if a.mediaType == nil { a.mediaType = props["MEDIA_TYPE"] }

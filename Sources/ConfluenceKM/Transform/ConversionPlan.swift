@@ -400,7 +400,7 @@ struct ConversionPlan: Sendable {
         let attachmentIds = index.attachments.keys.sorted(by: IDOrder.less)
         var usedNames: [String: Set<String>] = [:]
         for aid in attachmentIds {
-            let a = index.attachments[aid]!
+            var a = index.attachments[aid]!
             if a.status == "deleted" { skipped["attachment-trash", default: 0] += 1; continue }
             if a.status == "draft" { skipped["attachment-draft", default: 0] += 1; continue }
             guard let owner = a.containerId, selected[owner] != nil else {
@@ -408,6 +408,11 @@ struct ConversionPlan: Sendable {
                 continue
             }
             let c = selected[owner]!
+            if a.mediaType == nil || a.mediaType?.isEmpty == true, let guessed = MediaTypes.guess(fileName: a.fileName) {
+                a.mediaType = guessed
+                diagnostics.append(Diagnostic("media-type-guessed", .info, contentId: owner, title: c.title,
+                    message: "attachment '\(Diagnostic.shown(a.fileName))' has no media type in the export; \(guessed) from its extension"))
+            }
             if !options.filters.types.contains(.attachments) {
                 skipped["filtered-attachment", default: 0] += 1
                 continue
