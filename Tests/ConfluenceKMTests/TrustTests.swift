@@ -229,3 +229,17 @@ extension TrustTests {
         #expect(codes.filter { $0 == "media-type-guessed" }.count == 2, "scan.png and notes.txt")
     }
 }
+
+extension TrustTests {
+    /// csv-RJTest.zip, page viewxls: the viewer's `page` parameter names the page that owns the attachment.
+    @Test func aViewerShowsTheAttachmentOfThePageItNames() throws {
+        let zip = Support.referenceExports.appendingPathComponent("csv-RJTest.zip")
+        guard FileManager.default.fileExists(atPath: zip.path) else { print("skipped: ../shared/reference-exports is absent"); return }
+        let (_, files) = try Support.convert(zip)
+        let md = String(decoding: try #require(files.first { $0.key.hasSuffix("/viewxls.md") }?.value), as: UTF8.self)
+        #expect(md == "[t.xlsx](../../attachments/RJTest/604438642/t.xlsx)\n\ncompte_resultat.xls\n", "\(md)")
+        let messages = (try Support.json(try #require(files["report.json"]))["diagnostics"] as? [[String: Any]] ?? []).compactMap { $0["message"] as? String }
+        #expect(!messages.contains { $0.contains("'t.xlsx'") }, "t.xlsx is in the bundle")
+        #expect(messages.contains { $0.contains("'compte_resultat.xls' of page 'View xls'") })
+    }
+}

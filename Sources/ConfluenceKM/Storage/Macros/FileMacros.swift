@@ -23,11 +23,18 @@ enum ViewFileMacro: MacroConverter {
             return [.block(.paragraph([.link(destination: safe, title: nil, [.text(url)])]))]
         }
         let file = m.parameter("name", "file", "") ?? ""
-        if let path = reader.targets.attachmentPath(contentId: reader.page.id, fileName: file) {
+        // The attachment belongs to the page the `page` parameter names (in the `space` parameter's space), if any.
+        var owner: String? = reader.page.id
+        if let title = m.parameter("page") {
+            let space = m.parameter("page@space", "space") ?? reader.page.spaceKey
+            owner = reader.targets.contentId(spaceKey: space, title: title, blogPost: false)
+        }
+        if let owner, let path = reader.targets.attachmentPath(contentId: owner, fileName: file) {
             return [.block(.paragraph([.link(destination: reader.relative(path), title: nil, [.text(file)])]))]
         }
-        reader.diagnose("missing-attachment", .warning, "macro '\(m.name)' shows '\(file)', which is not in the bundle; its name is kept")
-        return file.isEmpty ? [] : [.inline(.text(file))]
+        reader.diagnose("missing-attachment", .warning, "macro '\(m.name)' shows '\(file)'\(m.parameter("page").map { " of page '\($0)'" } ?? ""), which is not in the bundle; its name is kept")
+        // A paragraph of its own, like the link it stands for: two viewers side by side never run together.
+        return file.isEmpty ? [] : [.block(.paragraph([.text(file)]))]
     }
 }
 
