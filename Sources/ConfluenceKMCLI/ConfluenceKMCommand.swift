@@ -92,6 +92,9 @@ struct Convert: ParsableCommand {
     @Option(help: "Links to content missing from the export become absolute URLs under this base (e.g. https://wiki.example.com), else plain text.")
     var baseURL: String?
 
+    @Flag(help: "Keep macro parameter values that look like credentials (password, token, secret, apikey, auth …); by default they are written as [redacted].")
+    var keepSecrets = false
+
     @Option(help: ArgumentHelp(
         "Names for user keys and account ids (CSV or YAML).",
         discussion: "CSV: a header with an id column (accountId, key, username) and a name column (name, displayName). YAML: 'id: name' per line. Cloud exports hold account ids where names were; unmapped ids stay ids, reported once."))
@@ -197,6 +200,7 @@ struct Convert: ParsableCommand {
             }
             settings.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         }
+        if keepSecrets { settings.keepSecrets = true }
     }
 
     func run() throws {

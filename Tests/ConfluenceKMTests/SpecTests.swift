@@ -126,6 +126,7 @@ enum Specs {
         for l in lines {
             if l.hasPrefix("tables=") { s.tables = ConversionSettings.TableMode(rawValue: String(l.dropFirst(7)))! }
             if l.hasPrefix("base-url=") { s.baseURL = String(l.dropFirst(9)) }
+            if l == "keep-secrets" { s.keepSecrets = true }
             if l.hasPrefix("macro:") {
                 let kv = l.dropFirst(6).split(separator: "=")
                 s.macros[String(kv[0])] = ConversionSettings.MacroPolicy(rawValue: String(kv[1]))!

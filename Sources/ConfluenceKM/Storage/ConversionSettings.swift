@@ -25,6 +25,8 @@ public struct ConversionSettings: Sendable, Equatable {
     public var macros: [String: MacroPolicy] = [:]
     /// Links to content missing from the export become absolute URLs under this base (else plain text).
     public var baseURL: String?
+    /// Keep parameter values that look like credentials (off: they are written as `[redacted]`).
+    public var keepSecrets = false
 
     public init() {}
 

@@ -8,7 +8,7 @@ public struct ConfigError: Error, CustomStringConvertible, Sendable {
 
 /// `--config km.yaml`: every setting of a conversion; CLI flags override it. README lists every key.
 public enum ConfigFile {
-    static let topKeys = ["timezone", "include-archived", "allow-unmatched", "tables", "base-url", "macros", "users", "front-matter", "jobs",
+    static let topKeys = ["timezone", "include-archived", "allow-unmatched", "keep-secrets", "tables", "base-url", "macros", "users", "front-matter", "jobs",
                           "filters", "mapping", "permissions", "limits"]
     static let filterKeys = ["types", "labels", "created-after", "modified-after", "modified-before", "spaces",
                              "personal-spaces", "subtrees", "attachments"]
@@ -38,6 +38,7 @@ public enum ConfigFile {
                 options.timeZone = tz
             case "include-archived": options.includeArchived = try r.bool(value, key.name)
             case "allow-unmatched": options.allowUnmatched = try r.bool(value, key.name)
+            case "keep-secrets": options.conversion.keepSecrets = try r.bool(value, key.name)
             case "tables": options.conversion.tables = try r.choice(value, key.name, ConversionSettings.TableMode.self)
             case "base-url":
                 let u = try r.string(value, key.name)

@@ -57,6 +57,12 @@ extension StorageReader {
     }
 
     func macro(_ node: XNode) -> [Piece] {
+        if !settings.keepSecrets {
+            let n = redactSecrets(node)
+            if n > 0 {
+                diagnose("secret-redacted", .warning, "macro '\((node.attr("ac:name") ?? "").lowercased())': \(n) parameter value\(n == 1 ? "" : "s") that look like credentials written as \(Secrets.placeholder) (--keep-secrets keeps them)")
+            }
+        }
         let m = parseMacro(node)
         switch settings.policy(m.name) {
         case .drop:
