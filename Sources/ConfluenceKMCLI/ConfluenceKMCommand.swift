@@ -167,6 +167,39 @@ struct Convert: ParsableCommand {
         try applyConversionFlags(&probe)
     }
 
+    /// `--report PATH` must be writable before anything is converted: a bundle never ends up written while the run
+    /// exits 1 for a report it could not write.
+    func checkReportPath() throws {
+        guard let path = report else { return }
+        let url = URL(fileURLWithPath: path).standardizedFileURL
+        var isDir: ObjCBool = false
+        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir), isDir.boolValue {
+            throw ConversionError.invalidOption("\(path): --report names a folder; give a file path")
+        }
+        let parent = url.deletingLastPathComponent().path
+        guard FileManager.default.fileExists(atPath: parent, isDirectory: &isDir), isDir.boolValue else {
+            throw ConversionError.invalidOption("\(path): the folder of --report does not exist; nothing was converted")
+        }
+        if access(parent, W_OK) != 0 || (FileManager.default.fileExists(atPath: url.path) && access(url.path, W_OK) != 0) {
+            throw ConversionError.invalidOption("\(path): --report cannot be written (\(String(cString: strerror(errno)))); nothing was converted")
+        }
+    }
+
+    /// With --strict and warnings no bundle is written, but the report is: to --report, or beside the would-be
+    /// output as OUTPUT.report.json (never over a file that is not such a report), so CI can show why.
+    func writeStrictReport(_ r: ConversionReport) throws {
+        let path = report ?? (URL(fileURLWithPath: output).standardizedFileURL.path + ".report.json")
+        if report == nil, let existing = FileManager.default.contents(atPath: path),
+           (try? JSONDecoder().decode(ConversionReport.self, from: existing)) == nil {
+            Console.err("confluence-km: \(path) exists and is not a report; the report was not written\n")
+            return
+        }
+        guard FileManager.default.createFile(atPath: path, contents: Data((try encodeJSON(r) + "\n").utf8)) else {
+            throw ConversionError.outputFailed(path: path, reason: "cannot write the report")
+        }
+        Console.err("confluence-km: report written to \(path)\n")
+    }
+
     func printDiagnostics(_ report: ConversionReport) {
         guard verbose else { return }
         for d in report.diagnostics {
@@ -231,14 +264,22 @@ struct Convert: ParsableCommand {
         if let maxRatio { options.limits.maxRatio = maxRatio }
         if let maxBodyBytes { options.limits.maxBodyBytes = maxBodyBytes }
         guard format == "text" || format == "json" else { throw ValidationError("--format must be text or json") }
+        options.strict = strict
+        if allowUnmatched { options.allowUnmatched = true }
+        try checkReportPath()
         if dryRun {
-            let plan = try Converter(exportPath: export, options: options).dryRun()
+            let plan: DryRunReport
+            do {
+                plan = try Converter(exportPath: export, options: options).dryRun()
+            } catch let ConversionError.strictWarnings(count, report) {
+                printDiagnostics(report)
+                try writeStrictReport(report)
+                throw ConversionError.strictWarnings(count: count, report: report)
+            }
             Console.out(format == "json" ? try plan.json() : plan.text(), terminator: format == "json" ? "\n" : "")
             return
         }
         guard logFormat == "text" || logFormat == "json" else { throw ValidationError("--log-format must be text or json") }
-        options.strict = strict
-        if allowUnmatched { options.allowUnmatched = true }
         let timings = stats ? ConversionStats() : nil
         let progress = quiet ? nil : ProgressBar.forStandardError()
         var converter = Converter(exportPath: export, options: options)
@@ -252,6 +293,7 @@ struct Convert: ParsableCommand {
         } catch let ConversionError.strictWarnings(count, report) {
             progress?.finish()
             printDiagnostics(report)
+            try writeStrictReport(report)
             throw ConversionError.strictWarnings(count: count, report: report)
         }
         let report = result

@@ -243,3 +243,56 @@ extension TrustTests {
         #expect(messages.contains { $0.contains("'compte_resultat.xls' of page 'View xls'") })
     }
 }
+
+/// Reports: checked before converting, written even when --strict writes no bundle; the dry run predicts them.
+extension TrustTests {
+    static func codes(_ diagnostics: Any?) -> Set<String> {
+        Set((diagnostics as? [[String: Any]] ?? []).map { "\($0["code"] ?? "") \($0["contentId"] ?? "-") \($0["message"] ?? "")" })
+    }
+
+    @Test func theDryRunPredictsTheWarningsOfTheConversion() throws {
+        var exports = [try FixtureExportTests.zipped()]
+        let ref = Support.referenceExports.appendingPathComponent("4.3.2.xml.zip")
+        if FileManager.default.fileExists(atPath: ref.path) { exports.append(ref) }
+        for zip in exports {
+            let dir = Support.tempDir("dry-\(zip.lastPathComponent)")
+            let out = dir.appendingPathComponent("o")
+            #expect(try Support.cli(["convert", zip.path, "-o", out.path, "-q"]).status == 0)
+            let dry = try Support.cli(["convert", zip.path, "-o", dir.appendingPathComponent("d").path, "--dry-run", "--format", "json"])
+            #expect(dry.status == 0)
+            let real = Self.codes(try Support.json(try Data(contentsOf: out.appendingPathComponent("report.json")))["diagnostics"])
+            let predicted = Self.codes(try Support.json(Data(dry.stdout.utf8))["diagnostics"])
+            #expect(real == predicted, "\(zip.lastPathComponent): only in convert \(real.subtracting(predicted)); only in the dry run \(predicted.subtracting(real))")
+            #expect(real.contains { $0.hasPrefix("broken-link") } || zip.lastPathComponent != "acme.zip")
+        }
+    }
+
+    @Test func strictWritesTheReportAndTheDryRunAgrees() throws {
+        let zip = try FixtureExportTests.zipped()
+        let dir = Support.tempDir()
+        for extra in [[], ["--dry-run"]] {
+            let out = dir.appendingPathComponent("o\(extra.count)")
+            let r = try Support.cli(["convert", zip.path, "-o", out.path, "--strict"] + extra)
+            #expect(r.status == 1 && r.stderr.contains("warnings with --strict"), "\(extra): \(r.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: out.path), "no bundle")
+            let report = try Support.json(try Data(contentsOf: URL(fileURLWithPath: out.path + ".report.json")))
+            #expect(Self.codes(report["diagnostics"]).contains { $0.hasPrefix("broken-link") })
+        }
+        // Never over a file that is not a report.
+        let mine = dir.appendingPathComponent("p.report.json")
+        try Data("my notes".utf8).write(to: mine)
+        _ = try Support.cli(["convert", zip.path, "-o", dir.appendingPathComponent("p").path, "--strict"])
+        #expect(try Data(contentsOf: mine) == Data("my notes".utf8))
+    }
+
+    @Test func aReportPathThatCannotBeWrittenIsRefusedFirst() throws {
+        let zip = try FixtureExportTests.zipped()
+        let dir = Support.tempDir()
+        let out = dir.appendingPathComponent("o")
+        for path in [dir.appendingPathComponent("missing/r.json").path, dir.path] {
+            let r = try Support.cli(["convert", zip.path, "-o", out.path, "--report", path])
+            #expect(r.status == 64 && r.stderr.contains(path), "\(r.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: out.path), "nothing converted")
+        }
+    }
+}

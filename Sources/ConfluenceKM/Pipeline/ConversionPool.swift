@@ -46,32 +46,8 @@ final class ConversionPool: @unchecked Sendable {
 
     func submit(body: String, article: PlannedArticle, repairedCharacters: [UInt32] = []) {
         dispatch { [self] converter in
-            var source = body
-            var extra: [Diagnostic] = []
-            if !repairedCharacters.isEmpty {
-                extra.append(Diagnostic("invalid-xml-char", .warning, contentId: article.content.id, title: article.content.title,
-                    message: "the body holds characters XML forbids (\(XMLChars.describe(repairedCharacters))); each is written as U+FFFD"))
-            }
-            if body.utf8.count > maxBodyBytes {
-                source = ""
-                extra.append(Diagnostic("body-too-large", .warning, contentId: article.content.id, title: article.content.title,
-                    message: "the body is over the limit of \(maxBodyBytes) bytes (--max-body-bytes); it was never read whole, an empty article is written"))
-            }
-            if CSVExport.isCompressedBody(body) {
-                do {
-                    source = try CSVExport.decodeCompressedBody(body, name: "body of \(article.content.id)")
-                } catch {
-                    source = ""
-                    extra.append(Diagnostic("undecodable-body", .warning, contentId: article.content.id, title: article.content.title,
-                        message: "the body is stored compressed (zstd, base64) and could not be decoded (\(error)); an empty article is written"))
-                }
-            }
-            if containsReplacementCharacter(source) {
-                extra.append(Diagnostic("invalid-utf8", .warning, contentId: article.content.id, title: article.content.title,
-                    message: "the body holds bytes that are not UTF-8 (or U+FFFD itself); they are written as U+FFFD"))
-            }
-            var out = converter.convert(body: source, bodyType: article.bodyType, page: article.context, targets: targets)
-            out.diagnostics += extra
+            let out = BodyPipeline.convert(body: body, article: article, repairedCharacters: repairedCharacters,
+                                           maxBodyBytes: maxBodyBytes, converter: converter, targets: targets)
             if let macro = out.failedMacro {
                 lock.lock()
                 if firstError == nil {
@@ -151,4 +127,40 @@ final class ConversionPool: @unchecked Sendable {
 func containsReplacementCharacter(_ text: String) -> Bool {
     var text = text
     return text.withUTF8 { firstIndex(of: [0xEF, 0xBF, 0xBD], in: $0, from: 0) != nil }
+}
+
+/// A body as stored (XML or CSV, zstd+base64, repaired characters, any size) → converted, with the diagnostics
+/// of each step. convert, the dry run and preview all take this one path, so they agree.
+enum BodyPipeline {
+    static func convert(body: String, article: PlannedArticle, repairedCharacters: [UInt32], maxBodyBytes: Int,
+                        converter: BodyConverter, targets: LinkTargets) -> BodyConverter.Output {
+        var source = body
+        var extra: [Diagnostic] = []
+        let id = article.content.id, title = article.content.title
+        if !repairedCharacters.isEmpty {
+            extra.append(Diagnostic("invalid-xml-char", .warning, contentId: id, title: title,
+                message: "the body holds characters XML forbids (\(XMLChars.describe(repairedCharacters))); each is written as U+FFFD"))
+        }
+        if body.utf8.count > maxBodyBytes {
+            source = ""
+            extra.append(Diagnostic("body-too-large", .warning, contentId: id, title: title,
+                message: "the body is over the limit of \(maxBodyBytes) bytes (--max-body-bytes); it was never read whole, an empty article is written"))
+        }
+        if CSVExport.isCompressedBody(source) {
+            do {
+                source = try CSVExport.decodeCompressedBody(source, name: "body of \(id)")
+            } catch {
+                source = ""
+                extra.append(Diagnostic("undecodable-body", .warning, contentId: id, title: title,
+                    message: "the body is stored compressed (zstd, base64) and could not be decoded (\(error)); an empty article is written"))
+            }
+        }
+        if containsReplacementCharacter(source) {
+            extra.append(Diagnostic("invalid-utf8", .warning, contentId: id, title: title,
+                message: "the body holds bytes that are not UTF-8 (or U+FFFD itself); they are written as U+FFFD"))
+        }
+        var out = converter.convert(body: source, bodyType: article.bodyType, page: article.context, targets: targets)
+        out.diagnostics += extra
+        return out
+    }
 }

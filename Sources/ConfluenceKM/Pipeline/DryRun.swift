@@ -63,19 +63,57 @@ public struct DryRunReport: Codable, Sendable {
 }
 
 extension Converter {
-    /// The plan only: reads the archive's metadata, writes nothing. Agrees with what `convert` then writes.
+    /// The plan, and every body converted through the same pipeline as `convert` (nothing written), so that its
+    /// warnings — broken links, unsupported macros, redacted secrets included — are the ones `convert` reports, and
+    /// `--dry-run --strict` fails exactly when `--strict` would.
     public func dryRun() throws -> DryRunReport {
-        let index = try self.index()
+        let (index, spool) = try spooledIndex("dry-run")
+        defer { spool.remove() }
         let plan = ConversionPlan(index: index, options: options)
         try checkUnmatched(plan)
         try checkStrictPermissions(plan.diagnostics)
+        let ids = plan.order.filter { plan.articles[$0]?.bodyId != nil }
+        let bodyOf = plan.articles.compactMapValues(\.bodyId)
+        let jobs = max(1, min(options.jobs, ids.count))
+        let settings = options.conversion, maxBodyBytes = options.limits.maxBodyBytes
+        let planned = plan.articles, targets = plan.targets
+        final class Collected: @unchecked Sendable {
+            let lock = NSLock()
+            var diagnostics: [Diagnostic] = []
+            var failed: Error?
+        }
+        let collected = Collected()
+        DispatchQueue.concurrentPerform(iterations: jobs) { worker in
+            let converter = BodyConverter(settings: settings)
+            converter.bodySource = { id in bodyOf[id].flatMap { try? spool.body($0) } }
+            for i in stride(from: worker, to: ids.count, by: jobs) {
+                let a = planned[ids[i]]!
+                guard let bodyId = a.bodyId, let body = try? spool.body(bodyId) else { continue }
+                let out = BodyPipeline.convert(body: body, article: a, repairedCharacters: spool.repairedCharacters(bodyId),
+                                               maxBodyBytes: maxBodyBytes, converter: converter, targets: targets)
+                collected.lock.lock()
+                collected.diagnostics += out.diagnostics
+                if let m = out.failedMacro, collected.failed == nil {
+                    collected.failed = ConversionError.macroFailed(macro: m, contentId: a.content.id, title: a.content.title)
+                }
+                collected.lock.unlock()
+            }
+        }
+        if let failed = collected.failed { throw failed }
+        let diagnostics = (plan.diagnostics + collected.diagnostics).sorted(by: Diagnostic.reportOrder)
+        if options.strict {
+            let warnings = diagnostics.filter { $0.severity >= .warning }.count
+            if warnings > 0 {
+                throw ConversionError.strictWarnings(count: warnings, report: ConversionReport(converted: [:], skipped: plan.skipped, diagnostics: diagnostics))
+            }
+        }
         let articles = plan.order.map { id -> DryRunReport.Article in
             let a = plan.articles[id]!
             return .init(id: id, type: a.metadata.type.rawValue, title: a.metadata.title, spaceKey: a.metadata.spaceKey,
                          markdown: a.metadata.markdown, parentId: a.metadata.parentId, access: a.metadata.access,
                          attachments: a.attachments.map(\.path).sorted())
         }
-        return DryRunReport(articles: articles, skipped: plan.skipped, diagnostics: plan.diagnostics.sorted(by: Diagnostic.reportOrder))
+        return DryRunReport(articles: articles, skipped: plan.skipped, diagnostics: diagnostics)
     }
 
     /// `--strict-permissions`: a group that grants access without a KM role stops the conversion.

@@ -30,7 +30,8 @@ extension Converter {
         return try ids.map { id in
             let a = plan.articles[id]!
             let body = try a.bodyId.flatMap { try spool.body($0) } ?? ""
-            let out = converter.convert(body: body, bodyType: a.bodyType, page: a.context, targets: plan.targets)
+            let out = BodyPipeline.convert(body: body, article: a, repairedCharacters: a.bodyId.map(spool.repairedCharacters) ?? [],
+                                           maxBodyBytes: options.limits.maxBodyBytes, converter: converter, targets: plan.targets)
             var md = out.markdown
             if options.frontMatter == .yaml { md = try writer.frontMatter(a.metadata) + md }
             var meta = a.metadata
