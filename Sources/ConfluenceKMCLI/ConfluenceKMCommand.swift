@@ -370,9 +370,16 @@ struct Inspect: ParsableCommand {
     @Option(help: "text or json.")
     var format: String = "text"
 
+    @Flag(help: "Print a commented YAML configuration prefilled with the export's spaces, page trees, labels and groups (for --config).")
+    var configTemplate = false
+
     func run() throws {
         guard format == "text" || format == "json" else { throw ValidationError("--format must be text or json") }
         let report = try Converter(exportPath: export).inspect()
+        if configTemplate {
+            Console.out(report.configTemplate(), terminator: "")
+            return
+        }
         Console.out(format == "json" ? try report.json() : report.text(), terminator: format == "json" ? "\n" : "")
     }
 }

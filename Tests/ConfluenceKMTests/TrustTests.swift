@@ -296,3 +296,49 @@ extension TrustTests {
         }
     }
 }
+
+/// inspect as the admin's preparation step.
+extension TrustTests {
+    @Test func inspectListsEveryGroupAndTheTopOfEachTree() throws {
+        let ref = Support.referenceExports.appendingPathComponent("4.3.2.xml.zip")
+        guard FileManager.default.fileExists(atPath: ref.path) else { print("skipped: ../shared/reference-exports is absent"); return }
+        let r = try Support.cli(["inspect", ref.path, "--format", "json"])
+        #expect(r.status == 0)
+        let json = try Support.json(Data(r.stdout.utf8))
+        let groups = (json["groupDetails"] as? [[String: Any]] ?? [])
+        #expect(groups.compactMap { $0["name"] as? String } == ["confluence-administrators", "confluence-users", "twistedgroup"])
+        let users = try #require(groups.first { $0["name"] as? String == "confluence-users" })
+        #expect(users["viewSpaces"] as? [String] == ["SPACE1", "SPACE2"] && users["users"] as? Int == 3)
+        #expect(json["groups"] as? Int == 3)
+        let trees = (json["pageTrees"] as? [[String: Any]] ?? []).flatMap { $0["top"] as? [String] ?? [] }
+        #expect(trees.contains("SPACE1/space1 Home"))
+    }
+
+    @Test func theConfigTemplateParsesAndItsValuesMatch() throws {
+        let zip = Support.tempDir().appendingPathComponent("perm-site.zip")
+        try Support.zip(folder: Support.fixtures.appendingPathComponent("perm-site"), to: zip)
+        let t = try Support.cli(["inspect", zip.path, "--config-template"])
+        #expect(t.status == 0 && t.stdout.contains("#   \"team\": ROLE") && t.stdout.contains("#       - \"OPEN/Public root\""), "\(t.stdout)")
+        let dir = Support.tempDir()
+        let config = dir.appendingPathComponent("km.yaml")
+        try Data(t.stdout.utf8).write(to: config)
+        #expect(try Support.cli(["convert", zip.path, "-o", dir.appendingPathComponent("a").path, "--config", config.path]).status == 0, "as written")
+        // Uncommented: the spaces, a subtree and a role, all of which match.
+        var inSubtrees = false
+        let edited = t.stdout.split(separator: "\n", omittingEmptySubsequences: false).map { raw -> String in
+            let line = String(raw)
+            func uncomment(_ l: String) -> String {
+                guard let r = l.range(of: "# ") else { return l }
+                return l.replacingCharacters(in: r, with: "").replacingOccurrences(of: "ROLE", with: "staff")
+            }
+            if line.hasPrefix("#   subtrees:") { inSubtrees = true; return uncomment(line) }
+            if line.hasPrefix("#   ") && !line.hasPrefix("#     ") { inSubtrees = false }
+            if line.hasPrefix("# filters:") || line.hasPrefix("  # roles:") || line.hasPrefix("  #   \"team\": ROLE") { return uncomment(line) }
+            if inSubtrees && (line.hasPrefix("#     include:") || line.hasPrefix("#       - \"OPEN/Public root\"")) { return uncomment(line) }
+            return line
+        }.joined(separator: "\n")
+        try Data(edited.utf8).write(to: config)
+        let r = try Support.cli(["convert", zip.path, "-o", dir.appendingPathComponent("b").path, "--config", config.path])
+        #expect(r.status == 0, "\(r.stderr)\n\(edited)")
+    }
+}

@@ -97,6 +97,8 @@ public struct ExportIndex: Sendable {
     }
     /// Groups and memberships (site backups of Server/Data Center): group name → user names.
     public var groupMembers: [String: Set<String>] = [:]
+    /// Every group the export defines (InternalGroup objects), members or not.
+    public var groupNames: Set<String> = []
     /// username → display name (InternalUser), for `author: display-name`.
     public var displayNames: [String: String] = [:]
     /// Content properties asked for by the mapping: content id → name → value.
@@ -451,6 +453,7 @@ struct ExportIndexBuilder {
         for m in memberships {
             if let g = groupNames[m.group], let u = userNamesById[m.user] { index.groupMembers[g, default: []].insert(u) }
         }
+        index.groupNames = Set(groupNames.values)
         // Only bodies of indexed content and comments can be converted: those of historical versions (most of them,
         // in an export with history) are forgotten here. A body may also be found through its page's bodyContents
         // collection only (no `content` property).

@@ -36,6 +36,53 @@ public struct InspectReport: Codable, Sendable {
     public var restrictions: [String: Int]
     public var cloudOnly: [Count]
     public var sizes: [String: Int64]
+    /// Every group the export knows (defined, or named by a permission), for writing `--role` values.
+    public var groupDetails: [Group]
+    /// The top of each space's page tree, for writing `--spaces` and `--subtree` values.
+    public var pageTrees: [PageTree]
+
+    public struct Group: Codable, Sendable {
+        public var name: String
+        public var users: Int
+        /// Spaces whose VIEWSPACE permission names the group.
+        public var viewSpaces: [String]
+        /// Page restrictions that name the group.
+        public var restrictions: Int
+    }
+    public struct PageTree: Codable, Sendable {
+        public var space: String
+        /// `SPACEKEY/Title` of each top-level current page (a `--subtree` value), at most 25.
+        public var top: [String]
+        public var more: Int
+    }
+
+    /// A commented YAML configuration prefilled with the export's spaces, page trees and groups.
+    public func configTemplate() -> String {
+        func q(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
+        var out = "# confluence-km configuration, written by `inspect --config-template` for this export.\n"
+        out += "# Every value below exists in the export. Uncomment a section's header lines and the entries you want;\n"
+        out += "# as written, the file changes nothing but the defaults it states.\n"
+        out += "# filters:\n#   spaces:\n#     include:\n"
+        for s in spaces { out += "#       - \(q(s.key))    # \(s.name): \(s.pages) pages, \(s.blogposts) blog posts\n" }
+        out += "#   subtrees:\n#     include:\n"
+        for t in pageTrees {
+            for p in t.top { out += "#       - \(q(p))\n" }
+            if t.more > 0 { out += "#       # (\(t.more) more top-level pages in \(t.space))\n" }
+        }
+        if !labels.isEmpty {
+            out += "#   labels:\n#     any:\n"
+            for l in labels.prefix(30) { out += "#       - \(q(l.name))    # \(l.count) pages\n" }
+        }
+        out += "permissions:\n"
+        out += "  # Each group that grants access needs a KM role, or it grants nothing (fail closed).\n"
+        out += "  # roles:\n"
+        for g in groupDetails {
+            let spacesText = g.viewSpaces.isEmpty ? "no space" : g.viewSpaces.joined(separator: ", ")
+            out += "  #   \(q(g.name)): ROLE    # \(g.users) users; views \(spacesText); named by \(g.restrictions) restrictions\n"
+        }
+        out += "  strict: false\n  space-without-permissions: restricted\n"
+        return TerminalText.safe(out)
+    }
 
     public func json() throws -> String {
         let e = JSONEncoder()
@@ -53,6 +100,12 @@ public struct InspectReport: Codable, Sendable {
         out += "labels: " + (labels.isEmpty ? "none" : labels.map { "\($0.name) (\($0.count))" }.joined(separator: ", ")) + "\n"
         out += "macros: " + (macros.isEmpty ? "none" : macros.map { "\($0.name) \($0.count)\($0.outcome == "converted" ? "" : " [\($0.outcome)]")" }.joined(separator: ", ")) + "\n"
         out += "users: \(users), groups: \(groups), restrictions: view \(restrictions["view"] ?? 0), edit \(restrictions["edit"] ?? 0)\n"
+        for g in groupDetails {
+            out += "  group '\(g.name)': \(g.users) users, views \(g.viewSpaces.isEmpty ? "no space" : g.viewSpaces.joined(separator: ", ")), named by \(g.restrictions) restrictions\n"
+        }
+        for t in pageTrees where !t.top.isEmpty {
+            out += "  tree \(t.space): " + t.top.map { "'\($0)'" }.joined(separator: ", ") + (t.more > 0 ? " (+\(t.more))" : "") + "\n"
+        }
         if !cloudOnly.isEmpty { out += "cloud-only content (not exportable): " + cloudOnly.map { "\($0.name) (\($0.count))" }.joined(separator: ", ") + "\n" }
         out += "sizes: " + sizes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value) bytes" }.joined(separator: ", ") + "\n"
         return out
@@ -93,6 +146,31 @@ extension Converter {
                 macros[String(body[Range(m.range(at: 1), in: body)!]).lowercased(), default: 0] += 1
             }
         }
+        // Groups: defined ones and any a permission names, with the spaces they view and the restrictions naming them.
+        var groupSet = index.groupNames.union(index.groupMembers.keys)
+        var viewSpaces: [String: Set<String>] = [:]
+        for p in index.spacePermissions.values {
+            guard case .group(let g) = p.subject else { continue }
+            groupSet.insert(g)
+            if p.type == "VIEWSPACE", let sid = p.spaceId, let key = index.spaces[sid]?.key { viewSpaces[g, default: []].insert(key) }
+        }
+        var restrictionCount: [String: Int] = [:]
+        for entries in index.permissions.values {
+            for e in entries { if case .group(let g) = e.subject { groupSet.insert(g); restrictionCount[g, default: 0] += 1 } }
+        }
+        let groupDetails = groupSet.sorted().map {
+            InspectReport.Group(name: $0, users: index.groupMembers[$0]?.count ?? 0, viewSpaces: (viewSpaces[$0] ?? []).sorted(),
+                                restrictions: restrictionCount[$0] ?? 0)
+        }
+        var tops: [String: [ContentInfo]] = [:]
+        for c in index.contents.values where c.kind != .blogpost && c.status == "current" {
+            if let p = c.parentId, index.contents[p] != nil { continue }
+            if let sid = c.spaceId, let key = index.spaces[sid]?.key { tops[key, default: []].append(c) }
+        }
+        let pageTrees = index.spaces.values.map(\.key).sorted().map { key -> InspectReport.PageTree in
+            let list = (tops[key] ?? []).sorted { ($0.position ?? Int.max, $0.title, $0.id) < ($1.position ?? Int.max, $1.title, $1.id) }
+            return .init(space: key, top: list.prefix(25).map { "\(key)/\($0.title)" }, more: max(0, list.count - 25))
+        }
         var restrictions = ["view": 0, "edit": 0]
         for set in index.permissionSets { restrictions[set.kind == .edit ? "edit" : "view", default: 0] += 1 }
         var cloudOnly: [String: Int] = [:]
@@ -108,9 +186,10 @@ extension Converter {
                 return .init(name: m.key, count: m.value, outcome: c == nil ? "kept-raw" : c == DroppedMacro.self ? "dropped" : "converted")
             }
                 .sorted { ($1.count, $0.name) < ($0.count, $1.name) },
-            users: Set(index.users.values).union(index.displayNames.keys).count, groups: index.groupMembers.count,
+            users: Set(index.users.values).union(index.displayNames.keys).count, groups: groupDetails.count,
             restrictions: restrictions, cloudOnly: cloudOnly.map { .init(name: $0.key, count: $0.value) }.sorted { $0.name < $1.name },
             sizes: ["metadata": index.metadataBytes, "attachments": Checked.sum(index.attachmentFiles.values),
-                    "archive": (try? FileManager.default.attributesOfItem(atPath: exportPath)[.size] as? Int64) ?? 0])
+                    "archive": (try? FileManager.default.attributesOfItem(atPath: exportPath)[.size] as? Int64) ?? 0],
+            groupDetails: groupDetails, pageTrees: pageTrees)
     }
 }
