@@ -32,7 +32,7 @@ public final class BodyConverter {
         includeStack = [page.id]
         nestedDiagnostics = []
         if bodyType == 0 {
-            let wiki = WikiMarkupReader(page: page, targets: targets).read(body)
+            let wiki = WikiMarkupReader(page: page, targets: targets, keepSecrets: settings.keepSecrets).read(body)
             return Output(markdown: writer.render(wiki.blocks), diagnostics: wiki.diagnostics, failedMacro: nil)
         }
         let document = read(body: body, page: page, targets: targets, includes: includes)

@@ -6,6 +6,24 @@ import Foundation
 struct WikiMarkupReader {
     let page: PageContext
     let targets: LinkTargets
+    var keepSecrets = false
+
+    /// A wiki macro's tag (`name:key=value|key=value`) with secret-looking values replaced (``Secrets``).
+    func redacted(_ tag: String, _ diagnostics: inout [Diagnostic]) -> String {
+        if keepSecrets { return tag }
+        guard let colon = tag.firstIndex(of: ":") else { return tag }
+        var count = 0
+        let params = tag[tag.index(after: colon)...].split(separator: "|", omittingEmptySubsequences: false).map { p -> String in
+            let kv = p.split(separator: "=", maxSplits: 1)
+            guard kv.count == 2, Secrets.isSecret(name: String(kv[0]), value: String(kv[1])) else { return String(p) }
+            count += 1
+            return kv[0] + "=" + Secrets.placeholder
+        }
+        guard count > 0 else { return tag }
+        diagnostics.append(Diagnostic("secret-redacted", .warning, contentId: page.id, title: page.title,
+            message: "wiki macro {\(tag[..<colon])}: \(count) parameter value\(count == 1 ? "" : "s") that look like credentials written as \(Secrets.placeholder) (--keep-secrets keeps them)"))
+        return String(tag[...colon]) + params.joined(separator: "|")
+    }
 
     func read(_ text: String) -> (blocks: [Block], diagnostics: [Diagnostic]) {
         var blocks: [Block] = []
@@ -95,7 +113,7 @@ struct WikiMarkupReader {
                         default:
                             diagnostics.append(Diagnostic("wiki-markup-macro", .warning, contentId: page.id, title: page.title,
                                 message: "wiki macro {\(name)} is not converted; kept as a fenced block"))
-                            blocks.append(.codeBlock(language: "confluence-wiki", text: "{\(tag)}\n" + text + "\n{\(name)}"))
+                            blocks.append(.codeBlock(language: "confluence-wiki", text: "{\(redacted(tag, &diagnostics))}\n" + text + "\n{\(name)}"))
                         }
                         i = j
                         continue
@@ -123,8 +141,8 @@ struct WikiMarkupReader {
                 if t.hasPrefix("{") && t.hasSuffix("}") && !t.contains(" ") {
                     flushParagraph()
                     diagnostics.append(Diagnostic("wiki-markup-macro", .warning, contentId: page.id, title: page.title,
-                        message: "wiki macro \(t) is not converted; kept as a fenced block"))
-                    blocks.append(.codeBlock(language: "confluence-wiki", text: t))
+                        message: "wiki macro {\(t.dropFirst().dropLast().prefix { $0 != ":" })} is not converted; kept as a fenced block"))
+                    blocks.append(.codeBlock(language: "confluence-wiki", text: "{" + redacted(String(t.dropFirst().dropLast()), &diagnostics) + "}"))
                 } else {
                     paragraph.append(t)
                 }
