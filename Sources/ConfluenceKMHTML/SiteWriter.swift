@@ -194,36 +194,10 @@ public enum SiteWriter {
 /// Every value written into the preview's HTML goes through here.
 enum HTML {
     /// Text content: `&`, `<`, `>`, quotes escaped.
-    static func text(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for c in s.unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out
-    }
+    static func text(_ s: String) -> String { HTMLText.escape(s, apostrophe: true) }
 
     /// An attribute value (always written inside double quotes: `'` may stay).
-    static func attr(_ s: String) -> String {
-        var out = ""
-        for c in s.unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out
-    }
+    static func attr(_ s: String) -> String { HTMLText.escape(s) }
 
     /// A relative path as an href: each component percent-encoded, so no `:`, `#`, `?` or `%` of a name changes
     /// what the link means.

@@ -92,7 +92,13 @@ struct HTMLWriter {
         return out
     }
 
-    func escape(_ s: String) -> String {
+    func escape(_ s: String) -> String { HTMLText.escape(s) }
+}
+
+/// The one HTML escaper: `&`, `<`, `>` and `"` (and `'` where asked) as references. Used by the writer of HTML
+/// blocks in Markdown and by every value the preview writes.
+public enum HTMLText {
+    public static func escape(_ s: String, apostrophe: Bool = false) -> String {
         var out = ""
         out.reserveCapacity(s.utf8.count)
         for c in s.unicodeScalars {
@@ -101,6 +107,7 @@ struct HTMLWriter {
             case "<": out += "&lt;"
             case ">": out += "&gt;"
             case "\"": out += "&quot;"
+            case "'" where apostrophe: out += "&#39;"
             default: out.unicodeScalars.append(c)
             }
         }
