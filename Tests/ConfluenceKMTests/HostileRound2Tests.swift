@@ -140,6 +140,7 @@ extension HostileTests {
         let r = try Support.run("/usr/bin/timeout", ["60", Support.binary, "preview", bundle.path, "--html", site.path])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("escaped-preview").path))
+        #expect(!FileManager.default.fileExists(atPath: site.appendingPathComponent("../../../escaped-preview").standardizedFileURL.path))
         #expect(!FileManager.default.fileExists(atPath: bundle.deletingLastPathComponent().appendingPathComponent("escaped-preview").path))
         let files = try Support.files(in: site)
         for (path, data) in files { #expect(!String(decoding: data, as: UTF8.self).contains("SECRET-OUTSIDE"), "\(path)") }
@@ -356,5 +357,74 @@ extension HostileTests {
         #expect(r.status == 0, "\(r.stderr)")
         let codes = (try Support.json(try Data(contentsOf: out.appendingPathComponent("report.json")))["diagnostics"] as? [[String: Any]] ?? []).compactMap { $0["message"] as? String }
         #expect(codes.contains { $0.contains("U+0008") }, "\(codes)")
+    }
+}
+
+extension HostileTests {
+    /// The same id attack through a Cloud CSV export: the plan names files the same way for both formats.
+    @Test func csvIdsNeverBecomePaths() throws {
+        let dir = Support.tempDir()
+        let src = dir.appendingPathComponent("csv")
+        try FileManager.default.copyItem(at: Support.fixtures.appendingPathComponent("twin-csv"), to: src)
+        let evil = "2002/../../../../escape-csv/pwned"
+        for table in ["content.csv", "bodycontent.csv"] {
+            let url = src.appendingPathComponent(table)
+            var text = try String(contentsOf: url, encoding: .utf8)
+            text = text.replacingOccurrences(of: "\n2002,", with: "\n\(evil),").replacingOccurrences(of: ",2002,", with: ",\(evil),")
+                .replacingOccurrences(of: "Guide", with: "🎉")
+            try text.write(to: url, atomically: true, encoding: .utf8)
+        }
+        let zip = dir.appendingPathComponent("evil-csv.zip")
+        try Support.zip(folder: src, to: zip)
+        let out = dir.appendingPathComponent("sandbox/bundle")
+        try FileManager.default.createDirectory(at: out.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let r = try Support.cli(["convert", zip.path, "-o", out.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        for path in try Support.files(in: out).keys { #expect(BundlePath.isSafe(path) && !path.contains("escape"), "\(path)") }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out.deletingLastPathComponent().path) == ["bundle"], "nothing beside the bundle")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("escape-csv").path))
+        #expect(!FileManager.default.fileExists(atPath: "/tmp/escape-csv"))
+        let codes = (try Support.json(try Data(contentsOf: out.appendingPathComponent("report.json")))["diagnostics"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }
+        #expect(codes.contains("unsafe-id"))
+    }
+
+    /// Opening the preview fetches nothing: a page with a remote image, served by a local HTTP server that records
+    /// every request, opened in headless Chromium.
+    @Test func openingThePreviewFetchesNothing() throws {
+        let dir = Support.tempDir()
+        let log = dir.appendingPathComponent("requests.log")
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        server.arguments = ["python3", "-c", """
+            import http.server, sys
+            class H(http.server.BaseHTTPRequestHandler):
+                def do_GET(self):
+                    open(sys.argv[1], "a").write(self.path + "\\n"); self.send_response(200); self.end_headers(); self.wfile.write(b"x")
+                def log_message(self, *a): pass
+            s = http.server.HTTPServer(("127.0.0.1", 0), H)
+            print(s.server_address[1], flush=True)
+            s.timeout = 0.5
+            import time; end = time.time() + 60
+            while time.time() < end: s.handle_request()
+            """, log.path]
+        let out = Pipe()
+        server.standardOutput = out
+        try server.run()
+        defer { server.terminate() }
+        let port = String(decoding: out.fileHandleForReading.availableData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(Int(port) != nil)
+        // The server answers (so a missing request below means the page did not ask).
+        _ = try Support.run("/usr/bin/env", ["python3", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:\(port)/probe').read()"])
+        let (bundle, _) = try Support.convert(try FixtureExportTests.zipped())
+        try Data("![beacon](http://127.0.0.1:\(port)/beacon.png)\n\n<img src=\"http://127.0.0.1:\(port)/raw.png\">\n".utf8)
+            .write(to: bundle.appendingPathComponent("articles/ENG/architecture-guide.md"))
+        let site = dir.appendingPathComponent("site")
+        #expect(try Support.cli(["preview", bundle.path, "--html", site.path]).status == 0)
+        _ = try Support.run("/usr/bin/timeout", ["60", "/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu",
+            "--disable-dev-shm-usage", "--virtual-time-budget=3000", "--dump-dom",
+            site.appendingPathComponent("articles/ENG/architecture-guide.html").absoluteString])
+        let requests = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        #expect(requests.contains("/probe"), "the server was reachable")
+        #expect(!requests.contains("beacon") && !requests.contains("raw.png"), "the preview fetched: \(requests)")
     }
 }
