@@ -11,14 +11,17 @@ public enum URLJudge {
 
     /// The URL to write, or nil when it must not be written as a link or image.
     public static func judge(_ raw: String) -> String? {
+        // Decoded and stripped of tabs and newlines (which browsers drop anywhere in a URL) until neither changes
+        // anything: a tab inside a reference cannot hide it from one round and reveal it to a renderer later.
         var url = raw
-        for _ in 0..<8 {
-            let decoded = decodeReferences(url)
-            if decoded == url { break }
-            url = decoded
+        for round in 0..<16 {
+            let next = String(String.UnicodeScalarView(decodeReferences(url).unicodeScalars.filter { $0 != "\t" && $0 != "\n" && $0 != "\r" }))
+            if next == url { break }
+            if round == 15 { return nil }  // still changing: not a URL anybody wrote
+            url = next
         }
-        // What a browser ignores: leading and trailing C0 controls and spaces, tabs and newlines anywhere.
-        var scalars = url.unicodeScalars.filter { $0 != "\t" && $0 != "\n" && $0 != "\r" }
+        // What a browser ignores: leading and trailing C0 controls and spaces.
+        var scalars = url.unicodeScalars
         while let f = scalars.first, f.value <= 0x20 { scalars.removeFirst() }
         while let l = scalars.last, l.value <= 0x20 { scalars.removeLast() }
         if scalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f }) { return nil }
