@@ -17,6 +17,8 @@ public enum SiteWriter {
     static let highlightCSS = "/usr/share/javascript/highlight.js/styles/github.css"
     /// The file that marks a folder as a site written by `preview --html` (and so replaceable by the next one).
     public static let marker = ".confluence-km-site"
+    /// Every page says who wrote it; `--page X --html FILE` replaces only a file that says so.
+    static let generator = "confluence-km preview"
 
     struct Article: Decodable {
         var id: String
@@ -69,6 +71,7 @@ public enum SiteWriter {
             <html><head><meta charset="utf-8">
             <meta http-equiv="Content-Security-Policy" content="\(HTML.attr(csp))">
             <meta name="referrer" content="no-referrer">
+            <meta name="generator" content="\(generator)">
             <title>\(HTML.text(title))</title>
             <style>body{font-family:sans-serif;max-width:60em;margin:2em auto}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em}
             .meta{background:#f6f8fa;padding:.5em 1em}.diag{background:#fff8e1;padding:.5em 1em}\(style)</style>
@@ -187,7 +190,21 @@ public enum SiteWriter {
             let type = types[URL(fileURLWithPath: String(target)).pathExtension.lowercased()] ?? "application/octet-stream"
             html.replaceSubrange(range, with: "\(attr)=\"data:\(type);base64,\(data.base64EncodedString())\"")
         }
-        try Data(html.utf8).write(to: URL(fileURLWithPath: file))
+        // Never over a file this tool did not write: only a missing file or an earlier preview page is replaced.
+        let target = URL(fileURLWithPath: file).standardizedFileURL
+        var st = stat()
+        if lstat(target.path, &st) == 0 {
+            let existing = (st.st_mode & S_IFMT == S_IFREG) ? (try? Data(contentsOf: target)).map { String(decoding: $0.prefix(4096), as: UTF8.self) } : nil
+            guard existing?.contains("<meta name=\"generator\" content=\"\(generator)\">") == true else {
+                throw ConversionError.invalidOption("\(file): exists and is not a page written by preview; it is never replaced, choose another file")
+            }
+        }
+        let temporary = target.deletingLastPathComponent().appendingPathComponent("." + target.lastPathComponent + ".ckm-tmp-\(getpid())")
+        try Data(html.utf8).write(to: temporary)
+        guard rename(temporary.path, target.path) == 0 else {
+            try? FileManager.default.removeItem(at: temporary)
+            throw ConversionError.outputFailed(path: file, reason: String(cString: strerror(errno)))
+        }
     }
 }
 

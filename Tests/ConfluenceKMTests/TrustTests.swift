@@ -342,3 +342,19 @@ extension TrustTests {
         #expect(r.status == 0, "\(r.stderr)\n\(edited)")
     }
 }
+
+extension TrustTests {
+    @Test func aStandalonePreviewPageNeverReplacesAnotherFile() throws {
+        let zip = try FixtureExportTests.zipped()
+        let dir = Support.tempDir()
+        let file = dir.appendingPathComponent("guide.html")
+        try Data("my own page".utf8).write(to: file)
+        let r = try Support.cli(["preview", zip.path, "--page", "Architecture Guide", "--html", file.path])
+        #expect(r.status == 64 && r.stderr.contains("never replaced"), "\(r.stderr)")
+        #expect(try Data(contentsOf: file) == Data("my own page".utf8))
+        try FileManager.default.removeItem(at: file)
+        #expect(try Support.cli(["preview", zip.path, "--page", "Architecture Guide", "--html", file.path]).status == 0)
+        #expect(try Support.cli(["preview", zip.path, "--page", "Architecture Guide", "--html", file.path]).status == 0, "its own page is replaced")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["guide.html"])
+    }
+}
