@@ -358,3 +358,21 @@ extension TrustTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["guide.html"])
     }
 }
+
+extension TrustTests {
+    /// Messages name what the user gave, and the operating system's reason.
+    @Test func outputErrorsNameTheOutputAndTheReason() throws {
+        let zip = try FixtureExportTests.zipped()
+        let dir = Support.tempDir()
+        let file = dir.appendingPathComponent("a-file")
+        try Data("x".utf8).write(to: file)
+        for extra in [[], ["--force"]] {
+            let r = try Support.cli(["convert", zip.path, "-o", file.path] + extra)
+            #expect(r.status == 1 && r.stderr.contains("\(file.path): cannot write the bundle: it is a file, not a folder"), "\(r.stderr)")
+        }
+        let below = file.appendingPathComponent("sub/out")
+        let r = try Support.cli(["convert", zip.path, "-o", below.path])
+        #expect(r.status == 1 && r.stderr.contains(below.path) && r.stderr.contains("Not a directory"), "\(r.stderr)")
+        #expect(try Data(contentsOf: file) == Data("x".utf8))
+    }
+}

@@ -31,26 +31,34 @@ final class StagingFolder: @unchecked Sendable {
         let fm = FileManager.default
         var isDir: ObjCBool = false
         if fm.fileExists(atPath: self.destination.path, isDirectory: &isDir) {
+            if !isDir.boolValue {
+                throw ConversionError.outputFailed(path: self.destination.path, reason: "it is a file, not a folder; choose another output")
+            }
             let empty = isDir.boolValue && ((try? fm.contentsOfDirectory(atPath: self.destination.path))?.isEmpty ?? false)
             if !empty && !force { throw ConversionError.outputExists(path: self.destination.path) }
             startedEmpty = empty
             if !empty && !Self.isReplaceable(self.destination.path, marker: marker) { throw ConversionError.notABundle(path: self.destination.path) }
         }
         let parent = self.destination.deletingLastPathComponent()
-        do {
-            try fm.createDirectory(at: parent, withIntermediateDirectories: true)
-        } catch {
-            throw ConversionError.outputFailed(path: parent.path, reason: "cannot create the parent folder")
+        var parentIsDir: ObjCBool = false
+        if !(fm.fileExists(atPath: parent.path, isDirectory: &parentIsDir) && parentIsDir.boolValue) {
+            var current = ""
+            for component in parent.path.split(separator: "/") {
+                current += "/" + component
+                if mkdir(current, 0o755) != 0 && errno != EEXIST {
+                    throw ConversionError.outputFailed(path: self.destination.path,
+                        reason: "its folder \(current) cannot be created (\(String(cString: strerror(errno))))")
+                }
+            }
         }
         Self.removeStale(in: parent, name: self.destination.lastPathComponent)
         root = parent.appendingPathComponent(
             "." + self.destination.lastPathComponent + Self.tempMarker + String(getpid()) + "-" + String(UInt32.random(in: 0...UInt32.max), radix: 16))
-        do {
-            try fm.createDirectory(at: root, withIntermediateDirectories: false)
-            TemporaryPaths.register(root.path)
-        } catch {
-            throw ConversionError.outputFailed(path: root.path, reason: "cannot create the temporary folder")
+        if mkdir(root.path, 0o755) != 0 {
+            throw ConversionError.outputFailed(path: self.destination.path,
+                reason: "nothing can be written in \(parent.path) (\(String(cString: strerror(errno))))")
         }
+        TemporaryPaths.register(root.path)
         rootPath = root.path
     }
 
