@@ -48,7 +48,7 @@ bench: bench-data
 # The whole test suite under AddressSanitizer (its own build folder).
 test-asan: deps deps-py
 	$(SWIFT) build --scratch-path .build-asan -Xswiftc -sanitize=address
-	LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/lsan.supp CKM_BIN=$(CURDIR)/.build-asan/debug/confluence-km \
+	LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/lsan.supp CKM_SANITIZED=1 CKM_BIN=$(CURDIR)/.build-asan/debug/confluence-km \
 	  $(SWIFT) test --scratch-path .build-asan -Xswiftc -sanitize=address
 
 # libFuzzer on the body converter, the entities reader, the archive reader, the URL judge, apply and the preview site
