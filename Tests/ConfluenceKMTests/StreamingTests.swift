@@ -111,6 +111,32 @@ import Testing
         }
     }
 
+    @Test func sanitizerTurnsCharactersXMLForbidsIntoStandInsWhateverTheChunkBoundaries() throws {
+        // Random runs of ASCII (tabs, newlines, CR and forbidden controls among them), UTF-8 and U+FFFE/U+FFFF,
+        // against a byte-by-byte reading of what the stand-ins must be.
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<40 {
+            var input: [UInt8] = []
+            var expected: [UInt8] = []
+            for _ in 0..<Int.random(in: 1...400, using: &rng) {
+                switch Int.random(in: 0..<10, using: &rng) {
+                case 0: let b = UInt8.random(in: 0..<0x20, using: &rng); input.append(b)
+                    expected += XMLChars.isForbidden(b) ? XMLChars.standIn(b) : [b]
+                case 1: input += [0xEF, 0xBF, 0xBF]; expected += XMLChars.standInFFFF
+                case 2: input += [0xEF, 0xBF, 0xBE]; expected += XMLChars.standInFFFE
+                case 3: input += Array("é😀".utf8); expected += Array("é😀".utf8)
+                default: let b = UInt8.random(in: 0x20..<0x80, using: &rng); input.append(b); expected.append(b)
+                }
+            }
+            for steps in [[1], [3], [8], [7, 9], [1 << 16]] {
+                let source = ChunkedSource(input, steps: steps)
+                let clean = UTF8Sanitizer { try source.read(into: $0) }
+                #expect(try Self.drain({ try clean.read(into: $0) }, bufferSize: 64) == expected, "steps \(steps)")
+                #expect(clean.replacements == 0)
+            }
+        }
+    }
+
     static func sample(_ n: Int) -> ArticleMetadata {
         let tricky = "q\"uote\\ back/slash\n\r\t\u{8}\u{C}\u{1}\u{1F}\u{7F} é 😀 \u{2028} #\(n)"
         var m = ArticleMetadata(

@@ -57,7 +57,17 @@ final class UTF8Sanitizer {
             // its high bit; the check also passes tab, LF and CR only one at a time below).
             while i + 8 <= count {
                 let w = base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-                if w & 0x8080_8080_8080_8080 != 0 || (w &+ 0x6060_6060_6060_6060) & 0x8080_8080_8080_8080 != 0x8080_8080_8080_8080 { break }
+                if w & 0x8080_8080_8080_8080 != 0 { break }
+                // High bit set for each byte below 0x20; those must all be tab, LF or CR to stay on the fast path.
+                var low = ~(w &+ 0x6060_6060_6060_6060) & 0x8080_8080_8080_8080
+                var allowed = true
+                while low != 0 {
+                    let shift = UInt64(low.trailingZeroBitCount) - 7
+                    let b = UInt8(truncatingIfNeeded: w >> shift)
+                    if b != 0x09 && b != 0x0A && b != 0x0D { allowed = false; break }
+                    low &= low - 1
+                }
+                if !allowed { break }
                 i += 8
             }
             if i >= count { break }
