@@ -132,38 +132,37 @@ public enum SiteWriter {
         }
         var visited = Set<Int>()
         var out = ""
-        // A stack of pending lists: each entry is the remaining siblings at one level.
+        // A stack of pending lists, each the remaining siblings at one level, reversed (popLast takes the next).
         var stack: [[Int]] = []
         func open(_ items: [Int]) {
             let fresh = items.filter { !visited.contains($0) }
             guard !fresh.isEmpty else { return }
             out += "<ul>"
-            stack.append(fresh)
+            stack.append(fresh.reversed())
         }
         open(roots)
         // Articles only reachable through a cycle of parents are listed at the top too.
-        var pendingRoots = Array(list.indices)
+        var next = 0
         while true {
             if stack.isEmpty {
-                while let i = pendingRoots.first, visited.contains(i) { pendingRoots.removeFirst() }
-                guard let i = pendingRoots.first else { break }
-                open([i])
+                while next < list.count, visited.contains(next) { next += 1 }
+                guard next < list.count else { break }
+                open([next])
                 continue
             }
-            guard let i = stack[stack.count - 1].first else {
+            guard let i = stack[stack.count - 1].popLast() else {
                 stack.removeLast()
                 out += "</ul>"
                 if !stack.isEmpty { out += "</li>" }
                 continue
             }
-            stack[stack.count - 1].removeFirst()
             if !visited.insert(i).inserted { continue }
             out += "<li>" + link(list[i])
             let kids = (children[i] ?? []).filter { !visited.contains($0) }
             if !kids.isEmpty && stack.count < maxDepth {
                 open(kids)
             } else {
-                if !kids.isEmpty { stack[stack.count - 1].append(contentsOf: kids) }
+                if !kids.isEmpty { stack[stack.count - 1].insert(contentsOf: kids.reversed(), at: 0) }
                 out += "</li>"
             }
         }
