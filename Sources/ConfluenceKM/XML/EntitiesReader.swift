@@ -206,6 +206,7 @@ final class EntitiesReader {
             } else if level == 3, propertyName != nil {
                 capturing = false  // end of the reference's <id>
             } else if level == 4, let cn = collectionName {
+                if cut { object!.cutProperties.append(cn); cut = false }
                 object!.collections[cn, default: []].append(trimmed(buffer))
                 capturing = false
             }
