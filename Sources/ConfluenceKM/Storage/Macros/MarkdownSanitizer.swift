@@ -7,8 +7,6 @@ import Foundation
 /// as CommonMark, whose writer escapes that text. What comes out can hold no markup the storage reader would not
 /// have written itself.
 enum MarkdownSanitizer {
-    private static let registered: Void = { cmark_gfm_core_extensions_ensure_registered() }()
-
     struct Result {
         var markdown: String
         var refusedURLs: [String] = []
@@ -16,27 +14,9 @@ enum MarkdownSanitizer {
     }
 
     static func sanitize(_ source: String) -> Result {
-        _ = registered
         var result = Result(markdown: "")
-        guard let parser = cmark_parser_new(CMARK_OPT_DEFAULT) else { return result }
-        defer { cmark_parser_free(parser) }
-        for name in ["table", "strikethrough", "autolink", "tasklist"] {
-            if let ext = cmark_find_syntax_extension(name) { cmark_parser_attach_syntax_extension(parser, ext) }
-        }
-        source.withCString { cmark_parser_feed(parser, $0, strlen($0)) }
-        guard let doc = cmark_parser_finish(parser) else { return result }
-        defer { cmark_node_free(doc) }
-        // Collect first: the tree is changed after the walk.
-        var nodes: [OpaquePointer] = []
-        if let iter = cmark_iter_new(doc) {
-            while true {
-                let ev = cmark_iter_next(iter)
-                if ev == CMARK_EVENT_DONE { break }
-                if ev == CMARK_EVENT_ENTER, let n = cmark_iter_get_node(iter) { nodes.append(n) }
-            }
-            cmark_iter_free(iter)
-        }
-        for node in nodes {
+        guard let doc = CmarkDocument(source) else { return result }
+        for node in doc.nodes() {
             let type = cmark_node_get_type(node)
             switch type {
             case CMARK_NODE_LINK, CMARK_NODE_IMAGE:
@@ -69,9 +49,7 @@ enum MarkdownSanitizer {
                 continue
             }
         }
-        guard let out = cmark_render_commonmark(doc, CMARK_OPT_DEFAULT, 0) else { return result }
-        defer { free(out) }
-        result.markdown = String(cString: out).trimmingCharacters(in: .newlines)
+        result.markdown = doc.commonmark().trimmingCharacters(in: .newlines)
         return result
     }
 }
@@ -80,26 +58,11 @@ enum MarkdownSanitizer {
 /// spans and fences excluded), and raw HTML is scanned by hand for `src="…"` and `href="…"` outside comments.
 /// No regular expression: hostile Markdown cannot make this slow.
 enum MarkdownLinks {
-    private static let registered: Void = { cmark_gfm_core_extensions_ensure_registered() }()
-
     static func destinations(_ markdown: String) -> [String] {
-        _ = registered
-        guard let parser = cmark_parser_new(CMARK_OPT_DEFAULT) else { return [] }
-        defer { cmark_parser_free(parser) }
-        for name in ["table", "strikethrough", "autolink", "tasklist"] {
-            if let ext = cmark_find_syntax_extension(name) { cmark_parser_attach_syntax_extension(parser, ext) }
-        }
-        markdown.withCString { cmark_parser_feed(parser, $0, strlen($0)) }
-        guard let doc = cmark_parser_finish(parser) else { return [] }
-        defer { cmark_node_free(doc) }
+        guard let doc = CmarkDocument(markdown) else { return [] }
         var out: [String] = []
         var html = ""
-        guard let iter = cmark_iter_new(doc) else { return [] }
-        defer { cmark_iter_free(iter) }
-        while true {
-            let ev = cmark_iter_next(iter)
-            if ev == CMARK_EVENT_DONE { break }
-            guard ev == CMARK_EVENT_ENTER, let n = cmark_iter_get_node(iter) else { continue }
+        for n in doc.nodes() {
             switch cmark_node_get_type(n) {
             case CMARK_NODE_LINK, CMARK_NODE_IMAGE:
                 if let u = cmark_node_get_url(n) { let s = String(cString: u); if !s.isEmpty { out.append(s) } }

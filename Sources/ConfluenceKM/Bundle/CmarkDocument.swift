@@ -1,0 +1,61 @@
+import CCmarkGFM
+import Foundation
+
+/// A Markdown text parsed by libcmark-gfm with the GFM extensions: the one owner of the parser and the tree, both
+/// freed in deinit (no cmark pointer outlives it). The sanitizer of `markdown` macros, validate's link scan and the
+/// preview's renderer all parse through it.
+public final class CmarkDocument {
+    private static let registered: Void = { cmark_gfm_core_extensions_ensure_registered() }()
+    public static let gfmExtensions = ["table", "strikethrough", "autolink", "tasklist"]
+
+    private let parser: OpaquePointer
+    /// The document node; children may be changed in place, but the root stays this object's.
+    public let root: OpaquePointer
+    public let options: Int32
+
+    public init?(_ markdown: String, options: Int32 = CMARK_OPT_DEFAULT, extensions: [String] = gfmExtensions) {
+        _ = Self.registered
+        guard let parser = cmark_parser_new(options) else { return nil }
+        for name in extensions {
+            if let ext = cmark_find_syntax_extension(name) { cmark_parser_attach_syntax_extension(parser, ext) }
+        }
+        markdown.withCString { cmark_parser_feed(parser, $0, strlen($0)) }
+        guard let root = cmark_parser_finish(parser) else {
+            cmark_parser_free(parser)
+            return nil
+        }
+        self.parser = parser
+        self.root = root
+        self.options = options
+    }
+
+    deinit {
+        cmark_node_free(root)
+        cmark_parser_free(parser)
+    }
+
+    /// Every node, in document order (collected first, so that callers may change the tree afterwards).
+    public func nodes() -> [OpaquePointer] {
+        var out: [OpaquePointer] = []
+        guard let iter = cmark_iter_new(root) else { return out }
+        defer { cmark_iter_free(iter) }
+        while true {
+            let ev = cmark_iter_next(iter)
+            if ev == CMARK_EVENT_DONE { break }
+            if ev == CMARK_EVENT_ENTER, let n = cmark_iter_get_node(iter) { out.append(n) }
+        }
+        return out
+    }
+
+    public func html() -> String {
+        guard let out = cmark_render_html(root, options, cmark_parser_get_syntax_extensions(parser)) else { return "" }
+        defer { free(out) }
+        return String(cString: out)
+    }
+
+    public func commonmark() -> String {
+        guard let out = cmark_render_commonmark(root, options, 0) else { return "" }
+        defer { free(out) }
+        return String(cString: out)
+    }
+}
