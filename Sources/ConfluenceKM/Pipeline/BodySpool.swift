@@ -32,11 +32,8 @@ final class BodySpool: @unchecked Sendable {
 
     deinit {
         if fd >= 0 { close(fd) }
-        unlink(path)
     }
 
-    /// Removes the file now; bodies already read stay readable through the open descriptor.
-    func remove() { unlink(path) }
 
     func begin() {
         start = offset + Int64(buffer.count)

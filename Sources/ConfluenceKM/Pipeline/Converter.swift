@@ -133,19 +133,15 @@ public struct Converter {
         }
     }
 
-    /// The index pass with every body set aside in a temporary spool (for inspect and preview); the caller removes it.
+    /// The index pass with every body set aside in a temporary spool (for inspect, preview and the dry run); the
+    /// spool has no name on disk and is gone when the last reference to it is.
     func spooledIndex(_ purpose: String) throws -> (ExportIndex, BodySpool) {
         let path = FileManager.default.temporaryDirectory
             .appendingPathComponent("ckm-\(purpose)-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).spool").path
         let spool = try BodySpool(path: path, maxBodyBytes: options.limits.maxBodyBytes)
-        do {
-            let index = try self.index(spool: spool)
-            try spool.finishWriting()
-            return (index, spool)
-        } catch {
-            spool.remove()
-            throw error
-        }
+        let index = try self.index(spool: spool)
+        try spool.finishWriting()
+        return (index, spool)
     }
 
     /// A current page or blog post with its body, as `preview` and the fidelity tests need it.
@@ -162,7 +158,6 @@ public struct Converter {
     /// `only` limits the result to some ids; without it, every body is held in memory: use it for small exports.
     public func currentBodies(only: Set<String>? = nil) throws -> [CurrentBody] {
         let (index, spool) = try spooledIndex("bodies")
-        defer { spool.remove() }
         let plan = ConversionPlan(index: index, options: options)
         return try plan.order.compactMap { id -> CurrentBody? in
             guard only?.contains(id) ?? true, let a = plan.articles[id], let bodyId = a.bodyId, let body = try spool.body(bodyId) else { return nil }
@@ -188,7 +183,6 @@ public struct Converter {
 
     private func convert(into staging: StagingFolder, stats: ConversionStats?) throws -> ConversionReport {
         let spool = try BodySpool(path: staging.root.path + "/.ckm-spool", maxBodyBytes: options.limits.maxBodyBytes)
-        defer { spool.remove() }
         // The index lives only until the plan is made: the later stages need the plan (and the descriptor), and the
         // memory the index held is reused by them instead of adding to the peak.
         let plan: ConversionPlan

@@ -115,7 +115,6 @@ public struct InspectReport: Codable, Sendable {
 extension Converter {
     public func inspect() throws -> InspectReport {
         let (index, spool) = try spooledIndex("inspect")
-        defer { spool.remove() }
         var all = options
         all.includeArchived = true
         all.filters = Filters()
@@ -147,18 +146,16 @@ extension Converter {
             }
         }
         // Groups: defined ones and any a permission names, with the spaces they view and the restrictions naming them.
-        var groupSet = index.groupNames.union(index.groupMembers.keys)
         var viewSpaces: [String: Set<String>] = [:]
         for p in index.spacePermissions.values {
             guard case .group(let g) = p.subject else { continue }
-            groupSet.insert(g)
             if p.type == "VIEWSPACE", let sid = p.spaceId, let key = index.spaces[sid]?.key { viewSpaces[g, default: []].insert(key) }
         }
         var restrictionCount: [String: Int] = [:]
         for entries in index.permissions.values {
-            for e in entries { if case .group(let g) = e.subject { groupSet.insert(g); restrictionCount[g, default: 0] += 1 } }
+            for e in entries { if case .group(let g) = e.subject { restrictionCount[g, default: 0] += 1 } }
         }
-        let groupDetails = groupSet.sorted().map {
+        let groupDetails = index.knownGroups.sorted().map {
             InspectReport.Group(name: $0, users: index.groupMembers[$0]?.count ?? 0, viewSpaces: (viewSpaces[$0] ?? []).sorted(),
                                 restrictions: restrictionCount[$0] ?? 0)
         }

@@ -17,7 +17,6 @@ extension Converter {
     /// `page` is a content id or an exact title; nil previews every current page.
     public func preview(page: String?, includeStorage: Bool = false) throws -> [PreviewPage] {
         let (index, spool) = try spooledIndex("preview")
-        defer { spool.remove() }
         let plan = ConversionPlan(index: index, options: options)
         let ids = plan.order.filter { id in page == nil || id == page || plan.articles[id]?.content.title == page }
         guard !ids.isEmpty else {
