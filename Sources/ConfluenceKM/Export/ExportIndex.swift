@@ -89,8 +89,27 @@ public struct ExportIndex: Sendable {
     /// `--space-without-permissions open` would open), and that one grants nothing.
     public var spacesWithUnreadPermissions: Set<String> = []
 
+    /// Every group the export knows: defined (with members or not), or named by a space permission or a restriction.
+    public var knownGroups: Set<String> {
+        var groups = groupNames.union(groupMembers.keys)
+        for p in spacePermissions.values { if case .group(let g) = p.subject { groups.insert(g) } }
+        for entries in permissions.values { for e in entries { if case .group(let g) = e.subject { groups.insert(g) } } }
+        return groups
+    }
+
     public struct PermissionSet: Sendable {
-        public enum Kind: Sendable, Equatable { case view, edit, notUnderstood }
+        public enum Kind: Sendable, Equatable {
+            case view, edit, notUnderstood
+
+            /// A set's or an entry's `type`: View or Edit (any case); anything else is not understood.
+            init(type: String) {
+                switch type.lowercased() {
+                case "view": self = .view
+                case "edit": self = .edit
+                default: self = .notUnderstood
+                }
+            }
+        }
         public var id: String
         public var kind: Kind
         public var contentId: String
@@ -208,18 +227,12 @@ struct ExportIndexBuilder {
     /// A title, name, key or label: at most ``Limits/maxTitleCharacters`` characters, cut with a diagnostic.
     private mutating func capped(_ value: String?, _ what: String, _ o: RawObject) -> String? {
         guard let value, value.utf8.count > Limits.maxTitleCharacters else { return value }
-        var out = ""
-        var n = 0
-        for c in value.unicodeScalars {
-            if n == Limits.maxTitleCharacters { break }
-            out.unicodeScalars.append(c)
-            n += 1
-        }
-        if out.count < value.count || out.unicodeScalars.count < value.unicodeScalars.count {
-            index.archiveDiagnostics.append(Diagnostic("value-truncated", .warning, contentId: o.id, title: nil,
-                message: "\(o.className) \(what) of \(value.utf8.count) bytes is cut to \(Limits.maxTitleCharacters) characters"))
-        }
-        return out
+        let scalars = value.unicodeScalars
+        guard let end = scalars.index(scalars.startIndex, offsetBy: Limits.maxTitleCharacters, limitedBy: scalars.endIndex),
+              end != scalars.endIndex else { return value }
+        index.archiveDiagnostics.append(Diagnostic("value-truncated", .warning, contentId: o.id, title: nil,
+            message: "\(o.className) \(what) of \(value.utf8.count) bytes is cut to \(Limits.maxTitleCharacters) characters"))
+        return String(scalars[..<end])
     }
 
     mutating func add(_ o: RawObject) {
@@ -326,7 +339,7 @@ struct ExportIndexBuilder {
         case "ContentPermissionSet":
             for p in o.collections["contentPermissions"] ?? [] { permissionOwner[p] = id }
             let type = o.value("type") ?? "View"
-            var kind: ExportIndex.PermissionSet.Kind = type.lowercased() == "view" ? .view : type.lowercased() == "edit" ? .edit : .notUnderstood
+            var kind = ExportIndex.PermissionSet.Kind(type: type)
             let content: String?
             if let ref = o.ref("owningContent") {
                 content = ref
@@ -399,7 +412,7 @@ struct ExportIndexBuilder {
                 continue
             }
             if let t = p.type {
-                let own: ExportIndex.PermissionSet.Kind = t.lowercased() == "view" ? .view : t.lowercased() == "edit" ? .edit : .notUnderstood
+                let own = ExportIndex.PermissionSet.Kind(type: t)
                 if own == .notUnderstood || !setKinds.contains(own) {
                     index.permissionsNotUnderstood.append((contentOf[set], "restriction entry \(p.id) has the type '\(Diagnostic.shown(t, limit: 30))', which its restriction \(set) does not have; it grants nothing"))
                     continue

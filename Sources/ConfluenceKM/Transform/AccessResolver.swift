@@ -39,9 +39,9 @@ struct AccessResolver {
             let entries = index.permissions[set.id] ?? []
             switch set.kind {
             case .view:
-                viewSets[set.contentId, default: []].append(entries.filter { $0.type.map { $0.lowercased() == "view" } ?? true }.map(\.subject))
+                viewSets[set.contentId, default: []].append(entries.filter { $0.type.map { ExportIndex.PermissionSet.Kind(type: $0) == .view } ?? true }.map(\.subject))
             case .edit:
-                editSets[set.contentId, default: []].append(entries.filter { $0.type.map { $0.lowercased() == "edit" } ?? true }.map(\.subject))
+                editSets[set.contentId, default: []].append(entries.filter { $0.type.map { ExportIndex.PermissionSet.Kind(type: $0) == .edit } ?? true }.map(\.subject))
             case .notUnderstood:
                 viewSets[set.contentId, default: []].append([])  // restricts, admits nobody
             }
@@ -128,12 +128,10 @@ struct AccessResolver {
             for l in constrained { for g in l.groups where options.roles[g] == nil && common.contains(g) { unmapped.insert(g) } }
         }
         var editRoles: Set<String> = [], editUsers: Set<String> = []
-        do {
-            for set in editSets[own] ?? [] {
-                let l = level(set)
-                for g in l.groups { if let r = options.roles[g] { editRoles.insert(r) } else { unmapped.insert(g) } }
-                editUsers.formUnion(l.users)
-            }
+        for set in editSets[own] ?? [] {
+            let l = level(set)
+            for g in l.groups { if let r = options.roles[g] { editRoles.insert(r) } else { unmapped.insert(g) } }
+            editUsers.formUnion(l.users)
         }
         let access = Access(restricted: !constrained.isEmpty, roles: roles.sorted(), users: users.sorted(),
                             editRoles: editRoles.sorted(), editUsers: editUsers.sorted())

@@ -63,10 +63,7 @@ public struct Unmatched: Sendable, Equatable {
                 out.append(Unmatched(option: option, value: v, suggestions: suggestions(for: v, among: tops)))
             }
         }
-        // Groups the export knows: those with members, and those any permission names.
-        var groups = Set(index.groupMembers.keys)
-        for p in index.spacePermissions.values { if case .group(let g) = p.subject { groups.insert(g) } }
-        for entries in index.permissions.values { for e in entries { if case .group(let g) = e.subject { groups.insert(g) } } }
+        let groups = index.knownGroups
         for g in options.permissions.roles.keys.sorted() where !groups.contains(g) {
             out.append(Unmatched(option: "--role", value: g, suggestions: suggestions(for: g, among: Array(groups))))
         }
