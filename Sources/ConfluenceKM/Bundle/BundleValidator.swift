@@ -15,12 +15,6 @@ public struct BundleValidator {
         root = URL(fileURLWithPath: bundle).standardizedFileURL
     }
 
-    /// Every regular file of the bundle (relative path → URL), and the symbolic links and other kinds separately:
-    /// none is followed.
-    func files() throws -> [String: URL] {
-        Dictionary(uniqueKeysWithValues: BundleFiles.list(root: root.path).files.map { ($0, root.appendingPathComponent($0)) })
-    }
-
     /// All problems found: manifest hashes and sizes, missing and unlisted files, metadata against the schema,
     /// links and images that do not resolve, attachments listed but absent, and (with a key) the signature.
     /// Files are hashed in chunks and never followed through a link; memory does not grow with their size.
@@ -152,13 +146,12 @@ public struct BundleValidator {
     /// and Markdown lines removed (-) and added (+). Empty when the bundles are the same.
     public func diff(against expected: String) throws -> [String] {
         let other = BundleValidator(bundle: expected)
-        let mine = try files(), theirs = try other.files()
+        let mine = Set(BundleFiles.list(root: root.path).files), theirs = Set(BundleFiles.list(root: other.root.path).files)
         var out: [String] = []
-        for p in Set(mine.keys).union(theirs.keys).sorted() where p != "manifest.json" && p != ManifestSigning.signatureFile {
-            guard let a = mine[p] else { out.append("- \(p): only in the expected bundle"); continue }
-            guard let b = theirs[p] else { out.append("+ \(p): only in this bundle"); continue }
+        for p in mine.union(theirs).sorted() where p != "manifest.json" && p != ManifestSigning.signatureFile {
+            guard mine.contains(p) else { out.append("- \(p): only in the expected bundle"); continue }
+            guard theirs.contains(p) else { out.append("+ \(p): only in this bundle"); continue }
             let da = (try? BundleFiles.read(root: root.path, p)) ?? Data(), db = (try? BundleFiles.read(root: other.root.path, p)) ?? Data()
-            _ = (a, b)
             if da == db { continue }
             if p.hasSuffix(".json"), case .object(let oa)? = try? JSONDecoder().decode(JSONValue.self, from: da),
                case .object(let ob)? = try? JSONDecoder().decode(JSONValue.self, from: db) {

@@ -34,7 +34,7 @@ final class StagingFolder: @unchecked Sendable {
             if !isDir.boolValue {
                 throw ConversionError.outputFailed(path: self.destination.path, reason: "it is a file, not a folder; choose another output")
             }
-            let empty = isDir.boolValue && ((try? fm.contentsOfDirectory(atPath: self.destination.path))?.isEmpty ?? false)
+            let empty = (try? fm.contentsOfDirectory(atPath: self.destination.path))?.isEmpty ?? false
             if !empty && !force { throw ConversionError.outputExists(path: self.destination.path) }
             startedEmpty = empty
             if !empty && !Self.isReplaceable(self.destination.path, marker: marker) { throw ConversionError.notABundle(path: self.destination.path) }

@@ -68,7 +68,6 @@ extension Converter {
     /// `--dry-run --strict` fails exactly when `--strict` would.
     public func dryRun() throws -> DryRunReport {
         let (index, spool) = try spooledIndex("dry-run")
-        defer { spool.remove() }
         let plan = ConversionPlan(index: index, options: options)
         try checkUnmatched(plan)
         try checkStrictPermissions(plan.diagnostics)
@@ -116,7 +115,6 @@ extension Converter {
         return DryRunReport(articles: articles, skipped: plan.skipped, diagnostics: diagnostics)
     }
 
-    /// `--strict-permissions`: a group that grants access without a KM role stops the conversion.
     /// A filter or role that matches nothing is an error, unless `--allow-unmatched` made it a warning.
     func checkUnmatched(_ plan: ConversionPlan) throws {
         if let first = plan.unmatched.first, !options.allowUnmatched {
@@ -124,6 +122,8 @@ extension Converter {
         }
     }
 
+    /// `--strict-permissions`: a group that grants access without a KM role, or a permission not understood, stops
+    /// the conversion.
     func checkStrictPermissions(_ diagnostics: [Diagnostic]) throws {
         guard options.permissions.strict else { return }
         let notUnderstood = diagnostics.filter { $0.code == "permission-not-understood" }
