@@ -121,6 +121,15 @@ enum Specs {
 
     static let page = PageContext(id: "100", title: "Current Page", spaceKey: "DOC", path: "articles/DOC/current-page.md")
 
+    /// The pipeline of the fixed world: its targets, and its other pages' bodies for include macros.
+    static func pipeline(_ settings: [String]) -> BodyPipeline {
+        BodyPipeline(targets: Targets(), settings: Self.settings(settings)) { id in
+            let t = Targets()
+            guard let body = bodies[id], let title = t.title(of: id), let path = t.articlePath(id: id) else { return nil }
+            return StoredBody(text: body, page: PageContext(id: id, title: title, spaceKey: path.split(separator: "/")[1].description, path: path))
+        }
+    }
+
     static func settings(_ lines: [String]) -> ConversionSettings {
         var s = ConversionSettings()
         for l in lines {
@@ -154,9 +163,7 @@ enum Specs {
 
     @Test(arguments: cases)
     func storageConvertsToTheExpectedMarkdown(_ c: SpecCase) throws {
-        let converter = BodyConverter(settings: Specs.settings(c.settings))
-        converter.bodySource = { id in Specs.bodies[id] }
-        let out = converter.convert(body: c.storage, bodyType: c.settings.contains("wiki") ? 0 : 2, page: Specs.page, targets: Specs.Targets())
+        let out = Specs.pipeline(c.settings).convert(StoredBody(text: c.storage, bodyType: c.settings.contains("wiki") ? 0 : 2, page: Specs.page))
         let markdown = out.markdown.hasSuffix("\n") ? String(out.markdown.dropLast()) : out.markdown
         guard let expected = c.markdown else {
             Issue.record("no expected markdown in \(c.file): \(c.name)")

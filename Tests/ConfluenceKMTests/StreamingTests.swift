@@ -1,5 +1,7 @@
-import CLibXML2
 import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 import Testing
 @testable import ConfluenceKM
 
@@ -212,16 +214,19 @@ import Testing
         #expect(try JSONDecoder().decode([String].self, from: Data(whole)) == (0..<1000).map { "item \($0)" })
     }
 
-    /// The text of a document's root as libxml2 reads it (CDATA merged into text), or nil when it is not well-formed.
+    /// The text of a document's root (CDATA merged into text, comments and processing instructions left out), or
+    /// nil when it is not well-formed: read with Foundation's XMLParser, independent of the library's own reader.
     static func rootText(_ bytes: [UInt8]) -> String? {
-        let options = Int32(XML_PARSE_NOCDATA.rawValue | XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue)
-        guard let doc = bytes.withUnsafeBufferPointer({ b in
-            b.withMemoryRebound(to: CChar.self) { xmlReadMemory($0.baseAddress, Int32($0.count), "t.xml", "UTF-8", options) }
-        }) else { return nil }
-        defer { xmlFreeDoc(doc) }
-        guard let root = xmlDocGetRootElement(doc), let text = xmlNodeGetContent(root) else { return nil }
-        defer { ckm_xmlFree(text) }
-        return String(cString: text)
+        final class Collect: NSObject, XMLParserDelegate {
+            var text = Data()
+            func parser(_ parser: XMLParser, foundCharacters string: String) { text.append(contentsOf: Array(string.utf8)) }
+            func parser(_ parser: XMLParser, foundCDATA CDATABlock: Data) { text.append(CDATABlock) }
+        }
+        let parser = XMLParser(data: Data(bytes))
+        let collect = Collect()
+        parser.delegate = collect
+        guard parser.parse() else { return nil }
+        return String(decoding: collect.text, as: UTF8.self)
     }
 
     static func split(_ bytes: [UInt8], limit: Int, chunk: Int) -> [UInt8] {

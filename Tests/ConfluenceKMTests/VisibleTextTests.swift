@@ -1,4 +1,3 @@
-import CLibXML2
 import Foundation
 import Testing
 
@@ -111,9 +110,7 @@ import Testing
         let parser = BodyParser()
         for page in bodies where page.bodyType == 2 {
             let parsed = parser.parse(page.body)
-            var nodes: [XNode] = []
-            var n = parsed.nodes
-            while let node = n { nodes.append(XNode(ptr: node)); n = node.pointee.next }
+            let nodes = parsed.topNodes
             var src = SourceCounts()
             Self.count(nodes, into: &src)
             let md = String(decoding: try #require(files[page.markdownPath]), as: UTF8.self)

@@ -1,6 +1,7 @@
 import Foundation
 
-/// Writes parts of the document model as HTML: tables that GFM cannot hold, and `<summary>` text.
+/// Writes parts of the document model as HTML, for the GFM writer: tables that GFM cannot hold, `<summary>` text,
+/// sized images.
 ///
 /// The output never contains a blank line, so that it stays one HTML block in Markdown.
 struct HTMLWriter {
@@ -42,7 +43,9 @@ struct HTMLWriter {
     func block(_ block: Block) -> String {
         switch block {
         case .paragraph(let i): return i.isEmpty ? "" : "<p>" + inlines(i) + "</p>"
-        case .heading(let level, let i): return "<h\(level)>" + inlines(i) + "</h\(level)>"
+        case .heading(let level, let attr, let i):
+            let id = attr.id.isEmpty ? "" : " id=\"\(escape(attr.id))\""
+            return "<h\(level)\(id)>" + inlines(i) + "</h\(level)>"
         case .codeBlock(let language, let text):
             let cls = language.map { " class=\"language-\(escape($0))\"" } ?? ""
             return "<pre><code\(cls)>" + escape(text).replacingNewlines() + "</code></pre>"
@@ -59,13 +62,19 @@ struct HTMLWriter {
             return out + "</\(tag)>"
         case .table(let t): return table(t)
         case .thematicBreak: return "<hr>"
-        case .panel(let kind, let title, let b):
-            let t = title.isEmpty ? "" : "<p><strong>" + inlines(title) + "</strong></p>"
-            return "<blockquote><p>" + kind.rawValue.capitalized + "</p>" + t + blocks(b) + "</blockquote>"
+        case .panel(let p):
+            let t = p.title.isEmpty ? "" : "<p><strong>" + inlines(p.title) + "</strong></p>"
+            let label = MarkdownWriter.alert(p.kind).map { "<p>" + $0.capitalized + "</p>" } ?? ""
+            return "<blockquote>" + label + t + blocks(p.blocks) + "</blockquote>"
         case .details(let summary, let b):
             return "<details><summary>" + inlines(summary) + "</summary>" + blocks(b) + "</details>"
-        case .raw(let s): return s.replacingNewlines()
-        case .container(let b): return blocks(b)
+        case .raw(.html, let s): return s.replacingNewlines()
+        case .raw(.markdown, let s):
+            // Markdown inside HTML is not read as Markdown: it is rendered here, as a Markdown renderer would.
+            return (CmarkDocument(s)?.html() ?? escape(s)).trimmingCharacters(in: .newlines).replacingNewlines()
+        case .raw(.storage(let macro), let s): return MarkdownWriter.storageComment(macro: macro, s).replacingNewlines()
+        case .div(_, let b): return blocks(b)
+        case .generated: return ""
         }
     }
 
@@ -78,18 +87,38 @@ struct HTMLWriter {
             case .strong(let c): out += "<strong>" + self.inlines(c) + "</strong>"
             case .strikethrough(let c): out += "<del>" + self.inlines(c) + "</del>"
             case .code(let s): out += "<code>" + escape(s) + "</code>"
-            case .link(let d, let t, let c):
+            case .inserted(let c): out += "<ins>" + self.inlines(c) + "</ins>"
+            case .subscript(let c): out += "<sub>" + self.inlines(c) + "</sub>"
+            case .superscript(let c): out += "<sup>" + self.inlines(c) + "</sup>"
+            case .link(.url(let d), let t, let c):
                 let title = t.map { " title=\"\(escape($0))\"" } ?? ""
                 let text = self.inlines(c)
                 out += "<a href=\"\(escape(d))\"\(title)>" + (text.isEmpty ? escape(d) : text) + "</a>"
-            case .image(let s, let alt, let t):
-                let title = t.map { " title=\"\(escape($0))\"" } ?? ""
-                out += "<img src=\"\(escape(s))\" alt=\"\(escape(alt))\"\(title)>"
+            case .link(_, _, let c): out += self.inlines(c)
+            case .image(let image):
+                guard case .url(let source) = image.target else { out += escape(image.alt); continue }
+                let img = self.image(image)
+                out += image.thumbnail ? "<a href=\"\(escape(source))\">" + img + "</a>" : img
             case .lineBreak: out += "<br>"
-            case .rawHTML(let s): out += s
+            case .anchor(let name):
+                let slug = anchorSlug(name)
+                if !slug.isEmpty { out += "<a id=\"\(slug)\"></a>" }
+            case .status(let text, let colour): out += "<strong>" + escape(MarkdownWriter.statusText(text, colour: colour)) + "</strong>"
+            case .mention(let user, let name): out += escape("@" + (name ?? user.username ?? user.key ?? ""))
+            case .span(_, let c): out += self.inlines(c)
             }
         }
         return out
+    }
+
+    /// An `<img>` with the size the page gave it.
+    func image(_ image: Image) -> String {
+        guard case .url(let source) = image.target else { return escape(image.alt) }
+        var tag = "<img src=\"\(escape(source))\" alt=\"\(escape(image.alt))\""
+        if let title = image.title { tag += " title=\"\(escape(title))\"" }
+        if let width = image.width { tag += " width=\"\(width)\"" }
+        if let height = image.height { tag += " height=\"\(height)\"" }
+        return tag + ">"
     }
 
     func escape(_ s: String) -> String { HTMLText.escape(s) }

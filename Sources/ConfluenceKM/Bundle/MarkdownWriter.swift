@@ -11,6 +11,27 @@ public struct MarkdownWriter: Sendable {
         self.tables = tables
     }
 
+    /// The document as Markdown; the fallbacks the writer chose (an HTML table, a flattened one) are reported to
+    /// `log`.
+    func render(_ document: Document, log: DiagnosticLog?) -> String {
+        if let log { reportTableFallbacks(document.blocks, log: log) }
+        return render(document.blocks)
+    }
+
+    private func reportTableFallbacks(_ blocks: [Block], log: DiagnosticLog) {
+        DocumentWalk.blocks(blocks) { b in
+            guard case .table(let t) = b, !t.rows.isEmpty, !Self.isSimple(t) else { return }
+            switch tables {
+            case .auto:
+                log.add("table-as-html", .info, "a table with merged cells, block content or no header row is written as an HTML table")
+            case .gfm:
+                log.add("table-flattened", .warning, "a table with merged cells, block content or no header row is forced into GFM (--tables gfm): cells are flattened")
+            case .html:
+                break
+            }
+        }
+    }
+
     public func render(_ blocks: [Block]) -> String {
         var lines = renderBlocks(blocks)
         // An article never begins with `---` (a thematic break written by raw Markdown): MkDocs, Jekyll and
@@ -47,12 +68,37 @@ public struct MarkdownWriter: Sendable {
         return out
     }
 
+    /// Groups (`div`) have no markup of their own in Markdown: their blocks stand in their place.
     private func flatten(_ blocks: [Block]) -> [Block] {
         var out: [Block] = []
         for b in blocks {
-            if case .container(let inner) = b { out.append(contentsOf: flatten(inner)) } else { out.append(b) }
+            if case .div(_, let inner) = b { out.append(contentsOf: flatten(inner)) } else { out.append(b) }
         }
         return out
+    }
+
+    /// The GFM alert a panel kind is written as (nil: a plain blockquote with its title).
+    static func alert(_ kind: PanelKind) -> String? {
+        switch kind {
+        case .info, .note: "NOTE"
+        case .tip, .success: "TIP"
+        case .warning: "WARNING"
+        case .error: "CAUTION"
+        case .plain: nil
+        }
+    }
+
+    /// Text that cannot end or break an HTML comment: `--` becomes `- -`, a final dash is spaced.
+    static func commentSafe(_ s: String) -> String {
+        var out = s.replacingOccurrences(of: "--", with: "- -")
+        while out.contains("--") { out = out.replacingOccurrences(of: "--", with: "- -") }
+        if out.hasSuffix("-") { out += " " }
+        return out
+    }
+
+    /// A keep-raw macro's storage source, as an HTML comment.
+    static func storageComment(macro: String, _ source: String) -> String {
+        "<!-- confluence-macro \(macro): " + commentSafe(source) + " -->"
     }
 
     private func renderBlock(_ block: Block) -> [String] {
@@ -60,7 +106,7 @@ public struct MarkdownWriter: Sendable {
         case .paragraph(let inlines):
             let text = renderInlines(trimBreaks(inlines), context: .text)
             return paragraphLines(text)
-        case .heading(let level, let inlines):
+        case .heading(let level, _, let inlines):
             let text = renderInlines(inlines.map { $0 == .lineBreak ? .text(" ") : $0 }, context: .heading)
                 .trimmingSpaces()
             if text.isEmpty { return [] }
@@ -84,9 +130,15 @@ public struct MarkdownWriter: Sendable {
             return renderTable(table)
         case .thematicBreak:
             return ["***"]  // never `---`: see render(_:)
-        case .panel(let kind, let title, let inner):
-            var lines = ["[!\(kind.rawValue)]"]
-            let t = renderInlines(title, context: .text).trimmingSpaces()
+        case .panel(let panel):
+            guard let alert = Self.alert(panel.kind) else {
+                var inner: [Block] = []
+                if !panel.title.isEmpty { inner.append(.paragraph([.strong(panel.title)])) }
+                return renderBlock(.blockQuote(inner + panel.blocks))
+            }
+            let inner = panel.blocks
+            var lines = ["[!\(alert)]"]
+            let t = renderInlines(panel.title, context: .text).trimmingSpaces()
             if !t.isEmpty { lines.append(contentsOf: paragraphLines("**" + t + "**")) }
             let body = renderBlocks(inner)
             if !body.isEmpty {
@@ -101,10 +153,18 @@ public struct MarkdownWriter: Sendable {
             if !body.isEmpty { lines.append("") }
             lines.append("</details>")
             return lines
-        case .raw(let s):
-            return s.isEmpty ? [] : s.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        case .container(let inner):
+        case .raw(let format, let s):
+            let text: String
+            switch format {
+            case .markdown, .html: text = s
+            case .storage(let macro): text = Self.storageComment(macro: macro, s)
+            }
+            return text.isEmpty ? [] : text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        case .div(_, let inner):
             return renderBlocks(inner)
+        case .generated:
+            // Filled in by the passes; a placeholder no pass filled has nothing to show.
+            return []
         }
     }
 
@@ -154,7 +214,10 @@ public struct MarkdownWriter: Sendable {
 
     private func renderList(_ list: List) -> [String] {
         var out: [String] = []
-        let loose = list.items.contains { item in item.blocks.filter { !isEmptyBlock($0) }.count > 1 && !isTightPair(item.blocks) }
+        let loose = list.items.contains { item in
+            let blocks = flatten(item.blocks)
+            return blocks.filter { !isEmptyBlock($0) }.count > 1 && !isTightPair(blocks)
+        }
         for (i, item) in list.items.enumerated() {
             var marker = list.ordered ? "\(list.start + i). " : "- "
             if let checked = item.checked { marker += checked ? "[x] " : "[ ] " }
@@ -271,7 +334,7 @@ public struct MarkdownWriter: Sendable {
                 for b in cell.blocks where b != .paragraph([]) {
                     if !inlines.isEmpty { inlines.append(.lineBreak) }
                     switch b {
-                    case .paragraph(let i), .heading(_, let i): inlines += i
+                    case .paragraph(let i), .heading(_, _, let i): inlines += i
                     case .codeBlock(_, let t): inlines.append(.code(t))
                     default: inlines += StorageFlatten.inlines(b)
                     }
@@ -291,17 +354,24 @@ public struct MarkdownWriter: Sendable {
 
     enum Context { case text, heading, tableCell }
 
-    func renderInlines(_ inlines: [Inline], context: Context) -> String {
+    func renderInlines(_ inlines: [Inline], context: Context, previous: Character? = nil) -> String {
         var out = ""
         for inline in mergeText(inlines) {
-            out += renderInline(inline, context: context, after: out.last)
+            out += renderInline(inline, context: context, after: out.last ?? previous)
         }
         return out
     }
 
+    /// Mentions and status lozenges as the text they show, then adjacent text merged (escaping looks at both
+    /// neighbours of a character).
     private func mergeText(_ inlines: [Inline]) -> [Inline] {
         var out: [Inline] = []
-        for i in inlines {
+        for var i in inlines {
+            switch i {
+            case .mention(let user, let name): i = .text("@" + (name ?? user.username ?? user.key ?? ""))
+            case .status(let text, let colour): i = .strong([.text(Self.statusText(text, colour: colour))])
+            default: break
+            }
             if case .text(let s) = i, case .text(let prev)? = out.last {
                 out[out.count - 1] = .text(prev + s)
             } else {
@@ -328,21 +398,55 @@ public struct MarkdownWriter: Sendable {
             let fence = String(repeating: "`", count: longestRun(of: "`", in: text) + 1)
             let pad = text.hasPrefix("`") || text.hasSuffix("`") || (text.hasPrefix(" ") && text.hasSuffix(" ") && text.contains { $0 != " " })
             return fence + (pad ? " " + text + " " : text) + fence
-        case .link(let destination, let title, let content):
+        case .link(let target, let title, let content):
+            guard case .url(let destination) = target else {
+                // Not resolved by the passes: its text only.
+                return renderInlines(content, context: context, previous: previous)
+            }
             var text = renderInlines(content, context: context).trimmingSpaces()
             if text.isEmpty { text = escapeText(destination, context: context, previous: nil) }
             return "[" + text + "](" + escapeDestination(destination) + titlePart(title) + ")"
-        case .image(let source, let alt, let title):
-            return "![" + escapeText(alt, context: context, previous: nil) + "](" + escapeDestination(source) + titlePart(title) + ")"
+        case .image(let image):
+            guard case .url(let source) = image.target else { return escapeText(image.alt, context: context, previous: previous) }
+            var out: String
+            if image.width != nil || image.height != nil {
+                // Markdown has no image size: an `<img>` keeps it.
+                out = HTMLWriter().image(image)
+            } else {
+                out = "![" + escapeText(image.alt, context: context, previous: nil) + "](" + escapeDestination(source) + titlePart(image.title) + ")"
+            }
+            if image.thumbnail { out = "[" + out + "](" + escapeDestination(source) + ")" }
+            return out
+        case .inserted(let c):
+            return marked(c, "ins", context: context)
+        case .subscript(let c):
+            return marked(c, "sub", context: context)
+        case .superscript(let c):
+            return marked(c, "sup", context: context)
+        case .anchor(let name):
+            let slug = anchorSlug(name)
+            return slug.isEmpty ? "" : "<a id=\"\(slug)\"></a>"
+        case .span(_, let c):
+            return renderInlines(c, context: context, previous: previous)
+        case .mention, .status:
+            return renderInlines([inline], context: context, previous: previous)
         case .lineBreak:
             switch context {
             case .text: return "\\\n"
             case .heading: return " "
             case .tableCell: return "<br>"
             }
-        case .rawHTML(let s):
-            return s
         }
+    }
+
+    /// Inserted, subscript and superscript text: HTML tags, which GFM has no syntax for.
+    private func marked(_ content: [Inline], _ tag: String, context: Context) -> String {
+        "<\(tag)>" + renderInlines(content, context: context, previous: ">") + "</\(tag)>"
+    }
+
+    /// A status lozenge's text: `[TEXT]`, or its colour when it has no text.
+    static func statusText(_ text: String, colour: String?) -> String {
+        "[" + (text.isEmpty ? (colour ?? "status") : text).uppercased() + "]"
     }
 
     private func titlePart(_ title: String?) -> String {

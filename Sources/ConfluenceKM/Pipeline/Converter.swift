@@ -226,11 +226,8 @@ public struct Converter {
             let writer = MetadataWriter(mapping: options.mapping)
             frontMatter = { meta in try writer.frontMatter(meta) }
         }
-        let pool = ConversionPool(jobs: options.jobs, targets: plan.targets, staging: staging, settings: options.conversion,
-                                  frontMatter: frontMatter)
-        let bodyOf = plan.articles.compactMapValues(\.bodyId)
-        pool.bodySource = { id in bodyOf[id].flatMap { try? spool.body($0) } }
-        pool.maxBodyBytes = options.limits.maxBodyBytes
+        let pipeline = plan.bodyPipeline(spool: spool, options: options)
+        let pool = ConversionPool(jobs: options.jobs, pipeline: pipeline, staging: staging, frontMatter: frontMatter)
         let total = plan.bodyOwners.count
         if let progress { pool.onArticle = { done in progress("converting", done, total) } }
         var copied = 0
@@ -238,11 +235,13 @@ public struct Converter {
         var results = ContentResults()
         func submit(_ id: String, _ body: String) {
             if let comment = plan.commentBodies[id], let article = plan.articles[comment.ownerId] {
-                pool.submitComment(body: body, comment: comment, article: article)
+                pool.submitComment(StoredBody(text: body, repairedCharacters: spool.repairedCharacters(id), page: article.context),
+                                   comment: comment)
                 return
             }
             guard let owner = plan.bodyOwners[id], let article = plan.articles[owner] else { return }
-            pool.submit(body: body, article: article, repairedCharacters: spool.repairedCharacters(id))
+            pool.submit(StoredBody(text: body, bodyType: article.bodyType, repairedCharacters: spool.repairedCharacters(id),
+                                   page: article.context), article: article)
         }
         do {
         // The bodies were set aside in the index pass: read back the wanted ones, in file order.
@@ -300,12 +299,10 @@ public struct Converter {
             let article = plan.articles[id]!
             if article.content.kind == .folder {
                 // A Cloud folder: an index article listing its children.
-                let items = plan.targets.children(of: id).compactMap { child -> ListItem? in
-                    guard let path = plan.targets.articlePath(id: child) else { return nil }
-                    return ListItem(blocks: [.paragraph([.link(destination: relativePath(from: article.metadata.markdown, to: path),
-                                                               title: nil, [.text(plan.targets.title(of: child) ?? child)])])])
-                }
-                let md = Data(MarkdownWriter().render(items.isEmpty ? [] : [.list(List(ordered: false, items: items))]).utf8)
+                let log = DiagnosticLog(page: article.context)
+                let index = Document(blocks: [.generated(.children(root: .current, depth: 1))])
+                let resolved = ResolvePass(page: article.context, targets: plan.targets, baseURL: nil, log: log).run(index)
+                let md = Data(MarkdownWriter().render(resolved.blocks).utf8)
                 let digest = try staging.write(md, to: article.metadata.markdown)
                 results.articles[id] = ArticleResult(bytes: Int64(md.count), sha256: digest, diagnostics: [])
                 continue

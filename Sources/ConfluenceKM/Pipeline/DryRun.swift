@@ -72,10 +72,9 @@ extension Converter {
         try checkUnmatched(plan)
         try checkStrictPermissions(plan.diagnostics)
         let ids = plan.order.filter { plan.articles[$0]?.bodyId != nil }
-        let bodyOf = plan.articles.compactMapValues(\.bodyId)
         let jobs = max(1, min(options.jobs, ids.count))
-        let settings = options.conversion, maxBodyBytes = options.limits.maxBodyBytes
-        let planned = plan.articles, targets = plan.targets
+        let planned = plan.articles
+        let pipeline = plan.bodyPipeline(spool: spool, options: options)
         final class Collected: @unchecked Sendable {
             let lock = NSLock()
             var diagnostics: [Diagnostic] = []
@@ -83,13 +82,10 @@ extension Converter {
         }
         let collected = Collected()
         DispatchQueue.concurrentPerform(iterations: jobs) { worker in
-            let converter = BodyConverter(settings: settings)
-            converter.bodySource = { id in bodyOf[id].flatMap { try? spool.body($0) } }
             for i in stride(from: worker, to: ids.count, by: jobs) {
                 let a = planned[ids[i]]!
-                guard let bodyId = a.bodyId, let body = try? spool.body(bodyId) else { continue }
-                let out = BodyPipeline.convert(body: body, article: a, repairedCharacters: spool.repairedCharacters(bodyId),
-                                               maxBodyBytes: maxBodyBytes, converter: converter, targets: targets)
+                guard let body = a.storedBody(spool) else { continue }
+                let out = pipeline.convert(body)
                 collected.lock.lock()
                 collected.diagnostics += out.diagnostics
                 if let m = out.failedMacro, collected.failed == nil {

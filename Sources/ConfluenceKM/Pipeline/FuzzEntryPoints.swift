@@ -19,9 +19,9 @@ public enum FuzzEntryPoints {
     public static func body(_ data: Data) {
         let text = String(decoding: data, as: UTF8.self)
         let page = PageContext(id: "1", title: "T", spaceKey: "S", path: "articles/S/1.md")
-        let converter = BodyConverter()
-        _ = converter.convert(body: text, bodyType: 2, page: page, targets: NoTargets())
-        _ = converter.convert(body: text, bodyType: 0, page: page, targets: NoTargets())
+        let pipeline = BodyPipeline(targets: NoTargets())
+        _ = pipeline.convert(StoredBody(text: text, bodyType: 2, page: page))
+        _ = pipeline.convert(StoredBody(text: text, bodyType: 0, page: page))
     }
 
     /// Bytes as `entities.xml`, through the streaming reader and the index builder.

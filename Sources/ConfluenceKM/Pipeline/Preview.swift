@@ -22,15 +22,13 @@ extension Converter {
         guard !ids.isEmpty else {
             throw ConversionError.invalidOption("\(exportPath): no current page or blog post with the id or title '\(page ?? "")'")
         }
-        let converter = BodyConverter(settings: options.conversion)
-        let bodyOf = plan.articles.compactMapValues(\.bodyId)
-        converter.bodySource = { id in bodyOf[id].flatMap { try? spool.body($0) } }
+        let pipeline = plan.bodyPipeline(spool: spool, options: options)
         let writer = MetadataWriter(mapping: options.mapping)
         return try ids.map { id in
             let a = plan.articles[id]!
             let body = try a.bodyId.flatMap { try spool.body($0) } ?? ""
-            let out = BodyPipeline.convert(body: body, article: a, repairedCharacters: a.bodyId.map(spool.repairedCharacters) ?? [],
-                                           maxBodyBytes: options.limits.maxBodyBytes, converter: converter, targets: plan.targets)
+            let out = pipeline.convert(StoredBody(text: body, bodyType: a.bodyType,
+                                                  repairedCharacters: a.bodyId.map(spool.repairedCharacters) ?? [], page: a.context))
             var md = out.markdown
             if options.frontMatter == .yaml { md = try writer.frontMatter(a.metadata) + md }
             var meta = a.metadata
@@ -40,7 +38,7 @@ extension Converter {
                                    sha256: "", path: $0.path, version: $0.version)
             }
             return PreviewPage(id: id, title: a.content.title, markdownPath: a.metadata.markdown, markdown: md, metadata: meta,
-                               diagnostics: out.diagnostics, storage: includeStorage ? body : nil)
+                               diagnostics: out.diagnostics.sorted(by: Diagnostic.reportOrder), storage: includeStorage ? body : nil)
         }
     }
 }

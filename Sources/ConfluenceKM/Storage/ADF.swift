@@ -6,10 +6,10 @@ extension StorageReader {
             switch adf.attr("type") ?? "" {
             case "panel":
                 let panelType = adfAttribute(adf, "panel-type") ?? "info"
-                let kind: PanelKind = ["info": .note, "note": .note, "tip": .tip, "success": .tip, "warning": .warning,
-                                       "error": .caution, "custom": .note][panelType] ?? .note
+                let kind: PanelKind = ["info": .info, "note": .note, "tip": .tip, "success": .success, "warning": .warning,
+                                       "error": .error, "custom": .note][panelType] ?? .note
                 let content = adf.child("ac:adf-content").map { blocks(from: $0.children.flatMap(convert)) } ?? []
-                return [.block(.panel(kind: kind, title: [], blocks: content))]
+                return [.block(.panel(Panel(kind: kind, blocks: content)))]
             case "decision-list":
                 var items: [ListItem] = []
                 for item in adf.elementChildren where item.name == "ac:adf-node" && item.attr("type") == "decision-item" {

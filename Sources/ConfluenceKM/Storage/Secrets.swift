@@ -1,5 +1,3 @@
-import CLibXML2
-
 /// Macro parameters that look like credentials (an OpenAPI viewer's `token`, a gadget's `password` …): their
 /// values are replaced by `[redacted]` before anything is written — the keep-raw comment of an unknown macro, a
 /// parameter a converter shows, a diagnostic's message, the preview — with a `secret-redacted` diagnostic.
@@ -34,7 +32,7 @@ extension StorageReader {
             let name = p.attr("ac:name") ?? ""
             let value = p.textContent
             guard Secrets.isSecret(name: name, value: value) else { continue }
-            xmlNodeSetContent(p.ptr, Secrets.placeholder)
+            p.replaceContent(Secrets.placeholder)
             count += 1
         }
         return count

@@ -44,46 +44,33 @@ enum Piece {
 
 /// Reads one storage-format body (XHTML with `ac:`/`ri:` elements) into the document model.
 ///
-/// Every element that is dropped or only partly converted leaves a diagnostic.
+/// The reader only reads: it resolves nothing against the plan (links, images, generated lists and includes stay
+/// semantic nodes for the passes) and decides nothing about how the model is written. Every element that is dropped
+/// or only partly converted leaves a diagnostic.
 final class StorageReader {
     let page: PageContext
-    let targets: LinkTargets
     let settings: ConversionSettings
-    private(set) var diagnostics: [Diagnostic] = []
-    private var reported: Set<String> = []
+    let log: DiagnosticLog
     /// The first macro met whose policy is `fail`.
     var failedMacro: String?
-    /// `toc` macros met, replaced by their lists once all headings are known.
-    var pendingTOC: [(minLevel: Int, maxLevel: Int)] = []
+    /// Macros met, by name (inspect's census).
+    var macros: [String: Int] = [:]
     /// The current element depth (see `maxDepth`).
     var depth = 0
-    /// Content of other pages for `include`/`excerpt-include`, when the pipeline has it.
-    var includeProvider: ((String, Bool) -> [Block]?)?
-    /// Set when this body is read for an `excerpt-include`: excerpts are gathered instead of written.
-    var collectsExcerpts = false
-    var excerpts: [Block] = []
 
-    init(page: PageContext, targets: LinkTargets, settings: ConversionSettings = ConversionSettings()) {
+    init(page: PageContext, settings: ConversionSettings = ConversionSettings(), log: DiagnosticLog) {
         self.page = page
-        self.targets = targets
         self.settings = settings
+        self.log = log
     }
 
-    func included(id: String, excerptOnly: Bool) -> [Block]? { includeProvider?(id, excerptOnly) }
-
     func diagnose(_ code: String, _ severity: Diagnostic.Severity, _ message: String, once key: String? = nil) {
-        if let key {
-            guard reported.insert(code + "\u{1}" + key).inserted else { return }
-        }
-        diagnostics.append(Diagnostic(code, severity, contentId: page.id, title: page.title, message: message))
+        log.add(code, severity, message, once: key)
     }
 
     func read(_ nodes: [XNode]) -> [Block] {
-        let result = blocks(from: nodes.flatMap(convert))
-        return pendingTOC.isEmpty ? result : TableOfContents.resolve(result, tocs: pendingTOC, reader: self)
+        blocks(from: nodes.flatMap(convert))
     }
-
-    static func tocMarker(_ i: Int) -> String { "\u{0}toc:\(i)\u{0}" }
 
     // MARK: Grouping
 
@@ -130,13 +117,14 @@ enum StorageFlatten {
     static func inlines(_ b: Block) -> [Inline] {
         let flattenToInlines = inlines
         switch b {
-        case .paragraph(let i), .heading(_, let i): return [.text(" ")] + i + [.text(" ")]
+        case .paragraph(let i), .heading(_, _, let i): return [.text(" ")] + i + [.text(" ")]
         case .codeBlock(_, let t): return [.code(t)]
-        case .blockQuote(let bs), .container(let bs), .panel(_, _, let bs), .details(_, let bs):
+        case .blockQuote(let bs), .div(_, let bs), .details(_, let bs):
             return bs.flatMap(flattenToInlines)
+        case .panel(let p): return p.blocks.flatMap(flattenToInlines)
         case .list(let l): return l.items.flatMap { $0.blocks.flatMap(flattenToInlines) }
         case .table(let t): return t.rows.flatMap { $0.flatMap { $0.blocks.flatMap(flattenToInlines) } }
-        case .thematicBreak, .raw: return []
+        case .thematicBreak, .raw, .generated: return []
         }
     }
 }
@@ -229,7 +217,7 @@ extension StorageReader {
             return [.paragraphBreak] + node.children.flatMap(convert) + [.paragraphBreak]
         case "h1", "h2", "h3", "h4", "h5", "h6":
             let level = Int(String(name.last!))!
-            return [.block(.heading(level: level, trimInlines(inlines(node.children))))]
+            return [.block(.heading(level: level, attr: .empty, trimInlines(inlines(node.children))))]
         case "br":
             return [.inline(.lineBreak)]
         case "hr":
@@ -241,11 +229,11 @@ extension StorageReader {
         case "s", "del", "strike":
             return wrap(node) { .strikethrough($0) }
         case "u", "ins":
-            return htmlWrap(node, "ins")
+            return marked(node) { .inserted($0) }
         case "sub":
-            return htmlWrap(node, "sub")
+            return marked(node) { .subscript($0) }
         case "sup":
-            return htmlWrap(node, "sup")
+            return marked(node) { .superscript($0) }
         case "code", "tt", "kbd", "samp":
             return [.inline(.code(node.textContent))]
         case "pre":
@@ -298,10 +286,11 @@ extension StorageReader {
         }
     }
 
-    private func htmlWrap(_ node: XNode, _ tag: String) -> [Piece] {
+    /// Inserted, subscript and superscript text (blank content stays as it is, unmarked).
+    private func marked(_ node: XNode, _ make: ([Inline]) -> Inline) -> [Piece] {
         let inner = inlines(node.children)
         if trimInlines(inner).isEmpty { return inner.map { .inline($0) } }
-        return [.inline(.rawHTML("<\(tag)>"))] + inner.map { .inline($0) } + [.inline(.rawHTML("</\(tag)>"))]
+        return [.inline(make(inner))]
     }
 
     // MARK: Lists and tables
@@ -362,18 +351,7 @@ extension StorageReader {
             }
         }
         collect(node)
-        let t = Table(rows: rows)
-        if !rows.isEmpty && !MarkdownWriter.isSimple(t) {
-            switch settings.tables {
-            case .auto:
-                diagnose("table-as-html", .info, "a table with merged cells, block content or no header row is written as an HTML table")
-            case .gfm:
-                diagnose("table-flattened", .warning, "a table with merged cells, block content or no header row is forced into GFM (--tables gfm): cells are flattened")
-            case .html:
-                break
-            }
-        }
-        return .table(t)
+        return .table(Table(rows: rows))
     }
 
     /// A cell span from the body: 1 to ``Limits/maxSpan``; anything larger (a crafted `colspan=4000000000`) is
@@ -397,78 +375,43 @@ extension StorageReader {
             diagnose("unsafe-link", .warning, "link to '\(href.prefix(80))' dropped (scheme not allowed); its text is kept")
             return content.map { .inline($0) }
         }
-        return [.inline(.link(destination: safe, title: node.attr("title"), content))]
+        return [.inline(.link(.url(safe), title: node.attr("title"), content))]
     }
 
     /// The URL to write, or nil when its scheme is not allowed (``URLJudge``: references decoded first).
     func safeURL(_ raw: String) -> String? { URLJudge.judge(raw) }
 
-    func relative(_ target: String) -> String {
-        relativePath(from: page.path, to: target)
-    }
-
+    /// `ac:link`: the target as the body names it (resolved later against the plan, ``ResolvePass``), with the
+    /// link body; an empty body means "the target's own name".
     private func link(_ node: XNode) -> [Piece] {
         var body = node.child("ac:link-body").map { inlines($0.children) } ?? []
         if body.isEmpty, let plain = node.child("ac:plain-text-link-body") {
             let t = plain.textContent
             if !t.isEmpty { body = [.text(t)] }
         }
-        let anchor = node.attr("ac:anchor").map { "#" + anchorSlug($0) } ?? ""
+        let anchor = node.attr("ac:anchor")
         let resource = node.elementChildren.first { $0.name.hasPrefix("ri:") }
-        func linked(_ dest: String, _ defaultText: String) -> [Piece] {
-            [.inline(.link(destination: dest, title: nil, body.isEmpty ? [.text(defaultText)] : body))]
-        }
-        func broken(_ what: String, _ text: String, absolute: String? = nil) -> [Piece] {
-            if let base = settings.baseURL, let absolute {
-                diagnose("broken-link", .warning, "link to \(what) not in the bundle; written as an absolute URL under --base-url")
-                return linked(base + absolute, text)
-            }
-            diagnose("broken-link", .warning, "link to \(what) not in the bundle; kept as text")
-            return body.isEmpty ? [.inline(.text(text))] : body.map { .inline($0) }
-        }
+        func linked(_ target: LinkTarget) -> [Piece] { [.inline(.link(target, title: nil, body))] }
         guard let r = resource else {
-            if !anchor.isEmpty { return linked(anchor, node.attr("ac:anchor") ?? "") }
+            if let anchor { return linked(.anchor(anchor)) }
             return body.map { .inline($0) }
         }
         switch r.name {
         case "ri:page", "ri:blog-post":
-            let isBlog = r.name == "ri:blog-post"
             let title = r.attr("ri:content-title") ?? ""
-            let space = r.attr("ri:space-key") ?? page.spaceKey
-            if title.isEmpty && !anchor.isEmpty { return linked(anchor, node.attr("ac:anchor") ?? "") }
-            if let id = targets.contentId(spaceKey: space, title: title, blogPost: isBlog), let path = targets.articlePath(id: id) {
-                return linked(relative(path) + anchor, title)
-            }
-            let path = isBlog
-                ? "/pages/viewrecentblogposts.action?key=\(urlComponent(space))"
-                : "/display/\(urlComponent(space))/\(urlComponent(title).replacingOccurrences(of: "%20", with: "+"))"
-            return broken("\(isBlog ? "blog post" : "page") '\(title)' in space \(space)", title, absolute: path)
+            if title.isEmpty, let anchor { return linked(.anchor(anchor)) }
+            return linked(.page(.title(space: r.attr("ri:space-key"), title: title, blogPost: r.name == "ri:blog-post"), anchor: anchor))
         case "ri:content-entity":
-            let id = r.attr("ri:content-id") ?? ""
-            if let path = targets.articlePath(id: id) {
-                return linked(relative(path) + anchor, targets.title(of: id) ?? id)
-            }
-            return broken("content \(id)", id, absolute: "/pages/viewpage.action?pageId=\(urlComponent(id))")
+            return linked(.page(.id(r.attr("ri:content-id") ?? ""), anchor: anchor))
         case "ri:attachment":
-            let file = r.attr("ri:filename") ?? ""
-            let owner = attachmentOwner(r)
-            if let owner, let path = targets.attachmentPath(contentId: owner, fileName: file) {
-                return linked(relative(path), file)
-            }
-            diagnose("missing-attachment", .warning, "link to attachment '\(file)' that is not in the bundle; kept as text")
-            return body.isEmpty ? [.inline(.text(file))] : body.map { .inline($0) }
+            return linked(.attachment(owner: attachmentOwner(r), fileName: r.attr("ri:filename") ?? ""))
         case "ri:user":
-            let name = userName(r)
-            return body.isEmpty ? [.inline(.text("@" + name))] : body.map { .inline($0) }
+            return body.isEmpty ? [.inline(mention(r))] : body.map { .inline($0) }
         case "ri:space":
-            let key = r.attr("ri:space-key") ?? ""
-            if let home = targets.spaceHome(spaceKey: key), let path = targets.articlePath(id: home) {
-                return linked(relative(path), key)
-            }
-            return broken("space \(key)", key, absolute: "/display/\(urlComponent(key))")
+            return linked(.space(r.attr("ri:space-key") ?? ""))
         case "ri:url":
             let v = r.attr("ri:value") ?? ""
-            if let safe = safeURL(v) { return linked(safe, v) }
+            if let safe = safeURL(v) { return [.inline(.link(.url(safe), title: nil, body.isEmpty ? [.text(v)] : body))] }
             diagnose("unsafe-link", .warning, "link to '\(v.prefix(80))' dropped (scheme not allowed); its text is kept")
             return body.map { .inline($0) }
         case "ri:shortcut":
@@ -482,24 +425,29 @@ extension StorageReader {
     }
 
     /// The content whose attachment a `ri:attachment` names: a nested `ri:page`/`ri:blog-post`, else this page.
-    func attachmentOwner(_ r: XNode) -> String? {
+    func attachmentOwner(_ r: XNode) -> PageRef {
         if let container = r.elementChildren.first(where: { $0.name == "ri:page" || $0.name == "ri:blog-post" }) {
-            let title = container.attr("ri:content-title") ?? ""
-            let space = container.attr("ri:space-key") ?? page.spaceKey
-            return targets.contentId(spaceKey: space, title: title, blogPost: container.name == "ri:blog-post")
+            return .title(space: container.attr("ri:space-key"), title: container.attr("ri:content-title") ?? "",
+                          blogPost: container.name == "ri:blog-post")
         }
-        if let entity = r.child("ri:content-entity") { return entity.attr("ri:content-id") }
-        return page.id
+        if let entity = r.child("ri:content-entity") { return .id(entity.attr("ri:content-id") ?? "") }
+        return .current
     }
 
-    func userName(_ r: XNode) -> String {
+    /// A `ri:user`: named now when the body gives a username, else by the naming pass from its key.
+    func mention(_ r: XNode) -> Inline {
+        if let name = r.attr("ri:username"), !name.isEmpty { return .mention(Mention(username: name), name: name) }
+        for attribute in ["ri:userkey", "ri:account-id"] {
+            if let k = r.attr(attribute), !k.isEmpty { return .mention(Mention(key: k), name: nil) }
+        }
+        return .mention(Mention(), name: "unknown-user")
+    }
+
+    /// A user as a macro parameter's text: the username, else the key as the body holds it.
+    func userParameter(_ r: XNode) -> String {
         if let name = r.attr("ri:username"), !name.isEmpty { return name }
         for attribute in ["ri:userkey", "ri:account-id"] {
-            if let k = r.attr(attribute), !k.isEmpty {
-                if let n = targets.userName(k) { return n }
-                diagnose("unresolved-user", .info, "user \(k) is not in the export; the key is kept", once: k)
-                return k
-            }
+            if let k = r.attr(attribute), !k.isEmpty { return k }
         }
         return "unknown-user"
     }
@@ -507,40 +455,23 @@ extension StorageReader {
     private func image(_ node: XNode) -> [Piece] {
         let alt = node.attr("ac:alt") ?? ""
         let title = node.attr("ac:title")
+        func sized(_ target: LinkTarget, alt: String) -> [Piece] {
+            [.inline(.image(Image(target: target, alt: alt, title: title, width: node.attr("ac:width").flatMap { Int($0) },
+                                  height: node.attr("ac:height").flatMap { Int($0) },
+                                  thumbnail: node.attr("ac:thumbnail") == "true")))]
+        }
         if let r = node.child("ri:attachment") {
             let file = r.attr("ri:filename") ?? ""
-            if let owner = attachmentOwner(r), let path = targets.attachmentPath(contentId: owner, fileName: file) {
-                return sizedImage(relative(path), alt: alt.isEmpty ? file : alt, title: title, node: node)
-            }
-            diagnose("missing-attachment", .warning, "image '\(file)' is not in the bundle; its name is kept as text")
-            return [.inline(.text(alt.isEmpty ? file : alt))]
+            return sized(.attachment(owner: attachmentOwner(r), fileName: file), alt: alt.isEmpty ? file : alt)
         }
         if let r = node.child("ri:url") {
             let v = r.attr("ri:value") ?? ""
-            if let safe = safeURL(v) { return sizedImage(safe, alt: alt, title: title, node: node) }
+            if let safe = safeURL(v) { return sized(.url(safe), alt: alt) }
             diagnose("unsafe-link", .warning, "image URL '\(v.prefix(80))' dropped (scheme not allowed)")
             return alt.isEmpty ? [] : [.inline(.text(alt))]
         }
         diagnose("unsupported-element", .warning, "an image without an attachment or URL is dropped")
         return []
-    }
-
-    /// An image; with `ac:width`/`ac:height` it is written as `<img>` so the size survives; a thumbnail links to
-    /// the full image.
-    private func sizedImage(_ src: String, alt: String, title: String?, node: XNode) -> [Piece] {
-        let width = node.attr("ac:width").flatMap { Int($0) }
-        let height = node.attr("ac:height").flatMap { Int($0) }
-        var image: Inline = .image(source: src, alt: alt, title: title)
-        if width != nil || height != nil {
-            let h = HTMLWriter()
-            var tag = "<img src=\"\(h.escape(src))\" alt=\"\(h.escape(alt))\""
-            if let title { tag += " title=\"\(h.escape(title))\"" }
-            if let width { tag += " width=\"\(width)\"" }
-            if let height { tag += " height=\"\(height)\"" }
-            image = .rawHTML(tag + ">")
-        }
-        if node.attr("ac:thumbnail") == "true" { return [.inline(.link(destination: src, title: nil, [image]))] }
-        return [.inline(image)]
     }
 
     private func externalImage(_ node: XNode) -> [Piece] {
@@ -550,7 +481,7 @@ extension StorageReader {
             diagnose("unsafe-link", .warning, "image '\(src.prefix(80))' dropped (scheme not allowed)")
             return alt.isEmpty ? [] : [.inline(.text(alt))]
         }
-        return [.inline(.image(source: safe, alt: alt, title: node.attr("title")))]
+        return [.inline(.image(Image(target: .url(safe), alt: alt, title: node.attr("title"))))]
     }
 
     // MARK: Emoticons

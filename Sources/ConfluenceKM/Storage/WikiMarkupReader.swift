@@ -5,11 +5,11 @@ import Foundation
 /// Macros it does not know are kept as a fenced block with a diagnostic.
 struct WikiMarkupReader {
     let page: PageContext
-    let targets: LinkTargets
     var keepSecrets = false
+    let log: DiagnosticLog
 
     /// A wiki macro's tag (`name:key=value|key=value`) with secret-looking values replaced (``Secrets``).
-    func redacted(_ tag: String, _ diagnostics: inout [Diagnostic]) -> String {
+    func redacted(_ tag: String) -> String {
         if keepSecrets { return tag }
         guard let colon = tag.firstIndex(of: ":") else { return tag }
         var count = 0
@@ -20,14 +20,13 @@ struct WikiMarkupReader {
             return kv[0] + "=" + Secrets.placeholder
         }
         guard count > 0 else { return tag }
-        diagnostics.append(Diagnostic("secret-redacted", .warning, contentId: page.id, title: page.title,
-            message: "wiki macro {\(tag[..<colon])}: \(count) parameter value\(count == 1 ? "" : "s") that look like credentials written as \(Secrets.placeholder) (--keep-secrets keeps them)"))
+        log.add("secret-redacted", .warning,
+            "wiki macro {\(tag[..<colon])}: \(count) parameter value\(count == 1 ? "" : "s") that look like credentials written as \(Secrets.placeholder) (--keep-secrets keeps them)")
         return String(tag[...colon]) + params.joined(separator: "|")
     }
 
-    func read(_ text: String) -> (blocks: [Block], diagnostics: [Diagnostic]) {
+    func read(_ text: String) -> [Block] {
         var blocks: [Block] = []
-        var diagnostics: [Diagnostic] = []
         var paragraph: [String] = []
         var listItems: [(depth: Int, ordered: Bool, text: String)] = []
         var tableRows: [[Table.Cell]] = []
@@ -105,15 +104,13 @@ struct WikiMarkupReader {
                                     let kv = p.split(separator: "="); return kv.count == 2 && kv[0] == "language" ? String(kv[1]) : nil }.first
                             blocks.append(.codeBlock(language: lang, text: text))
                         case "noformat": blocks.append(.codeBlock(language: nil, text: text))
-                        case "quote": blocks.append(.blockQuote(read(text).blocks))
-                        case "info", "note", "tip", "warning":
-                            let kind: PanelKind = ["info": .note, "tip": .tip, "note": .warning, "warning": .caution][name]!
-                            blocks.append(.panel(kind: kind, title: [], blocks: read(text).blocks))
-                        case "panel": blocks.append(.blockQuote(read(text).blocks))
+                        case "quote": blocks.append(.blockQuote(read(text)))
+                        case "info", "note", "tip", "warning", "panel":
+                            // As the storage macros of the same names (``PanelMacro``).
+                            blocks.append(.panel(Panel(kind: PanelMacro.kinds[name] ?? .plain, blocks: read(text))))
                         default:
-                            diagnostics.append(Diagnostic("wiki-markup-macro", .warning, contentId: page.id, title: page.title,
-                                message: "wiki macro {\(name)} is not converted; kept as a fenced block"))
-                            blocks.append(.codeBlock(language: "confluence-wiki", text: "{\(redacted(tag, &diagnostics))}\n" + text + "\n{\(name)}"))
+                            log.add("wiki-markup-macro", .warning, "wiki macro {\(name)} is not converted; kept as a fenced block")
+                            blocks.append(.codeBlock(language: "confluence-wiki", text: "{\(redacted(tag))}\n" + text + "\n{\(name)}"))
                         }
                         i = j
                         continue
@@ -123,7 +120,7 @@ struct WikiMarkupReader {
             if t.isEmpty { flushAll(); i += 1; continue }
             if let m = t.firstMatch(of: /^h([1-6])\.\s+(.*)$/) {
                 flushAll()
-                blocks.append(.heading(level: Int(String(m.1))!, inlines(String(m.2))))
+                blocks.append(.heading(level: Int(String(m.1))!, attr: .empty, inlines(String(m.2))))
             } else if t == "----" {
                 flushAll(); blocks.append(.thematicBreak)
             } else if t.hasPrefix("bq. ") {
@@ -140,9 +137,8 @@ struct WikiMarkupReader {
                 flushList(); flushTable()
                 if t.hasPrefix("{") && t.hasSuffix("}") && !t.contains(" ") {
                     flushParagraph()
-                    diagnostics.append(Diagnostic("wiki-markup-macro", .warning, contentId: page.id, title: page.title,
-                        message: "wiki macro {\(t.dropFirst().dropLast().prefix { $0 != ":" })} is not converted; kept as a fenced block"))
-                    blocks.append(.codeBlock(language: "confluence-wiki", text: "{" + redacted(String(t.dropFirst().dropLast()), &diagnostics) + "}"))
+                    log.add("wiki-markup-macro", .warning, "wiki macro {\(t.dropFirst().dropLast().prefix { $0 != ":" })} is not converted; kept as a fenced block")
+                    blocks.append(.codeBlock(language: "confluence-wiki", text: "{" + redacted(String(t.dropFirst().dropLast())) + "}"))
                 } else {
                     paragraph.append(t)
                 }
@@ -150,7 +146,7 @@ struct WikiMarkupReader {
             i += 1
         }
         flushAll()
-        return (blocks, diagnostics)
+        return blocks
     }
 
     private func tableRow(_ line: String) -> [Table.Cell] {
@@ -189,12 +185,10 @@ struct WikiMarkupReader {
             if c == "!", let end = rest.dropFirst().firstIndex(of: "!"), !rest[rest.index(after: i)..<end].contains(" ") {
                 flush()
                 let name = String(rest[rest.index(after: i)..<end]).split(separator: "|").first.map(String.init) ?? ""
-                if let path = targets.attachmentPath(contentId: page.id, fileName: name) {
-                    out.append(.image(source: relativePath(from: page.path, to: path), alt: name, title: nil))
-                } else if name.hasPrefix("http") {
-                    out.append(.image(source: name, alt: "", title: nil))
+                if name.hasPrefix("http") {
+                    if let safe = URLJudge.judge(name) { out.append(.image(Image(target: .url(safe), alt: ""))) } else { out.append(.text(name)) }
                 } else {
-                    out.append(.text(name))
+                    out.append(.image(Image(target: .attachment(owner: .current, fileName: name), alt: name)))
                 }
                 i = s.index(after: end); continue
             }
@@ -207,7 +201,7 @@ struct WikiMarkupReader {
                 case "*": out.append(.strong(inner))
                 case "_": out.append(.emphasis(inner))
                 case "-": out.append(.strikethrough(inner))
-                default: out.append(.rawHTML("<ins>")); out += inner; out.append(.rawHTML("</ins>"))
+                default: out.append(.inserted(inner))
                 }
                 i = s.index(after: end); continue
             }
@@ -218,23 +212,22 @@ struct WikiMarkupReader {
         return out
     }
 
+    /// `[label|target]`: a URL, `~user`, `SPACE:Page title`, `^attachment` (resolved by the passes).
     private func link(_ inner: String) -> Inline {
         let parts = inner.split(separator: "|", maxSplits: 1).map(String.init)
         let label = parts.count == 2 ? parts[0] : nil
         let target = parts.count == 2 ? parts[1] : (parts.first ?? "")
         if target.hasPrefix("http://") || target.hasPrefix("https://") || target.hasPrefix("mailto:") {
-            return .link(destination: target, title: nil, [.text(label ?? target)])
+            guard let safe = URLJudge.judge(target) else { return .text(label ?? target) }
+            return .link(.url(safe), title: nil, [.text(label ?? target)])
         }
-        if target.hasPrefix("~") { return .text("@" + (targets.userName(String(target.dropFirst())) ?? String(target.dropFirst()))) }
-        var space = page.spaceKey, title = target
+        if target.hasPrefix("~") { return .mention(Mention(key: String(target.dropFirst())), name: nil) }
+        var space: String?, title = target
         if let colon = target.firstIndex(of: ":") { space = String(target[..<colon]); title = String(target[target.index(after: colon)...]) }
         if title.hasPrefix("^") {
-            if let path = targets.attachmentPath(contentId: page.id, fileName: String(title.dropFirst())) {
-                return .link(destination: relativePath(from: page.path, to: path), title: nil, [.text(label ?? String(title.dropFirst()))])
-            }
-        } else if let id = targets.contentId(spaceKey: space, title: title, blogPost: false), let path = targets.articlePath(id: id) {
-            return .link(destination: relativePath(from: page.path, to: path), title: nil, [.text(label ?? title)])
+            let file = String(title.dropFirst())
+            return .link(.attachment(owner: .current, fileName: file), title: nil, [.text(label ?? file)])
         }
-        return .text(label ?? target)
+        return .link(.page(.title(space: space, title: title, blogPost: false), anchor: nil), title: nil, [.text(label ?? title)])
     }
 }

@@ -14,14 +14,12 @@ enum TransparentMacro: MacroConverter {
                         "auitabs", "localtab", "localtabgroup", "horizontal-nav-item", "deck", "card"]
 
     static func convert(_ m: Macro, in reader: StorageReader) -> [Piece] {
-        if m.name == "excerpt" && reader.collectsExcerpts {
-            // Read for an excerpt-include: the excerpt is what the including page shows, hidden or not.
-            reader.excerpts.append(contentsOf: reader.body(m))
-            return []
-        }
-        if m.name == "excerpt", m.parameter("hidden") == "true" {
-            reader.diagnose("macro-dropped", .info, "a hidden excerpt is not shown on the page; it is not written")
-            return []
+        if m.name == "excerpt" {
+            // Kept as a group, hidden or not: an excerpt-include shows it (``IncludePass``), the page itself only
+            // when it is not hidden (``ExcerptPass``).
+            let hidden = m.parameter("hidden") == "true"
+            let attr = Attr(classes: [ExcerptPass.excerptClass], pairs: hidden ? [.init("hidden", "true")] : [])
+            return [.paragraphBreak, .block(.div(attr, reader.body(m))), .paragraphBreak]
         }
         if let rich = m.richBody { return [.paragraphBreak] + rich.children.flatMap(reader.convert) + [.paragraphBreak] }
         if let plain = m.plainBody, !plain.isEmpty { return [.inline(.text(plain))] }

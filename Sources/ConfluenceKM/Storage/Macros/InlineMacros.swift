@@ -3,8 +3,7 @@ enum StatusMacro: MacroConverter {
     static let names = ["status"]
 
     static func convert(_ m: Macro, in reader: StorageReader) -> [Piece] {
-        let title = m.parameter("title") ?? m.parameter("colour", "color") ?? "status"
-        return [.inline(.strong([.text("[" + title.uppercased() + "]")]))]
+        [.inline(.status(text: m.parameter("title") ?? "", colour: m.parameter("colour", "color")))]
     }
 }
 
@@ -13,8 +12,7 @@ enum AnchorMacro: MacroConverter {
     static let names = ["anchor"]
 
     static func convert(_ m: Macro, in reader: StorageReader) -> [Piece] {
-        let slug = anchorSlug(m.parameter("", "0", "name") ?? m.parameters.values.first ?? "")
-        return slug.isEmpty ? [] : [.inline(.rawHTML("<a id=\"\(slug)\"></a>"))]
+        [.inline(.anchor(m.parameter("", "0", "name") ?? m.parameters.sorted { $0.key < $1.key }.first?.value ?? ""))]
     }
 }
 
@@ -30,7 +28,7 @@ enum JiraMacro: MacroConverter {
         }
         if let server = m.parameter("serverUrl", "server-url"), let safe = reader.safeURL(server), safe.hasPrefix("http") {
             let base = safe.hasSuffix("/") ? String(safe.dropLast()) : safe
-            return [.inline(.link(destination: base + "/browse/" + key, title: nil, [.text(key)]))]
+            return [.inline(.link(.url(base + "/browse/" + key), title: nil, [.text(key)]))]
         }
         return [.inline(.code(key))]
     }

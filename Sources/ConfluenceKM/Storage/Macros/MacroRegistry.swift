@@ -1,5 +1,3 @@
-import CLibXML2
-
 /// A macro of a body (`ac:structured-macro`, or `ac:macro` of 4.x exports), with its parameters and bodies.
 struct Macro {
     let name: String
@@ -43,7 +41,7 @@ extension StorageReader {
             var resource = p.elementChildren.first
             if let link = resource, link.name == "ac:link" { resource = link.elementChildren.first { $0.name.hasPrefix("ri:") } }
             if let r = resource, r.name == "ri:user" {
-                params[key] = userName(r)
+                params[key] = userParameter(r)
             } else if let r = resource, r.name.hasPrefix("ri:") {
                 params[key] = r.attr("ri:content-title") ?? r.attr("ri:filename") ?? r.attr("ri:value") ?? r.attr("ri:space-key") ?? p.textContent
                 if r.name == "ri:page" || r.name == "ri:attachment" { params[key + "@space"] = r.attr("ri:space-key") }
@@ -64,6 +62,7 @@ extension StorageReader {
             }
         }
         let m = parseMacro(node)
+        macros[m.name, default: 0] += 1
         switch settings.policy(m.name) {
         case .drop:
             diagnose("macro-dropped", .info, "macro '\(m.name)' dropped (--macro \(m.name)=drop)")
@@ -82,29 +81,12 @@ extension StorageReader {
 
     /// The macro's body text is kept; its storage source goes into an HTML comment beside it.
     func keepRaw(_ m: Macro) -> [Piece] {
-        var out: [Piece] = [.block(.raw("<!-- confluence-macro \(m.name): " + commentSafe(storageSource(m.node)) + " -->"))]
+        var out: [Piece] = [.block(.raw(.storage(macro: m.name), m.node.outerXML))]
         if let rich = m.richBody {
             out.append(contentsOf: rich.children.flatMap(convert))
         } else if let plain = m.plainBody, !plain.isEmpty {
             out.append(.block(.codeBlock(language: nil, text: plain)))
         }
-        return out
-    }
-
-    /// The XML source of a node, as it stood in the body.
-    func storageSource(_ node: XNode) -> String {
-        guard let buffer = xmlBufferCreate() else { return "" }
-        defer { xmlBufferFree(buffer) }
-        xmlNodeDump(buffer, node.ptr.pointee.doc, node.ptr, 0, 0)
-        guard let content = xmlBufferContent(buffer) else { return "" }
-        return String(cString: content)
-    }
-
-    /// Text that cannot end or break an HTML comment: `--` becomes `- -`, `>` after a dash is spaced.
-    func commentSafe(_ s: String) -> String {
-        var out = s.replacingOccurrences(of: "--", with: "- -")
-        while out.contains("--") { out = out.replacingOccurrences(of: "--", with: "- -") }
-        if out.hasSuffix("-") { out += " " }
         return out
     }
 }

@@ -1,20 +1,14 @@
-/// `info`, `tip`, `note`, `warning` → GFM alerts; `panel` → a blockquote with its title.
+/// `info`, `tip`, `note`, `warning`, `panel` → panels. Confluence's `note` macro draws a yellow warning box and its
+/// `warning` macro a red one: the kinds say what the reader sees, not the macro's name.
 enum PanelMacro: MacroConverter {
     static let names = ["info", "tip", "note", "warning", "panel", "success", "error"]
     static let kinds: [String: PanelKind] = [
-        "info": .note, "tip": .tip, "success": .tip, "note": .warning, "warning": .caution, "error": .caution,
+        "info": .info, "tip": .tip, "success": .success, "note": .warning, "warning": .error, "error": .error, "panel": .plain,
     ]
 
     static func convert(_ m: Macro, in reader: StorageReader) -> [Piece] {
-        let body = reader.body(m)
-        if let kind = kinds[m.name] {
-            let title = m.parameter("title").map { [Inline.text($0)] } ?? []
-            return [.block(.panel(kind: kind, title: title, blocks: body))]
-        }
-        var inner: [Block] = []
-        if let title = m.parameter("title") { inner.append(.paragraph([.strong([.text(title)])])) }
-        inner.append(contentsOf: body)
-        return [.block(.blockQuote(inner))]
+        let title = m.parameter("title").map { [Inline.text($0)] } ?? []
+        return [.block(.panel(Panel(kind: kinds[m.name] ?? .plain, title: title, blocks: reader.body(m))))]
     }
 }
 

@@ -1,8 +1,11 @@
 import CLibXML2
 
-/// A read-only view of a libxml2 node of a parsed body. Valid only while its ``ParsedBody`` lives.
+/// A view of a libxml2 node of a parsed body, in Swift values: it owns nothing and is valid only while its
+/// ``ParsedBody`` lives. The only way code outside `XML/` sees a body's nodes (no libxml2 pointer leaves this folder).
 struct XNode {
-    let ptr: xmlNodePtr
+    private let ptr: xmlNodePtr
+
+    init(_ ptr: xmlNodePtr) { self.ptr = ptr }
 
     enum Kind { case element, text, other }
 
@@ -38,7 +41,7 @@ struct XNode {
         var out: [XNode] = []
         var c = ptr.pointee.children
         while let n = c {
-            out.append(XNode(ptr: n))
+            out.append(XNode(n))
             c = n.pointee.next
         }
         return out
@@ -79,6 +82,36 @@ struct XNode {
         for c in elementChildren {
             if c.name == name { out.append(c) }
             out.append(contentsOf: c.descendants(named: name))
+        }
+        return out
+    }
+}
+
+extension XNode {
+    /// The node's XML source as it stands in the body (after any ``replaceContent(_:)``).
+    var outerXML: String {
+        guard let buffer = xmlBufferCreate() else { return "" }
+        defer { xmlBufferFree(buffer) }
+        xmlNodeDump(buffer, ptr.pointee.doc, ptr, 0, 0)
+        guard let content = xmlBufferContent(buffer) else { return "" }
+        return String(cString: content)
+    }
+
+    /// Replaces everything below the node by this text, in the body's own tree (secret redaction: no later step
+    /// can see what was there).
+    func replaceContent(_ text: String) {
+        xmlNodeSetContent(ptr, text)
+    }
+}
+
+extension ParsedBody {
+    /// The top-level nodes of the body, in order.
+    var topNodes: [XNode] {
+        var out: [XNode] = []
+        var n = nodes
+        while let node = n {
+            out.append(XNode(node))
+            n = node.pointee.next
         }
         return out
     }

@@ -1,0 +1,87 @@
+/// Expands `include` and `excerpt-include` placeholders with the other page's content, read through the same
+/// pipeline (``BodyPipeline/readIncluded(_:)``, cached per body within a run) and given its own page-local passes.
+/// A cycle, a chain deeper than `maxDepth` or a body that cannot be read leaves a link instead.
+final class IncludePass: DocumentRewriter {
+    static let maxDepth = 4
+    let page: PageContext
+    let targets: LinkTargets
+    /// The pages being included, outermost first (the page itself included).
+    let stack: [String]
+    let pipeline: BodyPipeline
+    let log: DiagnosticLog
+
+    init(page: PageContext, targets: LinkTargets, stack: [String], pipeline: BodyPipeline, log: DiagnosticLog) {
+        self.page = page
+        self.targets = targets
+        self.stack = stack
+        self.pipeline = pipeline
+        self.log = log
+    }
+
+    func block(_ block: Block) -> [Block] {
+        guard case .generated(.include(let ref, let excerptOnly)) = block else { return [descend(block)] }
+        let macro = excerptOnly ? "excerpt-include" : "include"
+        guard case .title(let space, let title, _) = ref else { return [] }
+        let spaceKey = space ?? page.spaceKey
+        guard let id = targets.contentId(spaceKey: spaceKey, title: title, blogPost: false)
+                ?? targets.contentId(spaceKey: spaceKey, title: title, blogPost: true) else {
+            log.add("broken-link", .warning, "macro '\(macro)' includes '\(title)' in space \(spaceKey), which is not in the bundle")
+            return [.paragraph([.text(title)])]
+        }
+        if !stack.contains(id), stack.count < Self.maxDepth, let included = pipeline.readIncluded(id) {
+            log.append(contentsOf: included.diagnostics)
+            var document = RebasePass(id: id, spaceKey: included.spaceKey).run(included.document)
+            if !excerptOnly { document = ExcerptPass(log: log).run(document) }
+            document = IncludePass(page: page, targets: targets, stack: stack + [id], pipeline: pipeline, log: log).run(document)
+            document = TableOfContentsPass().run(document)
+            return excerptOnly ? ExcerptPass.excerpts(document.blocks) : document.blocks
+        }
+        log.add("include-as-link", .info, "macro '\(macro)' of '\(title)' is written as a link (the included content is not available)")
+        return [.paragraph([.link(.page(.id(id), anchor: nil), title: nil, [.text(title)])])]
+    }
+}
+
+/// An included page's references made explicit: "this page" becomes the included page, and a title without a
+/// space takes the included page's space — they meant that page, not the one including it.
+final class RebasePass: DocumentRewriter {
+    let id: String
+    let spaceKey: String
+    init(id: String, spaceKey: String) {
+        self.id = id
+        self.spaceKey = spaceKey
+    }
+
+    private func rebase(_ ref: PageRef) -> PageRef {
+        switch ref {
+        case .current: return .id(id)
+        case .title(nil, let title, let blogPost): return .title(space: spaceKey, title: title, blogPost: blogPost)
+        default: return ref
+        }
+    }
+
+    private func rebase(_ target: LinkTarget) -> LinkTarget {
+        switch target {
+        case .page(let ref, let anchor): return .page(rebase(ref), anchor: anchor)
+        case .attachment(let owner, let file): return .attachment(owner: rebase(owner), fileName: file)
+        default: return target
+        }
+    }
+
+    func inline(_ inline: Inline) -> [Inline] {
+        switch inline {
+        case .link(let target, let title, let content): return [.link(rebase(target), title: title, inlines(content))]
+        case .image(var image):
+            image.target = rebase(image.target)
+            return [.image(image)]
+        default: return [descend(inline)]
+        }
+    }
+
+    func block(_ block: Block) -> [Block] {
+        switch block {
+        case .generated(.children(let root, let depth)): return [.generated(.children(root: rebase(root), depth: depth))]
+        case .generated(.include(let ref, let excerptOnly)): return [.generated(.include(rebase(ref), excerptOnly: excerptOnly))]
+        default: return [descend(block)]
+        }
+    }
+}

@@ -1,0 +1,172 @@
+import Foundation
+
+/// A body as the export stores it, with the page it belongs to.
+public struct StoredBody: Sendable {
+    /// The text as stored: storage XHTML or wiki markup, possibly zstd+base64 (Cloud CSV), any size.
+    public var text: String
+    /// 2: storage XHTML; 0: the wiki markup of pages never edited since Confluence 3.
+    public var bodyType: Int
+    /// Characters XML forbids that the entities reader replaced by U+FFFD.
+    public var repairedCharacters: [UInt32]
+    public var page: PageContext
+    public init(text: String, bodyType: Int = 2, repairedCharacters: [UInt32] = [], page: PageContext) {
+        self.text = text
+        self.bodyType = bodyType
+        self.repairedCharacters = repairedCharacters
+        self.page = page
+    }
+}
+
+/// The one body pipeline. convert, the dry run, preview, comments, includes and inspect's census all take it, so
+/// they agree: a body as stored → decoded, limited, repaired, parsed and read into a ``Document`` → the passes
+/// (excerpts, includes, table of contents, link and image resolution, user names) → a writer.
+/// No other code turns storage into anything.
+public final class BodyPipeline: @unchecked Sendable {
+    public let targets: LinkTargets
+    public let settings: ConversionSettings
+    /// Bodies larger than this are not read (``ArchiveLimits``' `maxBodyBytes`).
+    public let maxBodyBytes: Int
+    /// The stored body of an article, for `include`/`excerpt-include` (nil when it has none or is not planned).
+    private let source: (@Sendable (String) -> StoredBody?)?
+
+    private let lock = NSLock()
+    private var parsers: [BodyParser] = []
+    private var includeCache: [String: Included] = [:]
+
+    public init(targets: LinkTargets, settings: ConversionSettings = ConversionSettings(), maxBodyBytes: Int = .max,
+                source: (@Sendable (String) -> StoredBody?)? = nil) {
+        self.targets = targets
+        self.settings = settings
+        self.maxBodyBytes = maxBodyBytes
+        self.source = source
+        initializeLibXML()
+    }
+
+    /// The result of converting one body.
+    public struct Output: Sendable {
+        public var markdown: String
+        public var diagnostics: [Diagnostic]
+        /// The first macro whose policy is `fail`, if one was met.
+        public var failedMacro: String?
+    }
+
+    /// A body as stored → Markdown (GFM), with the diagnostics of every step.
+    public func convert(_ body: StoredBody) -> Output {
+        let log = DiagnosticLog(page: body.page)
+        let (document, failed) = self.document(body, log: log)
+        let markdown = MarkdownWriter(tables: settings.tables).render(document, log: log)
+        return Output(markdown: markdown, diagnostics: log.items, failedMacro: failed)
+    }
+
+    /// A body as stored → the document after every pass, ready for a writer.
+    func document(_ body: StoredBody, log: DiagnosticLog) -> (Document, failedMacro: String?) {
+        let (read, failed) = self.read(body, log: log)
+        var d = ExcerptPass(log: log).run(read)
+        d = IncludePass(page: body.page, targets: targets, stack: [body.page.id], pipeline: self, log: log).run(d)
+        d = TableOfContentsPass().run(d)
+        d = ResolvePass(page: body.page, targets: targets, baseURL: settings.baseURL, log: log).run(d)
+        d = NamingPass(targets: targets, log: log).run(d)
+        return (d, failed)
+    }
+
+    /// A body as stored → the document as the reader built it (no pass run): decode, size limit, character
+    /// repair, parse, read.
+    func read(_ body: StoredBody, log: DiagnosticLog) -> (Document, failedMacro: String?) {
+        var text = body.text
+        if !body.repairedCharacters.isEmpty {
+            log.add("invalid-xml-char", .warning, "the body holds characters XML forbids (\(XMLChars.describe(body.repairedCharacters))); each is written as U+FFFD")
+        }
+        if text.utf8.count > maxBodyBytes {
+            text = ""
+            log.add("body-too-large", .warning, "the body is over the limit of \(maxBodyBytes) bytes (--max-body-bytes); it was never read whole, an empty article is written")
+        }
+        if CSVExport.isCompressedBody(text) {
+            do {
+                text = try CSVExport.decodeCompressedBody(text, name: "body of \(body.page.id)")
+            } catch {
+                text = ""
+                log.add("undecodable-body", .warning, "the body is stored compressed (zstd, base64) and could not be decoded (\(error)); an empty article is written")
+            }
+        }
+        if containsReplacementCharacter(text) {
+            log.add("invalid-utf8", .warning, "the body holds bytes that are not UTF-8 (or U+FFFD itself); they are written as U+FFFD")
+        }
+        if body.bodyType == 0 {
+            let reader = WikiMarkupReader(page: body.page, keepSecrets: settings.keepSecrets, log: log)
+            return (Document(blocks: reader.read(text)), nil)
+        }
+        let parser = takeParser()
+        defer { giveParser(parser) }
+        let parsed = parser.parse(text)
+        let reader = StorageReader(page: body.page, settings: settings, log: log)
+        if let error = parsed.error {
+            reader.diagnose("malformed-body", .warning, "the body is not well-formed XHTML (\(error)); converted as far as libxml2 could recover it")
+        }
+        let blocks = withExtendedLifetime(parsed) { reader.read(parsed.topNodes) }
+        return (Document(blocks: blocks, macros: reader.macros), reader.failedMacro)
+    }
+
+    /// Another article's body as read, for an include: read once per run, in its own page's context.
+    struct Included {
+        var document: Document
+        var diagnostics: [Diagnostic]
+        var spaceKey: String
+    }
+
+    static let includeCacheLimit = 256
+
+    func readIncluded(_ id: String) -> Included? {
+        lock.lock()
+        if let hit = includeCache[id] {
+            lock.unlock()
+            return hit
+        }
+        lock.unlock()
+        guard let body = source?(id) else { return nil }
+        let log = DiagnosticLog(page: body.page)
+        let included = Included(document: read(body, log: log).0, diagnostics: log.items, spaceKey: body.page.spaceKey)
+        lock.lock()
+        // Bounded: a run with thousands of included pages re-reads some rather than holding every document.
+        if includeCache.count >= Self.includeCacheLimit { includeCache.removeAll(keepingCapacity: true) }
+        includeCache[id] = included
+        lock.unlock()
+        return included
+    }
+
+    private func takeParser() -> BodyParser {
+        lock.lock()
+        defer { lock.unlock() }
+        return parsers.popLast() ?? BodyParser()
+    }
+
+    private func giveParser(_ p: BodyParser) {
+        lock.lock()
+        parsers.append(p)
+        lock.unlock()
+    }
+}
+
+/// Whether the text holds U+FFFD (EF BF BD in UTF-8), searched as bytes.
+func containsReplacementCharacter(_ text: String) -> Bool {
+    var text = text
+    return text.withUTF8 { firstIndex(of: [0xEF, 0xBF, 0xBD], in: $0, from: 0) != nil }
+}
+
+extension ConversionPlan {
+    /// The pipeline for this plan's articles: their bodies (for includes) come back from the spool.
+    func bodyPipeline(spool: BodySpool, options: ConvertOptions) -> BodyPipeline {
+        let articles = self.articles
+        return BodyPipeline(targets: targets, settings: options.conversion, maxBodyBytes: options.limits.maxBodyBytes) { id in
+            guard let a = articles[id] else { return nil }
+            return a.storedBody(spool)
+        }
+    }
+}
+
+extension PlannedArticle {
+    /// The article's body as the export stored it (empty when it has none).
+    func storedBody(_ spool: BodySpool) -> StoredBody? {
+        guard let bodyId, let text = try? spool.body(bodyId) else { return nil }
+        return StoredBody(text: text, bodyType: bodyType, repairedCharacters: spool.repairedCharacters(bodyId), page: context)
+    }
+}
