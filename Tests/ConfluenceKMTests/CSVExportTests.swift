@@ -157,10 +157,26 @@ import Testing
                 while !lines[j].contains(",2003,2") { j += 1 }
                 lines.replaceSubrange(i...j, with: ["6003,\(encoded),2003,2"])
             }
+            // The blog post includes the compressed page: the include goes through the same decoding.
+            if let k = lines.firstIndex(where: { $0.hasPrefix("6004,") }) {
+                lines[k] = #"6004,"<p>Before.</p><ac:structured-macro ac:name=""include""><ac:parameter ac:name=""""><ac:link><ri:page ri:content-title=""Notes"" /></ac:link></ac:parameter></ac:structured-macro>",2004,2"#
+            }
             try lines.joined(separator: "\r\n").write(to: f, atomically: true, encoding: .utf8)
         }
         let (_, files) = try Support.convert(zip)
         #expect(String(decoding: files["articles/TWIN/notes.md"]!, as: UTF8.self) == "Squeezed **body** text.\n")
+        let launch = String(decoding: try #require(files.first { $0.key.hasSuffix("/launch.md") }?.value), as: UTF8.self)
+        #expect(launch == "Before.\n\nSqueezed **body** text.\n")
+        // preview converts every page exactly as convert wrote it, the compressed body and the include too.
+        let r = try Support.cli(["preview", zip.path, "--all", "--format", "json"])
+        #expect(r.status == 0)
+        let pages = r.stdout.split(separator: "\n").compactMap { try? Support.json(Data($0.utf8)) }
+        #expect(pages.count >= 4)
+        for p in pages {
+            let path = try #require(p["markdownPath"] as? String)
+            #expect(p["markdown"] as? String == String(decoding: try #require(files[path]), as: UTF8.self), "\(path)")
+        }
+        #expect(!r.stdout.contains("KLUv/"))
     }
 }
 
