@@ -137,14 +137,7 @@ extension Converter {
         for (content, ls) in index.labellings where plan.articles[content] != nil {
             for l in ls { if let label = index.labels[l], label.namespace == "global" { labels[label.name, default: 0] += 1 } }
         }
-        var macros: [String: Int] = [:]
-        let re = try NSRegularExpression(pattern: #"<ac:(?:structured-)?macro\b[^>]*?\bac:name="([^"]+)""#)
-        for (bodyId, _) in plan.bodyOwners {
-            guard let body = try spool.body(bodyId) else { continue }
-            for m in re.matches(in: body, range: NSRange(body.startIndex..., in: body)) {
-                macros[String(body[Range(m.range(at: 1), in: body)!]).lowercased(), default: 0] += 1
-            }
-        }
+        let macros = macroCensus(plan: plan, spool: spool, options: all)
         // Groups: defined ones and any a permission names, with the spaces they view and the restrictions naming them.
         var viewSpaces: [String: Set<String>] = [:]
         for p in index.spacePermissions.values {
@@ -188,5 +181,30 @@ extension Converter {
             sizes: ["metadata": index.metadataBytes, "attachments": Checked.sum(index.attachmentFiles.values),
                     "archive": (try? FileManager.default.attributesOfItem(atPath: exportPath)[.size] as? Int64) ?? 0],
             groupDetails: groupDetails, pageTrees: pageTrees)
+    }
+
+    /// Macros by name over every current body, as the reader meets them (the one body pipeline: compressed
+    /// bodies decoded, nested macros counted), on all cores.
+    private func macroCensus(plan: ConversionPlan, spool: BodySpool, options: ConvertOptions) -> [String: Int] {
+        let pipeline = plan.bodyPipeline(spool: spool, options: options)
+        let articles = plan.bodyOwners.values.sorted().compactMap { plan.articles[$0] }
+        let jobs = max(1, min(options.jobs, articles.count))
+        final class Tally: @unchecked Sendable {
+            let lock = NSLock()
+            var macros: [String: Int] = [:]
+        }
+        let tally = Tally()
+        DispatchQueue.concurrentPerform(iterations: jobs) { worker in
+            var mine: [String: Int] = [:]
+            for i in stride(from: worker, to: articles.count, by: jobs) {
+                guard let body = articles[i].storedBody(spool) else { continue }
+                let (document, _) = pipeline.read(body, log: DiagnosticLog(page: body.page))
+                for (name, n) in document.macros { mine[name, default: 0] += n }
+            }
+            tally.lock.lock()
+            for (name, n) in mine { tally.macros[name, default: 0] += n }
+            tally.lock.unlock()
+        }
+        return tally.macros
     }
 }
