@@ -400,6 +400,9 @@ struct Preview: ParsableCommand {
     @Flag(help: "Also print the storage-format source.")
     var storage = false
 
+    @Flag(help: "Also print the document model the Markdown is written from (after links, includes and generated lists are resolved), one node per line.")
+    var model = false
+
     @Option(help: "text or json.")
     var format: String = "text"
 
@@ -448,7 +451,7 @@ struct Preview: ParsableCommand {
             Console.err("confluence-km: site written to \(html)/index.html\n")
             return
         }
-        let pages = try Converter(exportPath: export, options: options).preview(page: all ? nil : page, includeStorage: storage)
+        let pages = try Converter(exportPath: export, options: options).preview(page: all ? nil : page, includeStorage: storage, includeModel: model)
         for p in pages {
             if format == "json" {
                 Console.out(try encodeJSON(p, pretty: false))
@@ -456,6 +459,7 @@ struct Preview: ParsableCommand {
             }
             Console.out("=== \(p.markdownPath) (\(p.id) '\(p.title)')")
             if let s = p.storage { Console.out("--- storage\n\(s)") }
+            if let m = p.model { Console.out("--- model\n" + m, terminator: "") }
             Console.out("--- metadata\n" + (try encodeJSON(p.metadata)))
             Console.out("--- markdown\n" + p.markdown, terminator: "")
             for d in p.diagnostics { Console.out("--- \(d.severity.rawValue) \(d.code): \(d.message)") }

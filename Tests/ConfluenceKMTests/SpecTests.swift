@@ -15,6 +15,9 @@ import Testing
 /// <p>a fragment the cmark-gfm HTML must contain</p>
 /// !a fragment it must not contain
 /// ```
+/// A `~~~~ model` section tests the reader alone: the document the reader builds (before any pass), as
+/// ``DocumentDump`` writes it. A case with no storage and a `~~~~ model` section tests the writer alone: that
+/// model, written as Markdown, must give the `~~~~ markdown` section.
 /// A case may set `~~~~ settings` (`tables=html`, `macro:NAME=POLICY`, `base-url=…`) and `~~~~ diagnostics`
 /// (codes that must be reported). `RECORD_SPECS=1` fills in an empty markdown section (a missing golden is written
 /// and the test fails; CI never sets it).
@@ -23,6 +26,7 @@ struct SpecCase: CustomTestStringConvertible, Sendable {
     var name: String
     var storage: String
     var markdown: String?
+    var model: String?
     var html: [String] = []
     var settings: [String] = []
     var diagnostics: [String] = []
@@ -46,6 +50,7 @@ enum Specs {
                 switch section {
                 case "storage": c.storage = body
                 case "markdown": c.markdown = body
+                case "model": c.model = body
                 case "html": c.html = lines.filter { !$0.isEmpty }
                 case "settings": c.settings = lines.filter { !$0.isEmpty }
                 case "diagnostics": c.diagnostics = lines.filter { !$0.isEmpty }
@@ -75,6 +80,7 @@ enum Specs {
             // Trailing blank lines of a section separate cases; they are not content.
             while c.storage.hasSuffix("\n") { c.storage.removeLast() }
             if var m = c.markdown { while m.hasSuffix("\n") { m.removeLast() }; c.markdown = m }
+            if var m = c.model { while m.hasSuffix("\n") { m.removeLast() }; c.model = m }
             return c
         }
     }
@@ -161,7 +167,10 @@ enum Specs {
         #expect(Self.cases.count >= 150, "\(Self.cases.count) spec cases")
     }
 
-    @Test(arguments: cases)
+    /// Cases with storage (the writer-only ones have none).
+    static let storageCases = cases.filter { !$0.storage.isEmpty || $0.model == nil }
+
+    @Test(arguments: storageCases)
     func storageConvertsToTheExpectedMarkdown(_ c: SpecCase) throws {
         let out = Specs.pipeline(c.settings).convert(StoredBody(text: c.storage, bodyType: c.settings.contains("wiki") ? 0 : 2, page: Specs.page))
         let markdown = out.markdown.hasSuffix("\n") ? String(out.markdown.dropLast()) : out.markdown
@@ -196,16 +205,57 @@ enum Specs {
         #expect(!visible.contains("<ac:") && !visible.contains("<ri:"), "storage markup leaks")
     }
 
+    @Test(arguments: cases.filter { $0.model != nil })
+    func theReaderAloneAndTheWriterAlone(_ c: SpecCase) throws {
+        let expected = try #require(c.model)
+        if c.storage.isEmpty {
+            // Writer only: the model as written in the spec, then Markdown.
+            let blocks = try DocumentDump.parse(expected)
+            #expect(DocumentDump.dump(blocks).dropLast() == expected[...], "the dump reads back as it was written")
+            var markdown = MarkdownWriter(tables: Specs.settings(c.settings).tables).render(blocks)
+            if markdown.hasSuffix("\n") { markdown.removeLast() }
+            #expect(markdown == c.markdown)
+            return
+        }
+        // Reader only: storage to the model, no pass run.
+        let body = StoredBody(text: c.storage, bodyType: c.settings.contains("wiki") ? 0 : 2, page: Specs.page)
+        let (document, _) = Specs.pipeline(c.settings).read(body, log: DiagnosticLog(page: Specs.page))
+        var dump = DocumentDump.dump(document.blocks)
+        if dump.hasSuffix("\n") { dump.removeLast() }
+        if expected.isEmpty && ProcessInfo.processInfo.environment["RECORD_SPECS"] == "1" {
+            try record(c, dump, section: "model")
+            Issue.record("recorded a model for \(c.name); review it")
+            return
+        }
+        #expect(dump == expected)
+        #expect(try DocumentDump.parse(dump) == document.blocks, "the dump reads back into the same model")
+    }
+
+    /// Every node kind of the model has a reader-only case and a writer-only case (Span: writers only; no reader
+    /// builds one yet).
+    @Test func everyNodeKindHasReaderAndWriterCases() {
+        let all: Set<String> = ["Paragraph", "Heading", "CodeBlock", "BlockQuote", "List", "Item", "Table", "Row", "Cell",
+                                "ThematicBreak", "Panel", "Title", "Details", "Summary", "Raw", "Div", "Generated", "Text",
+                                "Emphasis", "Strong", "Strikethrough", "Inserted", "Subscript", "Superscript", "Code", "Link",
+                                "Image", "LineBreak", "Anchor", "Status", "Mention", "Span"]
+        func names(_ cases: [SpecCase]) -> Set<String> {
+            Set(cases.flatMap { ($0.model ?? "").split(separator: "\n").compactMap { $0.split(separator: " ").first.map(String.init) } })
+        }
+        let reader = names(Self.cases.filter { !$0.storage.isEmpty }), writer = names(Self.cases.filter { $0.storage.isEmpty })
+        #expect(all.subtracting(["Span"]).subtracting(reader).isEmpty, "no reader case for \(all.subtracting(reader).sorted())")
+        #expect(all.subtracting(writer).isEmpty, "no writer case for \(all.subtracting(writer).sorted())")
+    }
+
     private static let recordLock = NSLock()
 
-    private func record(_ c: SpecCase, _ markdown: String) throws {
+    private func record(_ c: SpecCase, _ markdown: String, section: String = "markdown") throws {
         Self.recordLock.lock()
         defer { Self.recordLock.unlock() }
         let url = Specs.folder.appendingPathComponent(c.file)
         var text = try String(contentsOf: url, encoding: .utf8)
         let marker = "=== \(c.name)\n"
         guard let start = text.range(of: marker),
-              let md = text.range(of: "~~~~ markdown\n", range: start.upperBound..<text.endIndex) else { return }
+              let md = text.range(of: "~~~~ \(section)\n", range: start.upperBound..<text.endIndex) else { return }
         text.insert(contentsOf: markdown + "\n", at: md.upperBound)
         try text.write(to: url, atomically: true, encoding: .utf8)
     }

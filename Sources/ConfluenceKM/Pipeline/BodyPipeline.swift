@@ -48,14 +48,17 @@ public final class BodyPipeline: @unchecked Sendable {
         public var diagnostics: [Diagnostic]
         /// The first macro whose policy is `fail`, if one was met.
         public var failedMacro: String?
+        /// The document the writer wrote (``DocumentDump``), when asked for.
+        public var model: String?
     }
 
     /// A body as stored → Markdown (GFM), with the diagnostics of every step.
-    public func convert(_ body: StoredBody) -> Output {
+    public func convert(_ body: StoredBody, withModel: Bool = false) -> Output {
         let log = DiagnosticLog(page: body.page)
         let (document, failed) = self.document(body, log: log)
         let markdown = MarkdownWriter(tables: settings.tables).render(document, log: log)
-        return Output(markdown: markdown, diagnostics: log.items, failedMacro: failed)
+        return Output(markdown: markdown, diagnostics: log.items, failedMacro: failed,
+                      model: withModel ? DocumentDump.dump(document.blocks) : nil)
     }
 
     /// A body as stored → the document after every pass, ready for a writer.

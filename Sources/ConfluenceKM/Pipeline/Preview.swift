@@ -11,11 +11,13 @@ public struct PreviewPage: Codable, Sendable {
     public var diagnostics: [Diagnostic]
     /// The storage-format source, with `--storage`.
     public var storage: String?
+    /// The document model the Markdown was written from (``DocumentDump``), with `--model`.
+    public var model: String?
 }
 
 extension Converter {
     /// `page` is a content id or an exact title; nil previews every current page.
-    public func preview(page: String?, includeStorage: Bool = false) throws -> [PreviewPage] {
+    public func preview(page: String?, includeStorage: Bool = false, includeModel: Bool = false) throws -> [PreviewPage] {
         let (index, spool) = try spooledIndex("preview")
         let plan = ConversionPlan(index: index, options: options)
         let ids = plan.order.filter { id in page == nil || id == page || plan.articles[id]?.content.title == page }
@@ -28,7 +30,8 @@ extension Converter {
             let a = plan.articles[id]!
             let body = try a.bodyId.flatMap { try spool.body($0) } ?? ""
             let out = pipeline.convert(StoredBody(text: body, bodyType: a.bodyType,
-                                                  repairedCharacters: a.bodyId.map(spool.repairedCharacters) ?? [], page: a.context))
+                                                  repairedCharacters: a.bodyId.map(spool.repairedCharacters) ?? [], page: a.context),
+                                       withModel: includeModel)
             var md = out.markdown
             if options.frontMatter == .yaml { md = try writer.frontMatter(a.metadata) + md }
             var meta = a.metadata
@@ -38,7 +41,7 @@ extension Converter {
                                    sha256: "", path: $0.path, version: $0.version)
             }
             return PreviewPage(id: id, title: a.content.title, markdownPath: a.metadata.markdown, markdown: md, metadata: meta,
-                               diagnostics: out.diagnostics.sorted(by: Diagnostic.reportOrder), storage: includeStorage ? body : nil)
+                               diagnostics: out.diagnostics.sorted(by: Diagnostic.reportOrder), storage: includeStorage ? body : nil, model: out.model)
         }
     }
 }
