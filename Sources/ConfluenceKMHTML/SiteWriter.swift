@@ -97,7 +97,7 @@ public enum SiteWriter {
             meta += "</div>"
             var diag = ""
             if let ds = diagnostics[a.id], !ds.isEmpty {
-                diag = "<div class=\"diag\"><p>Conversion notes:</p><ul>" + ds.map { "<li>\(HTML.text($0.severity.rawValue)) <code>\(HTML.text($0.code))</code>: \(HTML.text($0.message))</li>" }.joined() + "</ul></div>"
+                diag = "<div class=\"diag\"><p>Conversion notes:</p><ul>" + ds.map { "<li>\(HTML.text($0.severity.rawValue)) <code>\(HTML.text($0.code.rawValue))</code>: \(HTML.text($0.message))</li>" }.joined() + "</ul></div>"
             }
             let target = String(a.markdown.dropLast(3)) + ".html"
             try site.write(Data(page(a.title, meta + diag + "<article>\(html)</article>", depth: a.markdown.split(separator: "/").count - 1).utf8), to: target)

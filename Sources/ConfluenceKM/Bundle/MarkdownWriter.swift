@@ -23,9 +23,9 @@ public struct MarkdownWriter: Sendable {
             guard case .table(let t) = b, !t.rows.isEmpty, !Self.isSimple(t) else { return }
             switch tables {
             case .auto:
-                log.add("table-as-html", .info, "a table with merged cells, block content or no header row is written as an HTML table")
+                log.add(.tableAsHtml, .info, "a table with merged cells, block content or no header row is written as an HTML table")
             case .gfm:
-                log.add("table-flattened", .warning, "a table with merged cells, block content or no header row is forced into GFM (--tables gfm): cells are flattened")
+                log.add(.tableFlattened, .warning, "a table with merged cells, block content or no header row is forced into GFM (--tables gfm): cells are flattened")
             case .html:
                 break
             }

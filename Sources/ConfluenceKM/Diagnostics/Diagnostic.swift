@@ -15,15 +15,15 @@ public struct Diagnostic: Codable, Hashable, Sendable {
         public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
     }
 
-    /// A stable, kebab-case code such as `unsupported-macro`; README lists them all.
-    public var code: String
+    /// A stable, kebab-case code such as `unsupported-macro` (``DiagnosticCode``; README explains each).
+    public var code: DiagnosticCode
     public var severity: Severity
     /// The content (page, blog post, attachment) the diagnostic concerns, if any.
     public var contentId: String?
     public var title: String?
     public var message: String
 
-    public init(_ code: String, _ severity: Severity, contentId: String? = nil, title: String? = nil, message: String) {
+    public init(_ code: DiagnosticCode, _ severity: Severity, contentId: String? = nil, title: String? = nil, message: String) {
         self.code = code
         self.severity = severity
         self.contentId = contentId
@@ -37,7 +37,7 @@ extension Diagnostic {
     public static func reportOrder(_ a: Diagnostic, _ b: Diagnostic) -> Bool {
         let ai = a.contentId ?? "", bi = b.contentId ?? ""
         if ai != bi { return IDOrder.less(ai, bi) }
-        if a.code != b.code { return a.code < b.code }
+        if a.code != b.code { return a.code.rawValue < b.code.rawValue }
         if a.message != b.message { return a.message < b.message }
         return (a.title ?? "") < (b.title ?? "")
     }

@@ -7,9 +7,9 @@ final class DiagnosticLog {
 
     init(page: PageContext) { self.page = page }
 
-    func add(_ code: String, _ severity: Diagnostic.Severity, _ message: String, once key: String? = nil) {
+    func add(_ code: DiagnosticCode, _ severity: Diagnostic.Severity, _ message: String, once key: String? = nil) {
         if let key {
-            guard reported.insert(code + "\u{1}" + key).inserted else { return }
+            guard reported.insert(code.rawValue + "\u{1}" + key).inserted else { return }
         }
         items.append(Diagnostic(code, severity, contentId: page.id, title: page.title, message: message))
     }

@@ -219,7 +219,7 @@ struct ExportIndexBuilder {
             if !points.isEmpty { o.id = fixed; found.formUnion(points) }
         }
         guard !found.isEmpty else { return }
-        index.archiveDiagnostics.append(Diagnostic("invalid-xml-char", .warning, contentId: o.id,
+        index.archiveDiagnostics.append(Diagnostic(.invalidXmlChar, .warning, contentId: o.id,
             title: o.text("title"),
             message: "\(o.className) holds characters XML forbids (\(XMLChars.describe(found.sorted()))); each is written as U+FFFD"))
     }
@@ -230,7 +230,7 @@ struct ExportIndexBuilder {
         let scalars = value.unicodeScalars
         guard let end = scalars.index(scalars.startIndex, offsetBy: Limits.maxTitleCharacters, limitedBy: scalars.endIndex),
               end != scalars.endIndex else { return value }
-        index.archiveDiagnostics.append(Diagnostic("value-truncated", .warning, contentId: o.id, title: nil,
+        index.archiveDiagnostics.append(Diagnostic(.valueTruncated, .warning, contentId: o.id, title: nil,
             message: "\(o.className) \(what) of \(value.utf8.count) bytes is cut to \(Limits.maxTitleCharacters) characters"))
         return String(scalars[..<end])
     }
@@ -240,7 +240,7 @@ struct ExportIndexBuilder {
         repairCharacters(&o)
         guard let id = o.id, !id.isEmpty else { return }
         for p in o.cutProperties {
-            index.archiveDiagnostics.append(Diagnostic("value-truncated", .warning, contentId: id,
+            index.archiveDiagnostics.append(Diagnostic(.valueTruncated, .warning, contentId: id,
                 message: "\(o.className) property '\(Diagnostic.shown(p, limit: 40))' is over \(Limits.maxPropertyBytes) bytes; the rest was not read"))
         }
         switch o.className {

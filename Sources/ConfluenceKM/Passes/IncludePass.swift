@@ -25,7 +25,7 @@ final class IncludePass: DocumentRewriter {
         let spaceKey = space ?? page.spaceKey
         guard let id = targets.contentId(spaceKey: spaceKey, title: title, blogPost: false)
                 ?? targets.contentId(spaceKey: spaceKey, title: title, blogPost: true) else {
-            log.add("broken-link", .warning, "macro '\(macro)' includes '\(title)' in space \(spaceKey), which is not in the bundle")
+            log.add(.brokenLink, .warning, "macro '\(macro)' includes '\(title)' in space \(spaceKey), which is not in the bundle")
             return [.paragraph([.text(title)])]
         }
         if !stack.contains(id), stack.count < Self.maxDepth, let included = pipeline.readIncluded(id) {
@@ -36,7 +36,7 @@ final class IncludePass: DocumentRewriter {
             document = TableOfContentsPass().run(document)
             return excerptOnly ? ExcerptPass.excerpts(document.blocks) : document.blocks
         }
-        log.add("include-as-link", .info, "macro '\(macro)' of '\(title)' is written as a link (the included content is not available)")
+        log.add(.includeAsLink, .info, "macro '\(macro)' of '\(title)' is written as a link (the included content is not available)")
         return [.paragraph([.link(.page(.id(id), anchor: nil), title: nil, [.text(title)])])]
     }
 }

@@ -47,10 +47,10 @@ final class ResolvePass: DocumentRewriter {
         }
         func broken(_ what: String, _ text: String, absolute: String) -> [Inline] {
             if let base = baseURL {
-                log.add("broken-link", .warning, "link to \(what) not in the bundle; written as an absolute URL under --base-url")
+                log.add(.brokenLink, .warning, "link to \(what) not in the bundle; written as an absolute URL under --base-url")
                 return linked(base + absolute, text)
             }
-            log.add("broken-link", .warning, "link to \(what) not in the bundle; kept as text")
+            log.add(.brokenLink, .warning, "link to \(what) not in the bundle; kept as text")
             return content.isEmpty ? [.text(text)] : content
         }
         switch target {
@@ -78,7 +78,7 @@ final class ResolvePass: DocumentRewriter {
             }
         case .attachment(let owner, let fileName):
             if let path = attachmentPath(owner, fileName) { return linked(relative(path), fileName) }
-            log.add("missing-attachment", .warning, "link to attachment '\(fileName)'\(Self.owner(owner)) that is not in the bundle; kept as text")
+            log.add(.missingAttachment, .warning, "link to attachment '\(fileName)'\(Self.owner(owner)) that is not in the bundle; kept as text")
             return content.isEmpty ? [.text(fileName)] : content
         case .space(let key):
             if let home = targets.spaceHome(spaceKey: key), let path = targets.articlePath(id: home) {
@@ -107,14 +107,14 @@ final class ResolvePass: DocumentRewriter {
             return [.image(image)]
         case .attachment(let owner, let fileName):
             guard let path = attachmentPath(owner, fileName) else {
-                log.add("missing-attachment", .warning, "image '\(fileName)'\(Self.owner(owner)) is not in the bundle; its name is kept as text")
+                log.add(.missingAttachment, .warning, "image '\(fileName)'\(Self.owner(owner)) is not in the bundle; its name is kept as text")
                 return [.text(image.alt)]
             }
             var resolved = image
             resolved.target = .url(relative(path))
             return [.image(resolved)]
         case .page, .anchor, .space:
-            log.add("unsupported-element", .warning, "an image that shows a page or space is dropped; its text is kept", once: "image-target")
+            log.add(.unsupportedElement, .warning, "an image that shows a page or space is dropped; its text is kept", once: "image-target")
             return image.alt.isEmpty ? [] : [.text(image.alt)]
         }
     }
@@ -165,7 +165,7 @@ final class ResolvePass: DocumentRewriter {
             out.append(.link(.url(relative(file)), title: nil, [.text("\(name) (\(macro) source)")]))
         }
         if out.isEmpty {
-            log.add("missing-attachment", .warning, "macro '\(macro)' diagram '\(name)' has no image or source attachment in the bundle")
+            log.add(.missingAttachment, .warning, "macro '\(macro)' diagram '\(name)' has no image or source attachment in the bundle")
             return name.isEmpty ? [] : [.paragraph([.text(name)])]
         }
         return [.paragraph(out)]
@@ -186,7 +186,7 @@ final class NamingPass: DocumentRewriter {
         guard case .mention(let user, nil) = inline else { return [descend(inline)] }
         let key = user.key ?? user.username ?? ""
         if let name = targets.userName(key) { return [.mention(user, name: name)] }
-        log.add("unresolved-user", .info, "user \(key) is not in the export; the key is kept", once: key)
+        log.add(.unresolvedUser, .info, "user \(key) is not in the export; the key is kept", once: key)
         return [.mention(user, name: key)]
     }
 }

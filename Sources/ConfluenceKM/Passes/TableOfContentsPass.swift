@@ -69,7 +69,7 @@ final class ExcerptPass: DocumentRewriter {
 
     func block(_ block: Block) -> [Block] {
         if case .div(let attr, _) = block, attr.classes.contains(Self.excerptClass), attr["hidden"] == "true" {
-            log.add("macro-dropped", .info, "a hidden excerpt is not shown on the page; it is not written")
+            log.add(.macroDropped, .info, "a hidden excerpt is not shown on the page; it is not written")
             return []
         }
         return [descend(block)]

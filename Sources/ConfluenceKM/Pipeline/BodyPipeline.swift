@@ -77,22 +77,22 @@ public final class BodyPipeline: @unchecked Sendable {
     func read(_ body: StoredBody, log: DiagnosticLog) -> (Document, failedMacro: String?) {
         var text = body.text
         if !body.repairedCharacters.isEmpty {
-            log.add("invalid-xml-char", .warning, "the body holds characters XML forbids (\(XMLChars.describe(body.repairedCharacters))); each is written as U+FFFD")
+            log.add(.invalidXmlChar, .warning, "the body holds characters XML forbids (\(XMLChars.describe(body.repairedCharacters))); each is written as U+FFFD")
         }
         if text.utf8.count > maxBodyBytes {
             text = ""
-            log.add("body-too-large", .warning, "the body is over the limit of \(maxBodyBytes) bytes (--max-body-bytes); it was never read whole, an empty article is written")
+            log.add(.bodyTooLarge, .warning, "the body is over the limit of \(maxBodyBytes) bytes (--max-body-bytes); it was never read whole, an empty article is written")
         }
         if CSVExport.isCompressedBody(text) {
             do {
                 text = try CSVExport.decodeCompressedBody(text, name: "body of \(body.page.id)")
             } catch {
                 text = ""
-                log.add("undecodable-body", .warning, "the body is stored compressed (zstd, base64) and could not be decoded (\(error)); an empty article is written")
+                log.add(.undecodableBody, .warning, "the body is stored compressed (zstd, base64) and could not be decoded (\(error)); an empty article is written")
             }
         }
         if containsReplacementCharacter(text) {
-            log.add("invalid-utf8", .warning, "the body holds bytes that are not UTF-8 (or U+FFFD itself); they are written as U+FFFD")
+            log.add(.invalidUtf8, .warning, "the body holds bytes that are not UTF-8 (or U+FFFD itself); they are written as U+FFFD")
         }
         if body.bodyType == 0 {
             let reader = WikiMarkupReader(page: body.page, keepSecrets: settings.keepSecrets, log: log)
@@ -103,7 +103,7 @@ public final class BodyPipeline: @unchecked Sendable {
         let parsed = parser.parse(text)
         let reader = StorageReader(page: body.page, settings: settings, log: log)
         if let error = parsed.error {
-            reader.diagnose("malformed-body", .warning, "the body is not well-formed XHTML (\(error)); converted as far as libxml2 could recover it")
+            reader.diagnose(.malformedBody, .warning, "the body is not well-formed XHTML (\(error)); converted as far as libxml2 could recover it")
         }
         let blocks = withExtendedLifetime(parsed) { reader.read(parsed.topNodes) }
         return (Document(blocks: blocks, macros: reader.macros), reader.failedMacro)

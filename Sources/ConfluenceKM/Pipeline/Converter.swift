@@ -38,7 +38,7 @@ public struct Converter {
         var attachmentFiles: [String: Int64] = [:]
         var seen: Set<String> = []
         func skip(_ entry: ArchiveEntry, _ why: String) {
-            builder.index.archiveDiagnostics.append(Diagnostic("unsafe-entry", .warning,
+            builder.index.archiveDiagnostics.append(Diagnostic(.unsafeEntry, .warning,
                 message: "archive entry '\(entry.path.prefix(200))' skipped: \(why); nothing is written for it"))
         }
         while let entry = try archive.nextEntry() {
@@ -307,7 +307,7 @@ public struct Converter {
                 results.articles[id] = ArticleResult(bytes: Int64(md.count), sha256: digest, diagnostics: [])
                 continue
             }
-            let d = Diagnostic("empty-body", .info, contentId: id, title: article.content.title,
+            let d = Diagnostic(.emptyBody, .info, contentId: id, title: article.content.title,
                 message: article.bodyId.map { "the body object \($0) is not in entities.xml; an empty article is written" }
                     ?? "the \(article.content.kind.rawValue) has no body in the export; an empty article is written")
             let digest = try staging.write(Data(), to: article.metadata.markdown)
@@ -347,13 +347,13 @@ public struct Converter {
             var meta = article.metadata
             for a in article.attachments {
                 if options.filters.attachments == .referenced && !plan.targets.references.paths.contains(a.path) {
-                    diagnostics.append(Diagnostic("filtered", .info, contentId: id, title: meta.title,
+                    diagnostics.append(Diagnostic(.filtered, .info, contentId: id, title: meta.title,
                         message: "attachment '\(a.info.fileName)' filtered out: the body does not reference it (--attachments referenced)"))
                     skippedExtra["filtered-attachment", default: 0] += 1
                     continue
                 }
                 guard let r = results.attachments[a.entry] else {
-                    diagnostics.append(Diagnostic("missing-attachment-file", .warning, contentId: id, title: meta.title,
+                    diagnostics.append(Diagnostic(.missingAttachmentFile, .warning, contentId: id, title: meta.title,
                         message: "attachment '\(a.info.fileName)' could not be read from the archive; left out"))
                     continue
                 }

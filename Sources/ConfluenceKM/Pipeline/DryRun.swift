@@ -45,7 +45,7 @@ public struct DryRunReport: Codable, Sendable {
                 : "open"
             out += "  \(a.markdown)  \(a.type) \(a.id) '\(a.title)'  \(access)\n"
         }
-        let filtered = diagnostics.filter { $0.code == "filtered" }
+        let filtered = diagnostics.filter { $0.code == .filtered }
         if !filtered.isEmpty {
             out += "filtered out: \(filtered.count)\n"
             for d in filtered { out += "  \(d.contentId ?? "-") '\(d.title ?? "")': \(d.message)\n" }
@@ -53,7 +53,7 @@ public struct DryRunReport: Codable, Sendable {
         if !skipped.isEmpty {
             out += "skipped: " + skipped.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + "\n"
         }
-        let others = diagnostics.filter { $0.code != "filtered" }
+        let others = diagnostics.filter { $0.code != .filtered }
         if !others.isEmpty {
             out += "notes:\n"
             for d in others { out += "  [\(d.severity.rawValue)] \(d.code) \(d.contentId ?? "-"): \(d.message)\n" }
@@ -122,11 +122,11 @@ extension Converter {
     /// the conversion.
     func checkStrictPermissions(_ diagnostics: [Diagnostic]) throws {
         guard options.permissions.strict else { return }
-        let notUnderstood = diagnostics.filter { $0.code == "permission-not-understood" }
+        let notUnderstood = diagnostics.filter { $0.code == .permissionNotUnderstood }
         if let first = notUnderstood.first {
             throw ConversionError.permissionsNotUnderstood(count: notUnderstood.count, first: first.message)
         }
-        let groups = diagnostics.filter { $0.code == "unmapped-group" }.compactMap { d in
+        let groups = diagnostics.filter { $0.code == .unmappedGroup }.compactMap { d in
             d.message.split(separator: "'").dropFirst().first.map(String.init)
         }
         if !groups.isEmpty { throw ConversionError.unmappedGroups(groups.sorted()) }

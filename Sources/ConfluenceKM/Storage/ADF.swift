@@ -26,7 +26,7 @@ extension StorageReader {
         if let fallback = node.child("ac:adf-fallback") {
             return fallback.children.flatMap(convert)
         }
-        diagnose("unsupported-element", .warning, "an ADF extension without a fallback is dropped", once: "adf")
+        diagnose(.unsupportedElement, .warning, "an ADF extension without a fallback is dropped", once: "adf")
         return []
     }
 

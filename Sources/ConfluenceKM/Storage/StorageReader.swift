@@ -64,7 +64,7 @@ final class StorageReader {
         self.log = log
     }
 
-    func diagnose(_ code: String, _ severity: Diagnostic.Severity, _ message: String, once key: String? = nil) {
+    func diagnose(_ code: DiagnosticCode, _ severity: Diagnostic.Severity, _ message: String, once key: String? = nil) {
         log.add(code, severity, message, once: key)
     }
 
@@ -155,7 +155,7 @@ extension StorageReader {
 
     func convert(_ node: XNode) -> [Piece] {
         if depth >= Self.maxDepth {
-            diagnose("too-deep", .warning, "elements nested more than \(Self.maxDepth) deep are kept as plain text", once: "depth")
+            diagnose(.tooDeep, .warning, "elements nested more than \(Self.maxDepth) deep are kept as plain text", once: "depth")
             let t = collapseWhitespace(node.textContent)
             return t.isEmpty ? [] : [.inline(.text(t))]
         }
@@ -254,7 +254,7 @@ extension StorageReader {
             if let d = node.attr("datetime"), !d.isEmpty { return [.inline(.text(d))] }
             return node.children.flatMap(convert)
         case "script", "style", "iframe", "object", "embed", "form", "input", "button", "textarea", "select":
-            diagnose("unsafe-content", .warning, "<\(name)> element dropped: active content is never written to the bundle")
+            diagnose(.unsafeContent, .warning, "<\(name)> element dropped: active content is never written to the bundle")
             return []
         case "ac:link":
             return link(node)
@@ -280,7 +280,7 @@ extension StorageReader {
             return t.isEmpty ? [] : [.inline(.text(t))]
         default:
             if name.hasPrefix("ac:") || name.hasPrefix("ri:") || name.hasPrefix("at:") {
-                diagnose("unsupported-element", .warning, "<\(name)> is not converted; its text is kept", once: name)
+                diagnose(.unsupportedElement, .warning, "<\(name)> is not converted; its text is kept", once: name)
             }
             return node.children.flatMap(convert)
         }
@@ -314,7 +314,7 @@ extension StorageReader {
         var start = ordered ? (node.attr("start").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } ?? 1) : 1
         // CommonMark list numbers have at most 9 digits; anything else is not a real list start.
         if start < 0 || start > Limits.maxListStart {
-            diagnose("value-out-of-range", .info, "list start \(Diagnostic.shown(node.attr("start") ?? "")) is out of range; the list starts at 1")
+            diagnose(.valueOutOfRange, .info, "list start \(Diagnostic.shown(node.attr("start") ?? "")) is out of range; the list starts at 1")
             start = 1
         }
         return List(ordered: ordered, start: start, items: items)
@@ -360,7 +360,7 @@ extension StorageReader {
         guard let raw else { return 1 }
         let v = Int(raw.trimmingCharacters(in: .whitespaces)) ?? 1
         if v > Limits.maxSpan {
-            diagnose("value-out-of-range", .info, "\(name)=\(Diagnostic.shown(raw)) is over \(Limits.maxSpan); capped", once: name)
+            diagnose(.valueOutOfRange, .info, "\(name)=\(Diagnostic.shown(raw)) is over \(Limits.maxSpan); capped", once: name)
             return Limits.maxSpan
         }
         return max(1, v)
@@ -372,7 +372,7 @@ extension StorageReader {
         let content = inlines(node.children)
         guard let href = node.attr("href"), !href.isEmpty else { return content.map { .inline($0) } }
         guard let safe = safeURL(href) else {
-            diagnose("unsafe-link", .warning, "link to '\(href.prefix(80))' dropped (scheme not allowed); its text is kept")
+            diagnose(.unsafeLink, .warning, "link to '\(href.prefix(80))' dropped (scheme not allowed); its text is kept")
             return content.map { .inline($0) }
         }
         return [.inline(.link(.url(safe), title: node.attr("title"), content))]
@@ -412,14 +412,14 @@ extension StorageReader {
         case "ri:url":
             let v = r.attr("ri:value") ?? ""
             if let safe = safeURL(v) { return [.inline(.link(.url(safe), title: nil, body.isEmpty ? [.text(v)] : body))] }
-            diagnose("unsafe-link", .warning, "link to '\(v.prefix(80))' dropped (scheme not allowed); its text is kept")
+            diagnose(.unsafeLink, .warning, "link to '\(v.prefix(80))' dropped (scheme not allowed); its text is kept")
             return body.map { .inline($0) }
         case "ri:shortcut":
             let key = r.attr("ri:key") ?? "", parameter = r.attr("ri:parameter") ?? ""
-            diagnose("shortcut-link", .info, "shortcut link '\(key):\(parameter)' kept as text (its URL pattern is site configuration, not in the export)")
+            diagnose(.shortcutLink, .info, "shortcut link '\(key):\(parameter)' kept as text (its URL pattern is site configuration, not in the export)")
             return body.isEmpty ? [.inline(.text(parameter.isEmpty ? key : parameter))] : body.map { .inline($0) }
         default:
-            diagnose("unsupported-element", .warning, "link to <\(r.name)> is not converted; its text is kept", once: r.name)
+            diagnose(.unsupportedElement, .warning, "link to <\(r.name)> is not converted; its text is kept", once: r.name)
             return body.map { .inline($0) }
         }
     }
@@ -467,10 +467,10 @@ extension StorageReader {
         if let r = node.child("ri:url") {
             let v = r.attr("ri:value") ?? ""
             if let safe = safeURL(v) { return sized(.url(safe), alt: alt) }
-            diagnose("unsafe-link", .warning, "image URL '\(v.prefix(80))' dropped (scheme not allowed)")
+            diagnose(.unsafeLink, .warning, "image URL '\(v.prefix(80))' dropped (scheme not allowed)")
             return alt.isEmpty ? [] : [.inline(.text(alt))]
         }
-        diagnose("unsupported-element", .warning, "an image without an attachment or URL is dropped")
+        diagnose(.unsupportedElement, .warning, "an image without an attachment or URL is dropped")
         return []
     }
 
@@ -478,7 +478,7 @@ extension StorageReader {
         let src = node.attr("src") ?? ""
         let alt = node.attr("alt") ?? ""
         guard let safe = safeURL(src), !src.isEmpty else {
-            diagnose("unsafe-link", .warning, "image '\(src.prefix(80))' dropped (scheme not allowed)")
+            diagnose(.unsafeLink, .warning, "image '\(src.prefix(80))' dropped (scheme not allowed)")
             return alt.isEmpty ? [] : [.inline(.text(alt))]
         }
         return [.inline(.image(Image(target: .url(safe), alt: alt, title: node.attr("title"))))]
@@ -499,7 +499,7 @@ extension StorageReader {
         if let n = node.attr("ac:name"), let e = Self.emoticons[n] { return e }
         if let s = node.attr("ac:emoji-shortname"), !s.isEmpty { return s }
         if let f = node.attr("ac:emoji-fallback"), !f.isEmpty { return f }
-        diagnose("unsupported-element", .info, "an emoticon without a name is dropped", once: "emoticon")
+        diagnose(.unsupportedElement, .info, "an emoticon without a name is dropped", once: "emoticon")
         return ""
     }
 

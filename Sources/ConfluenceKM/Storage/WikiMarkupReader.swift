@@ -20,7 +20,7 @@ struct WikiMarkupReader {
             return kv[0] + "=" + Secrets.placeholder
         }
         guard count > 0 else { return tag }
-        log.add("secret-redacted", .warning,
+        log.add(.secretRedacted, .warning,
             "wiki macro {\(tag[..<colon])}: \(count) parameter value\(count == 1 ? "" : "s") that look like credentials written as \(Secrets.placeholder) (--keep-secrets keeps them)")
         return String(tag[...colon]) + params.joined(separator: "|")
     }
@@ -109,7 +109,7 @@ struct WikiMarkupReader {
                             // As the storage macros of the same names (``PanelMacro``).
                             blocks.append(.panel(Panel(kind: PanelMacro.kinds[name] ?? .plain, blocks: read(text))))
                         default:
-                            log.add("wiki-markup-macro", .warning, "wiki macro {\(name)} is not converted; kept as a fenced block")
+                            log.add(.wikiMarkupMacro, .warning, "wiki macro {\(name)} is not converted; kept as a fenced block")
                             blocks.append(.codeBlock(language: "confluence-wiki", text: "{\(redacted(tag))}\n" + text + "\n{\(name)}"))
                         }
                         i = j
@@ -137,7 +137,7 @@ struct WikiMarkupReader {
                 flushList(); flushTable()
                 if t.hasPrefix("{") && t.hasSuffix("}") && !t.contains(" ") {
                     flushParagraph()
-                    log.add("wiki-markup-macro", .warning, "wiki macro {\(t.dropFirst().dropLast().prefix { $0 != ":" })} is not converted; kept as a fenced block")
+                    log.add(.wikiMarkupMacro, .warning, "wiki macro {\(t.dropFirst().dropLast().prefix { $0 != ":" })} is not converted; kept as a fenced block")
                     blocks.append(.codeBlock(language: "confluence-wiki", text: "{" + redacted(String(t.dropFirst().dropLast())) + "}"))
                 } else {
                     paragraph.append(t)

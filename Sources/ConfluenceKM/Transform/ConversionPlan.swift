@@ -185,13 +185,13 @@ struct ConversionPlan: Sendable {
             case "archived":
                 if !options.includeArchived {
                     skipped["archived", default: 0] += 1
-                    diagnostics.append(Diagnostic("skipped-archived", .info, contentId: c.id, title: c.title,
+                    diagnostics.append(Diagnostic(.skippedArchived, .info, contentId: c.id, title: c.title,
                         message: "archived \(c.kind.rawValue) left out (pass --include-archived to convert it)"))
                     continue
                 }
             default:
                 skipped["unknown-status", default: 0] += 1
-                diagnostics.append(Diagnostic("skipped-status", .warning, contentId: c.id, title: c.title,
+                diagnostics.append(Diagnostic(.skippedStatus, .warning, contentId: c.id, title: c.title,
                     message: "content status '\(c.status)' is not known; left out"))
                 continue
             }
@@ -209,11 +209,11 @@ struct ConversionPlan: Sendable {
         for u in index.unconverted {
             if u.cloudOnly {
                 skipped["cloud-only", default: 0] += 1
-                diagnostics.append(Diagnostic("cloud-only-content", .warning, contentId: u.id, title: u.title,
+                diagnostics.append(Diagnostic(.cloudOnlyContent, .warning, contentId: u.id, title: u.title,
                     message: "\(u.type.lowercased()) '\(u.title)' is Cloud-only content that Confluence cannot export; it is not in the bundle"))
             } else {
                 skipped["unknown-type", default: 0] += 1
-                diagnostics.append(Diagnostic("unknown-content-type", .warning, contentId: u.id, title: u.title,
+                diagnostics.append(Diagnostic(.unknownContentType, .warning, contentId: u.id, title: u.title,
                     message: "content type '\(u.type)' is not known to this tool; left out"))
             }
         }
@@ -233,7 +233,7 @@ struct ConversionPlan: Sendable {
             } else {
                 selected[c.id] = nil
                 skipped["no-space", default: 0] += 1
-                diagnostics.append(Diagnostic("skipped-no-space", .warning, contentId: c.id, title: c.title,
+                diagnostics.append(Diagnostic(.skippedNoSpace, .warning, contentId: c.id, title: c.title,
                     message: "the \(c.kind.rawValue)'s space is not in the export; left out"))
             }
         }
@@ -248,7 +248,7 @@ struct ConversionPlan: Sendable {
         }
         unmatched = Unmatched.find(index: index, options: options) { Self.resolveSubtree($0, index: index, selected: selected) != nil }
         for u in unmatched {
-            diagnostics.append(Diagnostic("unmatched-filter", .warning, message: u.message + "; it is ignored (--allow-unmatched)"))
+            diagnostics.append(Diagnostic(.unmatchedFilter, .warning, message: u.message + "; it is ignored (--allow-unmatched)"))
         }
         let rawParent: (String) -> String? = { id in index.contents[id]?.parentId.flatMap { index.contents[$0] != nil ? $0 : nil } }
         var includeWalk = TreeWalk(parent: rawParent), excludeWalk = TreeWalk(parent: rawParent)
@@ -284,7 +284,7 @@ struct ConversionPlan: Sendable {
             guard let space = spaceOf[c.id], let (kind, reason) = filteredOut(c, space) else { continue }
             selected[c.id] = nil
             skipped["filtered-\(kind)", default: 0] += 1
-            diagnostics.append(Diagnostic("filtered", .info, contentId: c.id, title: c.title, message: "filtered out: \(reason)"))
+            diagnostics.append(Diagnostic(.filtered, .info, contentId: c.id, title: c.title, message: "filtered out: \(reason)"))
         }
 
         // 4. Page tree among the kept pages: a page whose parent is not kept hangs under its nearest kept ancestor.
@@ -298,11 +298,11 @@ struct ConversionPlan: Sendable {
             }
             let kept = rawParent(c.id).flatMap { keptWalk.nearest($0) { selected[$0] != nil && selected[$0]?.kind != .blogpost } }
             if index.contents[p] == nil && kept == nil {
-                diagnostics.append(Diagnostic("orphan-page", .info, contentId: c.id, title: c.title,
+                diagnostics.append(Diagnostic(.orphanPage, .info, contentId: c.id, title: c.title,
                     message: "parent \(p) is not in the export; the page is placed at the root"))
             } else {
                 if let kept { parentOf[c.id] = kept }
-                diagnostics.append(Diagnostic("reparented", .info, contentId: c.id, title: c.title,
+                diagnostics.append(Diagnostic(.reparented, .info, contentId: c.id, title: c.title,
                     message: "parent \(p) is not converted (\(index.contents[p].map { "status \($0.status)" } ?? "not in the export")); "
                         + (kept.map { "the page hangs under its nearest kept ancestor \($0)" } ?? "the page is placed at the root")))
             }
@@ -336,7 +336,7 @@ struct ConversionPlan: Sendable {
         for (id, anchor) in anchorOf.sorted(by: { IDOrder.less($0.key, $1.key) }) where depth(id) > maxDepth {
             parentOf[id] = anchor
             if let c = selected[id] {
-                diagnostics.append(Diagnostic("tree-too-deep", .info, contentId: id, title: c.title,
+                diagnostics.append(Diagnostic(.treeTooDeep, .info, contentId: id, title: c.title,
                     message: "the page is \(depth(id)) levels deep, over \(maxDepth); it hangs under its ancestor \(anchor) at level \(maxDepth - 1)"))
             }
         }
@@ -362,7 +362,7 @@ struct ConversionPlan: Sendable {
         var usedFolders: Set<String> = []
         func checkId(_ what: String, _ oddId: String, _ owner: String?, _ title: String?) {
             guard !Naming.isWellFormedId(oddId) else { return }
-            diagnostics.append(Diagnostic("unsafe-id", .warning, contentId: owner, title: title,
+            diagnostics.append(Diagnostic(.unsafeId, .warning, contentId: owner, title: title,
                 message: "\(what) id '\(Diagnostic.shown(oddId))' is not a Confluence id form; file names use \(Naming.idComponent(oddId)) instead"))
         }
         for id in ids {
@@ -410,7 +410,7 @@ struct ConversionPlan: Sendable {
             let c = selected[owner]!
             if a.mediaType == nil || a.mediaType?.isEmpty == true, let guessed = MediaTypes.guess(fileName: a.fileName) {
                 a.mediaType = guessed
-                diagnostics.append(Diagnostic("media-type-guessed", .info, contentId: owner, title: c.title,
+                diagnostics.append(Diagnostic(.mediaTypeGuessed, .info, contentId: owner, title: c.title,
                     message: "attachment '\(Diagnostic.shown(a.fileName))' has no media type in the export; \(guessed) from its extension"))
             }
             if !options.filters.types.contains(.attachments) {
@@ -419,7 +419,7 @@ struct ConversionPlan: Sendable {
             }
             if !Filters.matches(mediaType: a.mediaType, patterns: options.filters.attachmentTypes) {
                 skipped["filtered-attachment", default: 0] += 1
-                diagnostics.append(Diagnostic("filtered", .info, contentId: owner, title: c.title,
+                diagnostics.append(Diagnostic(.filtered, .info, contentId: owner, title: c.title,
                     message: "attachment '\(a.fileName)' filtered out: media type \(a.mediaType ?? "unknown") is not in \(options.filters.attachmentTypes.joined(separator: ", "))"))
                 continue
             }
@@ -427,20 +427,20 @@ struct ConversionPlan: Sendable {
             var entry = "\(owner)/\(aid)/\(a.version)"
             if index.attachmentFiles[entry] == nil {
                 if let available = filesByAttachment["\(owner)/\(aid)"]?.max() {
-                    diagnostics.append(Diagnostic("attachment-version-fallback", .warning, contentId: owner, title: c.title,
+                    diagnostics.append(Diagnostic(.attachmentVersionFallback, .warning, contentId: owner, title: c.title,
                         message: "attachment '\(a.fileName)' version \(a.version) is not in the archive; version \(available) is used"))
                     version = available
                     entry = "\(owner)/\(aid)/\(available)"
                 } else {
                     skipped["attachment-file-missing", default: 0] += 1
-                    diagnostics.append(Diagnostic("missing-attachment-file", .warning, contentId: owner, title: c.title,
+                    diagnostics.append(Diagnostic(.missingAttachmentFile, .warning, contentId: owner, title: c.title,
                         message: "attachment '\(a.fileName)' (\(aid)) has no file in the archive (attachments/\(entry)); left out"))
                     continue
                 }
             }
             if let max = options.filters.attachmentMaxBytes, let size = index.attachmentFiles[entry] ?? a.size, size > max {
                 skipped["filtered-attachment", default: 0] += 1
-                diagnostics.append(Diagnostic("filtered", .info, contentId: owner, title: c.title,
+                diagnostics.append(Diagnostic(.filtered, .info, contentId: owner, title: c.title,
                     message: "attachment '\(a.fileName)' filtered out: \(size) bytes is over the limit of \(max)"))
                 continue
             }
@@ -461,7 +461,7 @@ struct ConversionPlan: Sendable {
 
         // Permissions not understood: each restricts what it names (AccessResolver) and is reported here.
         for p in index.permissionsNotUnderstood {
-            diagnostics.append(Diagnostic("permission-not-understood", options.permissions.strict ? .error : .warning,
+            diagnostics.append(Diagnostic(.permissionNotUnderstood, options.permissions.strict ? .error : .warning,
                 contentId: p.contentId, title: p.contentId.flatMap { index.contents[$0]?.title },
                 message: p.reason + (p.contentId != nil ? "; the page is restricted and visible to no role (fail closed)" : "")))
         }
@@ -483,7 +483,7 @@ struct ConversionPlan: Sendable {
                 if let n = resolve(k) { return n }
                 let id = index.accountIds[k] ?? index.users[k] ?? k
                 if unresolvedUsers.insert(id).inserted {
-                    diagnostics.append(Diagnostic("unresolved-user", .info, contentId: content.id, title: content.title,
+                    diagnostics.append(Diagnostic(.unresolvedUser, .info, contentId: content.id, title: content.title,
                         message: "user \(id) has no name in the export\(options.userNames.isEmpty ? "" : " or in --users"); the id is used"))
                 }
                 return id
@@ -510,7 +510,7 @@ struct ConversionPlan: Sendable {
             let bodyIds = c.bodyContentIds.filter { index.bodies[$0] != nil } + (bodiesByContent[id] ?? []).sorted(by: IDOrder.less)
             let bodyId = bodyIds.last
             if bodyIds.count > 1, Set(bodyIds).count > 1 {
-                diagnostics.append(Diagnostic("several-bodies", .info, contentId: id, title: c.title,
+                diagnostics.append(Diagnostic(.severalBodies, .info, contentId: id, title: c.title,
                     message: "\(Set(bodyIds).count) body objects; the newest (\(bodyId!)) is converted"))
             }
             if let bodyId { bodyOwners[bodyId] = id }
@@ -519,16 +519,16 @@ struct ConversionPlan: Sendable {
             // Restrictions of every ancestor Confluence knows apply, kept or filtered out.
             let restricting = restrictionWalk.list(id, parent: rawParent, marked: resolver.hasViewRestriction)
             if restricting == nil {
-                diagnostics.append(Diagnostic("permission-not-understood", .warning, contentId: id, title: c.title,
+                diagnostics.append(Diagnostic(.permissionNotUnderstood, .warning, contentId: id, title: c.title,
                     message: "more than \(Limits.maxTreeDepth) restricted ancestors; the article is visible to no role (fail closed)"))
             }
             let (access, unmapped, spaceKnown) = resolver.access(spaceId: space.id, chain: restricting, own: id)
             for g in unmapped.sorted() where unmappedReported.insert(g).inserted {
-                diagnostics.append(Diagnostic("unmapped-group", options.permissions.strict ? .error : .warning, contentId: id, title: c.title,
+                diagnostics.append(Diagnostic(.unmappedGroup, options.permissions.strict ? .error : .warning, contentId: id, title: c.title,
                     message: "group '\(g)' grants access but has no KM role (map it under permissions.roles); it grants nothing, the article stays restricted"))
             }
             if !spaceKnown && spacesWithoutPermissions.insert(space.key).inserted {
-                diagnostics.append(Diagnostic("no-space-permissions", .warning, contentId: id, title: c.title,
+                diagnostics.append(Diagnostic(.noSpacePermissions, .warning, contentId: id, title: c.title,
                     message: "the export holds no permissions for space \(space.key); its articles are marked \(options.permissions.spaceWithoutPermissions == .open ? "open (permissions.space-without-permissions: open)" : "restricted, visible to no role (fail closed)")"))
             }
             var authorName = author(c.creator, c)
@@ -651,7 +651,7 @@ struct ConversionPlan: Sendable {
         if let z = options.timeZone { return z }
         if let id = index.descriptor["timezoneId"], !id.isEmpty {
             if let z = TimeZone(identifier: id) { return z }
-            diagnostics.append(Diagnostic("unknown-timezone", .warning,
+            diagnostics.append(Diagnostic(.unknownTimezone, .warning,
                 message: "the export's timezoneId '\(id)' is not known; dates are read as UTC (pass --timezone)"))
         }
         return TimeZone(identifier: "UTC")!

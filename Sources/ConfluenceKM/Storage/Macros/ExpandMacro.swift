@@ -42,7 +42,7 @@ enum DroppedMacro: MacroConverter {
         let reason = ["html", "html-include", "iframe"].contains(m.name)
             ? "it embeds active or remote content, which is never written to the bundle"
             : "it shows content computed by Confluence at view time, which the export does not hold"
-        reader.diagnose("macro-dropped", m.name == "html" || m.name == "iframe" ? .warning : .info, "macro '\(m.name)' dropped: \(reason)")
+        reader.diagnose(.macroDropped, m.name == "html" || m.name == "iframe" ? .warning : .info, "macro '\(m.name)' dropped: \(reason)")
         return []
     }
 }

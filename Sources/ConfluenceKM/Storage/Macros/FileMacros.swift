@@ -38,7 +38,7 @@ enum DiagramMacro: MacroConverter {
         if m.name.hasPrefix("mermaid") || m.name.hasPrefix("plantuml") {
             let source = m.plainBody ?? m.richBody?.textContent ?? m.parameter("code", "source") ?? ""
             if source.isEmpty {
-                reader.diagnose("unsupported-macro", .warning, "macro '\(m.name)' without an inline source (it draws from an attachment) is not converted")
+                reader.diagnose(.unsupportedMacro, .warning, "macro '\(m.name)' without an inline source (it draws from an attachment) is not converted")
                 return []
             }
             return [.block(.codeBlock(language: m.name.hasPrefix("mermaid") ? "mermaid" : "plantuml", text: source))]
@@ -55,10 +55,10 @@ enum MarkdownMacro: MacroConverter {
         let source = m.plainBody ?? m.richBody?.textContent ?? ""
         let safe = MarkdownSanitizer.sanitize(source)
         if safe.rawHTML > 0 {
-            reader.diagnose("unsafe-content", .info, "raw HTML in a markdown macro is written as text, never as markup")
+            reader.diagnose(.unsafeContent, .info, "raw HTML in a markdown macro is written as text, never as markup")
         }
         for url in safe.refusedURLs {
-            reader.diagnose("unsafe-link", .warning, "link to '\(url.prefix(80))' in a markdown macro dropped (scheme not allowed); its text is kept")
+            reader.diagnose(.unsafeLink, .warning, "link to '\(url.prefix(80))' in a markdown macro dropped (scheme not allowed); its text is kept")
         }
         return [.block(.raw(.markdown, safe.markdown))]
     }

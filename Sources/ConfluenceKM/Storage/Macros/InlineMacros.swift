@@ -22,7 +22,7 @@ enum JiraMacro: MacroConverter {
 
     static func convert(_ m: Macro, in reader: StorageReader) -> [Piece] {
         guard let key = m.parameter("key") else {
-            reader.diagnose("unsupported-macro", .warning, "macro 'jira' with a query (\(m.parameter("jqlQuery", "url") ?? "no key")) lists issues live from Jira; it is kept as text", once: "jira-query")
+            reader.diagnose(.unsupportedMacro, .warning, "macro 'jira' with a query (\(m.parameter("jqlQuery", "url") ?? "no key")) lists issues live from Jira; it is kept as text", once: "jira-query")
             if let q = m.parameter("jqlQuery") { return [.inline(.text("Jira issues: ")), .inline(.code(q))] }
             return []
         }

@@ -58,14 +58,14 @@ extension StorageReader {
         if !settings.keepSecrets {
             let n = redactSecrets(node)
             if n > 0 {
-                diagnose("secret-redacted", .warning, "macro '\((node.attr("ac:name") ?? "").lowercased())': \(n) parameter value\(n == 1 ? "" : "s") that look like credentials written as \(Secrets.placeholder) (--keep-secrets keeps them)")
+                diagnose(.secretRedacted, .warning, "macro '\((node.attr("ac:name") ?? "").lowercased())': \(n) parameter value\(n == 1 ? "" : "s") that look like credentials written as \(Secrets.placeholder) (--keep-secrets keeps them)")
             }
         }
         let m = parseMacro(node)
         macros[m.name, default: 0] += 1
         switch settings.policy(m.name) {
         case .drop:
-            diagnose("macro-dropped", .info, "macro '\(m.name)' dropped (--macro \(m.name)=drop)")
+            diagnose(.macroDropped, .info, "macro '\(m.name)' dropped (--macro \(m.name)=drop)")
             return []
         case .fail:
             failedMacro = failedMacro ?? m.name
@@ -74,7 +74,7 @@ extension StorageReader {
             return keepRaw(m)
         case .convert:
             if let converter = MacroRegistry.byName[m.name] { return converter.convert(m, in: self) }
-            diagnose("unsupported-macro", .warning, "macro '\(m.name)' is not converted; its body text is kept and its source is kept in an HTML comment")
+            diagnose(.unsupportedMacro, .warning, "macro '\(m.name)' is not converted; its body text is kept and its source is kept in an HTML comment")
             return keepRaw(m)
         }
     }
