@@ -1,0 +1,19 @@
+import ArgumentParser
+import ConfluenceKM
+import Foundation
+
+struct Apply: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Apply a delta (convert --since) to the bundle it was made against, atomically; the result is checked against the new manifest before it replaces the bundle.")
+
+    @Argument(help: "The delta folder written by convert --since.")
+    var delta: String
+
+    @Option(help: "The bundle to update.")
+    var to: String
+
+    func run() throws {
+        try Delta.apply(delta: delta, to: to)
+        Console.err("confluence-km: applied \(delta) to \(to)\n")
+    }
+}
