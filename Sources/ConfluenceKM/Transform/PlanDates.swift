@@ -1,0 +1,66 @@
+import Foundation
+
+/// The export's dates: its zone, and its zone-less timestamps as ISO 8601 UTC.
+extension ConversionPlan {
+    static func timeZone(index: ExportIndex, options: ConvertOptions, diagnostics: inout [Diagnostic]) -> TimeZone {
+        if let z = options.timeZone { return z }
+        if let id = index.descriptor["timezoneId"], !id.isEmpty {
+            if let z = TimeZone(identifier: id) { return z }
+            diagnostics.append(Diagnostic(.unknownTimezone, .warning,
+                message: "the export's timezoneId '\(id)' is not known; dates are read as UTC (pass --timezone)"))
+        }
+        return TimeZone(identifier: "UTC")!
+    }
+
+    /// "2022-03-04 15:28:39.123" in the export's zone → "2022-03-04T14:28:39Z". Calendar-free: civil dates to
+    /// days (Howard Hinnant's algorithm) and the zone's offset at that instant.
+    static func isoDate(_ raw: String, _ zone: TimeZone) -> String? {
+        var parts: [Int] = []
+        var current = 0, inNumber = false
+        for b in raw.utf8 {
+            if b >= 48 && b <= 57 {
+                if current > 1_000_000 { return nil }  // no field of a date is that long (and no overflow)
+                current = current * 10 + Int(b - 48)
+                inNumber = true
+            }
+            else if inNumber { parts.append(current); current = 0; inNumber = false; if parts.count == 6 { break } }
+        }
+        if inNumber && parts.count < 6 { parts.append(current) }
+        guard parts.count >= 6, (1...9999).contains(parts[0]), (1...12).contains(parts[1]), (1...31).contains(parts[2]), parts[3] < 24, parts[4] < 60, parts[5] < 61 else { return nil }
+        let local = daysFromCivil(parts[0], parts[1], parts[2]) * 86400 + parts[3] * 3600 + parts[4] * 60 + parts[5]
+        // The offset at the local time, corrected once for the offset at the resulting instant (DST edges).
+        var offset = zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(local)))
+        offset = zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(local - offset)))
+        let utc = local - offset
+        let days = Int((Double(utc) / 86400).rounded(.down))
+        let secs = utc - days * 86400
+        let (y, m, d) = civilFromDays(days)
+        func p(_ v: Int, _ w: Int = 2) -> String {
+            let s = String(v)
+            return s.count >= w ? s : String(repeating: "0", count: w - s.count) + s
+        }
+        return "\(p(y, 4))-\(p(m))-\(p(d))T\(p(secs / 3600)):\(p(secs % 3600 / 60)):\(p(secs % 60))Z"
+    }
+
+    static func daysFromCivil(_ y0: Int, _ m: Int, _ d: Int) -> Int {
+        let y = m <= 2 ? y0 - 1 : y0
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146097 + doe - 719468
+    }
+
+    static func civilFromDays(_ z0: Int) -> (Int, Int, Int) {
+        let z = z0 + 719468
+        let era = (z >= 0 ? z : z - 146096) / 146097
+        let doe = z - era * 146097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
+        let y = yoe + era * 400
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp + (mp < 10 ? 3 : -9)
+        return (m <= 2 ? y + 1 : y, m, d)
+    }
+}
