@@ -33,6 +33,24 @@ public enum SiteWriter {
         var parentId: String?
         var markdown: String
         var access: Access?
+
+        /// Read by the article's own field names (``ArticleMetadata/CodingKeys``), leniently: a bundle whose mapping
+        /// renamed or dropped a field still previews.
+        init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: ArticleMetadata.CodingKeys.self)
+            id = try c.decode(String.self, forKey: .id)
+            type = (try? c.decode(String.self, forKey: .type)) ?? "page"
+            title = try c.decode(String.self, forKey: .title)
+            author = try? c.decode(String.self, forKey: .author)
+            created = try? c.decode(String.self, forKey: .created)
+            lastUpdated = try? c.decode(String.self, forKey: .lastUpdated)
+            tags = try? c.decode([String].self, forKey: .tags)
+            spaceKey = try c.decode(String.self, forKey: .spaceKey)
+            category = try? c.decode(String.self, forKey: .category)
+            parentId = try? c.decode(String.self, forKey: .parentId)
+            markdown = try c.decode(String.self, forKey: .markdown)
+            access = try? c.decode(Access.self, forKey: .access)
+        }
     }
 
     public static func write(bundle: String, to output: String) throws {

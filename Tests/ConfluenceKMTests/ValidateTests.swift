@@ -51,6 +51,11 @@ import Testing
     @Test func schemaFileIsTheOneTheToolUses() throws {
         let file = try String(contentsOf: Support.repoRoot.appendingPathComponent("Schemas/article.schema.json"), encoding: .utf8)
         #expect(file.trimmingCharacters(in: .newlines) == articleSchemaJSON.trimmingCharacters(in: .newlines))
+        // The schema names exactly the article's fields, every one required but the comments file.
+        let schema = try Support.json(Data(articleSchemaJSON.utf8))
+        let fields = Set(ArticleMetadata.CodingKeys.allCases.map(\.rawValue))
+        #expect(Set((schema["properties"] as? [String: Any] ?? [:]).keys) == fields)
+        #expect(Set(schema["required"] as? [String] ?? []) == fields.subtracting(["comments"]))
     }
 
     @Test func againstPrintsAPerArticleDiff() throws {

@@ -137,28 +137,37 @@ extension ArticleMetadata {
     /// The metadata file's JSON (every field, `null` where absent), keys in sorted order.
     func writeJSON(_ t: inout JSONText) {
         t.beginObject()
-        t.key("access"); access.writeJSON(&t)
-        t.key("ancestors"); t.strings(ancestors)
-        t.key("attachments")
-        t.beginArray()
-        for a in attachments { t.element(); a.writeJSON(&t) }
-        t.endArray()
-        t.key("author"); t.string(author)
-        t.key("category"); t.string(category)
-        if let comments { t.key("comments"); t.string(comments) }
-        t.key("created"); t.string(created)
-        t.key("id"); t.string(id)
-        t.key("lastUpdated"); t.string(lastUpdated)
-        t.key("markdown"); t.string(markdown)
-        t.key("parentId"); t.string(parentId)
-        t.key("position"); t.int(position)
-        t.key("spaceKey"); t.string(spaceKey)
-        t.key("tags"); t.strings(tags)
-        t.key("title"); t.string(title)
-        t.key("type"); t.string(type.rawValue)
-        t.key("version"); t.int(version)
+        for key in Self.sortedKeys {
+            if key == .comments && comments == nil { continue }
+            t.key(key.rawValue)
+            switch key {
+            case .access: access.writeJSON(&t)
+            case .ancestors: t.strings(ancestors)
+            case .attachments:
+                t.beginArray()
+                for a in attachments { t.element(); a.writeJSON(&t) }
+                t.endArray()
+            case .author: t.string(author)
+            case .category: t.string(category)
+            case .comments: t.string(comments)
+            case .created: t.string(created)
+            case .id: t.string(id)
+            case .lastUpdated: t.string(lastUpdated)
+            case .markdown: t.string(markdown)
+            case .parentId: t.string(parentId)
+            case .position: t.int(position)
+            case .spaceKey: t.string(spaceKey)
+            case .tags: t.strings(tags)
+            case .title: t.string(title)
+            case .type: t.string(type.rawValue)
+            case .version: t.int(version)
+            }
+        }
         t.endObject()
     }
+
+    /// The fields in the order sorted-keys JSON writes them.
+    static let sortedKeys = CodingKeys.allCases.sorted { $0.rawValue < $1.rawValue }
 }
 
 extension AttachmentMetadata {

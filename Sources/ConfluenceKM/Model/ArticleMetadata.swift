@@ -47,30 +47,37 @@ public struct ArticleMetadata: Codable, Sendable, Equatable {
     /// The article's comments file, when comments are imported and it has any.
     public var comments: String?
 
-    enum CodingKeys: String, CodingKey {
+    /// The article's fields: the one list the JSON writers (``encode(to:)``, `writeJSON`), the mapping's field
+    /// names, the schema's test and the preview site all use. A switch over it is exhaustive, so a field added here
+    /// cannot be forgotten by any of them.
+    public enum CodingKeys: String, CodingKey, CaseIterable, Sendable {
         case id, type, title, author, lastUpdated, created, tags, category, spaceKey, parentId, ancestors, position, version
         case markdown, attachments, access, comments
     }
 
-    /// Absent values are written as `null`, so that every article has every field.
+    /// Absent values are written as `null`, so that every article has every field (`comments` only when it has some).
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(id, forKey: .id)
-        try c.encode(type, forKey: .type)
-        try c.encode(title, forKey: .title)
-        try c.encode(author, forKey: .author)
-        try c.encode(lastUpdated, forKey: .lastUpdated)
-        try c.encode(created, forKey: .created)
-        try c.encode(tags, forKey: .tags)
-        try c.encode(category, forKey: .category)
-        try c.encode(spaceKey, forKey: .spaceKey)
-        try c.encode(parentId, forKey: .parentId)
-        try c.encode(ancestors, forKey: .ancestors)
-        try c.encode(position, forKey: .position)
-        try c.encode(version, forKey: .version)
-        try c.encode(markdown, forKey: .markdown)
-        try c.encode(attachments, forKey: .attachments)
-        try c.encode(access, forKey: .access)
-        if let comments { try c.encode(comments, forKey: .comments) }
+        for key in CodingKeys.allCases {
+            switch key {
+            case .id: try c.encode(id, forKey: key)
+            case .type: try c.encode(type, forKey: key)
+            case .title: try c.encode(title, forKey: key)
+            case .author: try c.encode(author, forKey: key)
+            case .lastUpdated: try c.encode(lastUpdated, forKey: key)
+            case .created: try c.encode(created, forKey: key)
+            case .tags: try c.encode(tags, forKey: key)
+            case .category: try c.encode(category, forKey: key)
+            case .spaceKey: try c.encode(spaceKey, forKey: key)
+            case .parentId: try c.encode(parentId, forKey: key)
+            case .ancestors: try c.encode(ancestors, forKey: key)
+            case .position: try c.encode(position, forKey: key)
+            case .version: try c.encode(version, forKey: key)
+            case .markdown: try c.encode(markdown, forKey: key)
+            case .attachments: try c.encode(attachments, forKey: key)
+            case .access: try c.encode(access, forKey: key)
+            case .comments: if let comments { try c.encode(comments, forKey: key) }
+            }
+        }
     }
 }

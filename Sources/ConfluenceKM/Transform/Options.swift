@@ -75,9 +75,7 @@ public struct Mapping: Sendable, Equatable {
     public init() {}
 
     /// The fields the metadata always has; renames and drops may only name these.
-    public static let fields: Set<String> = ["id", "type", "title", "author", "lastUpdated", "created", "tags", "category",
-                                             "spaceKey", "parentId", "ancestors", "position", "version", "markdown",
-                                             "attachments", "access", "comments"]
+    public static let fields: Set<String> = Set(ArticleMetadata.CodingKeys.allCases.map(\.rawValue))
 
     /// Fields that identify an article: no rule may rename, drop or overwrite them.
     public static let identity: [String] = ["id", "type", "title", "markdown", "path"]
