@@ -5,9 +5,18 @@ import Foundation
 /// Escaping depends on context (text, line start, table cell, link destination, code span), so that no text from
 /// Confluence ever becomes markup.
 public struct MarkdownWriter: Sendable {
-    public var tables: ConversionSettings.TableMode
+    public enum TableMode: String, Sendable, CaseIterable {
+        /// GFM where it is faithful, an HTML table where it is not (merged cells, block content, no header row).
+        case auto
+        /// Always GFM: merged cells are repeated, block content is flattened, a missing header row is made empty.
+        case gfm
+        /// Always an HTML table.
+        case html
+    }
 
-    public init(tables: ConversionSettings.TableMode = .auto) {
+    public var tables: TableMode
+
+    public init(tables: TableMode = .auto) {
         self.tables = tables
     }
 
@@ -336,7 +345,7 @@ public struct MarkdownWriter: Sendable {
                     switch b {
                     case .paragraph(let i), .heading(_, _, let i): inlines += i
                     case .codeBlock(_, let t): inlines.append(.code(t))
-                    default: inlines += StorageFlatten.inlines(b)
+                    default: inlines += b.flattenedInlines
                     }
                 }
                 let first = Table.Cell(isHeader: cell.isHeader, blocks: [.paragraph(inlines)])

@@ -1,39 +1,5 @@
 import Foundation
 
-/// The page a body belongs to, and where its article goes in the bundle.
-public struct PageContext: Sendable {
-    public var id: String
-    public var title: String
-    public var spaceKey: String
-    /// Bundle-relative path of the article's Markdown file.
-    public var path: String
-    public init(id: String, title: String, spaceKey: String, path: String) {
-        self.id = id
-        self.title = title
-        self.spaceKey = spaceKey
-        self.path = path
-    }
-}
-
-/// What links and images of a body can point to: the articles and attachments of the bundle.
-public protocol LinkTargets: Sendable {
-    /// The article id of a current page or blog post with this title in this space.
-    func contentId(spaceKey: String, title: String, blogPost: Bool) -> String?
-    /// The bundle path of an article.
-    func articlePath(id: String) -> String?
-    /// The bundle path of an attachment written for an article.
-    func attachmentPath(contentId: String, fileName: String) -> String?
-    /// The username (or display name) of a user key, account id or username.
-    func userName(_ key: String) -> String?
-    /// The article id of a space's home page.
-    func spaceHome(spaceKey: String) -> String?
-    /// Child articles of an article, in page-tree order.
-    func children(of id: String) -> [String]
-    func title(of id: String) -> String?
-    /// The attachments written for an article, by file name.
-    func attachments(of id: String) -> [(fileName: String, path: String)]
-}
-
 /// A mixed run of converted content: inline pieces are gathered into paragraphs by the enclosing block.
 enum Piece {
     case inline(Inline)
@@ -110,23 +76,7 @@ final class StorageReader {
     }
 
     /// A block met where only inline content fits (a table in a heading …): its text survives.
-    func flattenToInlines(_ b: Block) -> [Inline] { StorageFlatten.inlines(b) }
-}
-
-enum StorageFlatten {
-    static func inlines(_ b: Block) -> [Inline] {
-        let flattenToInlines = inlines
-        switch b {
-        case .paragraph(let i), .heading(_, _, let i): return [.text(" ")] + i + [.text(" ")]
-        case .codeBlock(_, let t): return [.code(t)]
-        case .blockQuote(let bs), .div(_, let bs), .details(_, let bs):
-            return bs.flatMap(flattenToInlines)
-        case .panel(let p): return p.blocks.flatMap(flattenToInlines)
-        case .list(let l): return l.items.flatMap { $0.blocks.flatMap(flattenToInlines) }
-        case .table(let t): return t.rows.flatMap { $0.flatMap { $0.blocks.flatMap(flattenToInlines) } }
-        case .thematicBreak, .raw, .generated: return []
-        }
-    }
+    func flattenToInlines(_ b: Block) -> [Inline] { b.flattenedInlines }
 }
 
 extension StorageReader {
@@ -517,51 +467,3 @@ extension StorageReader {
     }
 }
 
-/// A path or query component: everything but unreserved characters percent-encoded.
-func urlComponent(_ s: String) -> String {
-    var out = ""
-    for b in s.utf8 {
-        if (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122) || b == 45 || b == 46 || b == 95 || b == 126 {
-            out.unicodeScalars.append(Unicode.Scalar(b))
-        } else {
-            out += String(format2: UInt32(b))
-        }
-    }
-    return out
-}
-
-/// A GitHub-style anchor slug for a heading or `ac:anchor` name.
-func anchorSlug(_ s: String) -> String {
-    var out = ""
-    for c in s.lowercased() {
-        if c.isLetter || c.isNumber || c == "-" || c == "_" { out.append(c) } else if c == " " { out.append("-") }
-    }
-    return out
-}
-
-/// The relative path from one bundle file to another ("articles/A/x.md" → "../../attachments/A/1/f.png").
-public func relativePath(from source: String, to target: String) -> String {
-    let from = source.split(separator: "/").dropLast()
-    let to = target.split(separator: "/")
-    var common = 0
-    while common < from.count && common < to.count - 1 && from[from.startIndex + common] == to[common] { common += 1 }
-    let ups = Array(repeating: "..", count: from.count - common)
-    let parts = ups + to[common...].map(String.init)
-    return parts.map { percentEncodePathComponent($0) }.joined(separator: "/")
-}
-
-/// Percent-encodes what a Markdown destination or a URL path cannot hold raw (spaces, `%`, `#`, `?` …);
-/// non-ASCII letters stay readable.
-func percentEncodePathComponent(_ s: String) -> String {
-    if s == ".." { return s }
-    var out = ""
-    for b in s.unicodeScalars {
-        if b.value >= 0x80 || (b.properties.isAlphabetic && b.isASCII) || ("0"..."9").contains(b)
-            || "-._~".unicodeScalars.contains(b) {
-            out.unicodeScalars.append(b)
-        } else {
-            for byte in String(b).utf8 { out += String(format2: UInt32(byte)) }
-        }
-    }
-    return out
-}

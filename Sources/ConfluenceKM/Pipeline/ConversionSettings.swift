@@ -1,13 +1,7 @@
 /// How bodies are converted: table mode, macro policy, base URL for links to content outside the export.
 public struct ConversionSettings: Sendable, Equatable {
-    public enum TableMode: String, Sendable, CaseIterable {
-        /// GFM where it is faithful, an HTML table where it is not (merged cells, block content, no header row).
-        case auto
-        /// Always GFM: merged cells are repeated, block content is flattened, a missing header row is made empty.
-        case gfm
-        /// Always an HTML table.
-        case html
-    }
+    /// How tables GFM cannot hold are written (the GFM writer's choice, ``MarkdownWriter/TableMode``).
+    public typealias TableMode = MarkdownWriter.TableMode
 
     public enum MacroPolicy: String, Sendable, CaseIterable {
         /// The built-in converter (for unknown macros: keep-raw).

@@ -1,0 +1,18 @@
+/// What links and images of a body can point to: the articles and attachments of the bundle.
+public protocol LinkTargets: Sendable {
+    /// The article id of a current page or blog post with this title in this space.
+    func contentId(spaceKey: String, title: String, blogPost: Bool) -> String?
+    /// The bundle path of an article.
+    func articlePath(id: String) -> String?
+    /// The bundle path of an attachment written for an article.
+    func attachmentPath(contentId: String, fileName: String) -> String?
+    /// The username (or display name) of a user key, account id or username.
+    func userName(_ key: String) -> String?
+    /// The article id of a space's home page.
+    func spaceHome(spaceKey: String) -> String?
+    /// Child articles of an article, in page-tree order.
+    func children(of id: String) -> [String]
+    func title(of id: String) -> String?
+    /// The attachments written for an article, by file name.
+    func attachments(of id: String) -> [(fileName: String, path: String)]
+}
