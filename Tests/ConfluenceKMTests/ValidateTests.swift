@@ -185,7 +185,7 @@ import Testing
         #expect(one.stdout.contains("--- storage\n<h1>Overview</h1>"))
         #expect(one.stdout.contains("```python\ndef main():"))
         let model = try Support.cli(["preview", zip.path, "--page", "Architecture Guide", "--model"])
-        #expect(model.stdout.contains("--- model\nHeading level=1 #overview\n  Text \"Overview\""))
+        #expect(model.stdout.contains("--- model\nHeading level=1\n  Text \"Overview\""))
         let missing = try Support.cli(["preview", zip.path, "--page", "Nope"])
         #expect(missing.status == 64 && missing.stderr.contains("no current page or blog post"))
     }

@@ -8,9 +8,27 @@ public struct Document: Sendable, Equatable {
     public var blocks: [Block]
     /// Macros met while reading, by lower-case name (for `inspect`'s census).
     public var macros: [String: Int]
-    public init(blocks: [Block], macros: [String: Int] = [:]) {
+    /// What the document may hold that a pass acts on; a pass skips a document without it. A reader sets only
+    /// what it built; anything else (a parsed dump, a hand-made model) says `.all`.
+    public var features: Features
+
+    public struct Features: OptionSet, Sendable, Equatable {
+        public let rawValue: Int
+        public init(rawValue: Int) { self.rawValue = rawValue }
+        public static let excerpts = Features(rawValue: 1)
+        public static let includes = Features(rawValue: 2)
+        public static let tableOfContents = Features(rawValue: 4)
+        /// Links or images to pages, spaces, attachments or anchors, and generated lists or pictures.
+        public static let references = Features(rawValue: 8)
+        /// Mentions of users by key.
+        public static let mentions = Features(rawValue: 16)
+        public static let all: Features = [.excerpts, .includes, .tableOfContents, .references, .mentions]
+    }
+
+    public init(blocks: [Block], macros: [String: Int] = [:], features: Features = .all) {
         self.blocks = blocks
         self.macros = macros
+        self.features = features
     }
 }
 

@@ -9,6 +9,8 @@ final class IncludePass: DocumentRewriter {
     let stack: [String]
     let pipeline: BodyPipeline
     let log: DiagnosticLog
+    /// The features of the documents spliced in (``Document/Features``).
+    private(set) var features: Document.Features = []
 
     init(page: PageContext, targets: LinkTargets, stack: [String], pipeline: BodyPipeline, log: DiagnosticLog) {
         self.page = page
@@ -30,13 +32,20 @@ final class IncludePass: DocumentRewriter {
         }
         if !stack.contains(id), stack.count < Self.maxDepth, let included = pipeline.readIncluded(id) {
             log.append(contentsOf: included.diagnostics)
+            // What the included page holds, the including page now holds too.
+            features.formUnion(included.document.features)
             var document = RebasePass(id: id, spaceKey: included.spaceKey).run(included.document)
             if !excerptOnly { document = ExcerptPass(log: log).run(document) }
-            document = IncludePass(page: page, targets: targets, stack: stack + [id], pipeline: pipeline, log: log).run(document)
-            document = TableOfContentsPass().run(document)
+            if document.features.contains(.includes) {
+                let nested = IncludePass(page: page, targets: targets, stack: stack + [id], pipeline: pipeline, log: log)
+                document = nested.run(document)
+                features.formUnion(nested.features)
+            }
+            if document.features.contains(.tableOfContents) { document = TableOfContentsPass().run(document) }
             return excerptOnly ? ExcerptPass.excerpts(document.blocks) : document.blocks
         }
         log.add(.includeAsLink, .info, "macro '\(macro)' of '\(title)' is written as a link (the included content is not available)")
+        features.insert(.references)
         return [.paragraph([.link(.page(.id(id), anchor: nil), title: nil, [.text(title)])])]
     }
 }

@@ -64,11 +64,19 @@ public final class BodyPipeline: @unchecked Sendable {
     /// A body as stored → the document after every pass, ready for a writer.
     func document(_ body: StoredBody, log: DiagnosticLog) -> (Document, failedMacro: String?) {
         let (read, failed) = self.read(body, log: log)
-        var d = ExcerptPass(log: log).run(read)
-        d = IncludePass(page: body.page, targets: targets, stack: [body.page.id], pipeline: self, log: log).run(d)
-        d = TableOfContentsPass().run(d)
-        d = ResolvePass(page: body.page, targets: targets, baseURL: settings.baseURL, log: log).run(d)
-        d = NamingPass(targets: targets, log: log).run(d)
+        var d = read
+        // A pass runs when the document may hold what it acts on (most pages need one or two of them).
+        if d.features.contains(.excerpts) { d = ExcerptPass(log: log).run(d) }
+        if d.features.contains(.includes) {
+            let includes = IncludePass(page: body.page, targets: targets, stack: [body.page.id], pipeline: self, log: log)
+            d = includes.run(d)
+            d.features.formUnion(includes.features)
+        }
+        if d.features.contains(.tableOfContents) { d = TableOfContentsPass().run(d) }
+        if d.features.contains(.references) {
+            d = ResolvePass(page: body.page, targets: targets, baseURL: settings.baseURL, log: log).run(d)
+        }
+        if d.features.contains(.mentions) { d = NamingPass(targets: targets, log: log).run(d) }
         return (d, failed)
     }
 
@@ -106,7 +114,7 @@ public final class BodyPipeline: @unchecked Sendable {
             reader.diagnose(.malformedBody, .warning, "the body is not well-formed XHTML (\(error)); converted as far as libxml2 could recover it")
         }
         let blocks = withExtendedLifetime(parsed) { reader.read(parsed.topNodes) }
-        return (Document(blocks: blocks, macros: reader.macros), reader.failedMacro)
+        return (Document(blocks: blocks, macros: reader.macros, features: reader.features), reader.failedMacro)
     }
 
     /// Another article's body as read, for an include: read once per run, in its own page's context.

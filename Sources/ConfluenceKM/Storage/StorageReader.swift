@@ -21,6 +21,8 @@ final class StorageReader {
     var failedMacro: String?
     /// Macros met, by name (inspect's census).
     var macros: [String: Int] = [:]
+    /// What the document holds that passes act on (``Document/Features``).
+    var features: Document.Features = []
     /// The current element depth (see `maxDepth`).
     var depth = 0
 
@@ -341,7 +343,10 @@ extension StorageReader {
         }
         let anchor = node.attr("ac:anchor")
         let resource = node.elementChildren.first { $0.name.hasPrefix("ri:") }
-        func linked(_ target: LinkTarget) -> [Piece] { [.inline(.link(target, title: nil, body))] }
+        func linked(_ target: LinkTarget) -> [Piece] {
+            features.insert(.references)
+            return [.inline(.link(target, title: nil, body))]
+        }
         guard let r = resource else {
             if let anchor { return linked(.anchor(anchor)) }
             return body.map { .inline($0) }
@@ -386,6 +391,7 @@ extension StorageReader {
 
     /// A `ri:user`: named now when the body gives a username, else by the naming pass from its key.
     func mention(_ r: XNode) -> Inline {
+        features.insert(.mentions)
         if let name = r.attr("ri:username"), !name.isEmpty { return .mention(Mention(username: name), name: name) }
         for attribute in ["ri:userkey", "ri:account-id"] {
             if let k = r.attr(attribute), !k.isEmpty { return .mention(Mention(key: k), name: nil) }
@@ -412,6 +418,7 @@ extension StorageReader {
         }
         if let r = node.child("ri:attachment") {
             let file = r.attr("ri:filename") ?? ""
+            features.insert(.references)
             return sized(.attachment(owner: attachmentOwner(r), fileName: file), alt: alt.isEmpty ? file : alt)
         }
         if let r = node.child("ri:url") {

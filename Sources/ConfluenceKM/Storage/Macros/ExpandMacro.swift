@@ -18,6 +18,7 @@ enum TransparentMacro: MacroConverter {
             // Kept as a group, hidden or not: an excerpt-include shows it (``IncludePass``), the page itself only
             // when it is not hidden (``ExcerptPass``).
             let hidden = m.parameter("hidden") == "true"
+            reader.features.insert(.excerpts)
             let attr = Attr(classes: [ExcerptPass.excerptClass], pairs: hidden ? [.init("hidden", "true")] : [])
             return [.paragraphBreak, .block(.div(attr, reader.body(m))), .paragraphBreak]
         }

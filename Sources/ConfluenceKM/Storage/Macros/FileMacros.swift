@@ -3,7 +3,8 @@ enum AttachmentsMacro: MacroConverter {
     static let names = ["attachments"]
 
     static func convert(_ m: Macro, in reader: StorageReader) -> [Piece] {
-        [.block(.generated(.attachments))]
+        reader.features.insert(.references)
+        return [.block(.generated(.attachments))]
     }
 }
 
@@ -23,6 +24,7 @@ enum ViewFileMacro: MacroConverter {
         if let title = m.parameter("page") {
             owner = .title(space: m.parameter("page@space", "space"), title: title, blogPost: false)
         }
+        reader.features.insert(.references)
         // A paragraph of its own: two viewers side by side never run together.
         return [.block(.paragraph([.link(.attachment(owner: owner, fileName: file), title: nil, [.text(file)])]))]
     }
@@ -43,6 +45,7 @@ enum DiagramMacro: MacroConverter {
             }
             return [.block(.codeBlock(language: m.name.hasPrefix("mermaid") ? "mermaid" : "plantuml", text: source))]
         }
+        reader.features.insert(.references)
         return [.block(.generated(.diagram(name: m.parameter("diagramName", "name") ?? "", macro: m.name)))]
     }
 }

@@ -5,6 +5,7 @@ enum TocMacro: MacroConverter {
     static func convert(_ m: Macro, in reader: StorageReader) -> [Piece] {
         let minLevel = Int(m.parameter("minLevel") ?? "") ?? 1
         let maxLevel = Int(m.parameter("maxLevel") ?? "") ?? 6
+        reader.features.insert(.tableOfContents)
         var out: [Piece] = [.block(.generated(.toc(minLevel: minLevel, maxLevel: maxLevel)))]
         if m.name == "toc-zone", let rich = m.richBody { out += rich.children.flatMap(reader.convert) }
         return out
@@ -18,6 +19,7 @@ enum ChildrenMacro: MacroConverter {
 
     static func convert(_ m: Macro, in reader: StorageReader) -> [Piece] {
         let depth = m.parameter("all") == "true" || m.name == "pagetree" ? 6 : max(1, Int(m.parameter("depth") ?? "") ?? 1)
+        reader.features.insert(.references)
         var root = PageRef.current
         if let title = m.parameter("page", "root"), !title.hasPrefix("@") {
             root = .title(space: m.parameters["page@space"], title: title, blogPost: false)
@@ -34,6 +36,7 @@ enum IncludeMacro: MacroConverter {
     static func convert(_ m: Macro, in reader: StorageReader) -> [Piece] {
         let title = m.parameter("", "0", "page", "default-parameter") ?? ""
         let space = m.parameters["@space"] ?? m.parameters["page@space"] ?? m.parameters["0@space"]
+        reader.features.insert(.includes)
         return [.block(.generated(.include(.title(space: space, title: title, blogPost: false), excerptOnly: m.name == "excerpt-include")))]
     }
 }
