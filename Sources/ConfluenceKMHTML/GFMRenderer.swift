@@ -6,7 +6,6 @@ import Foundation
 /// and the tag filter that disarms <script>, <iframe> and the like.
 public enum GFMRenderer {
     public static func html(_ markdown: String) -> String {
-        CmarkDocument(markdown, options: CMARK_OPT_UNSAFE | CMARK_OPT_GITHUB_PRE_LANG,
-                      extensions: CmarkDocument.gfmExtensions + ["tagfilter"])?.html() ?? ""
+        CmarkDocument.renderGFM(markdown, preLang: true)
     }
 }

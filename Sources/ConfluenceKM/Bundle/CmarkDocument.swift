@@ -13,7 +13,16 @@ public final class CmarkDocument {
     public let root: OpaquePointer
     public let options: Int32
 
-    public init?(_ markdown: String, options: Int32 = CMARK_OPT_DEFAULT, extensions: [String] = gfmExtensions) {
+    /// GFM as GitHub, MkDocs (footnotes) and Obsidian read it: footnotes on.
+    public static let gfmOptions: Int32 = CMARK_OPT_DEFAULT | CMARK_OPT_FOOTNOTES
+
+    /// HTML as a GFM renderer shows the Markdown (raw HTML kept, the tag filter disarming active tags).
+    public static func renderGFM(_ markdown: String, preLang: Bool = false) -> String {
+        CmarkDocument(markdown, options: gfmOptions | CMARK_OPT_UNSAFE | (preLang ? CMARK_OPT_GITHUB_PRE_LANG : 0),
+                      extensions: gfmExtensions + ["tagfilter"])?.html() ?? ""
+    }
+
+    public init?(_ markdown: String, options: Int32 = gfmOptions, extensions: [String] = gfmExtensions) {
         _ = Self.registered
         guard let parser = cmark_parser_new(options) else { return nil }
         for name in extensions {

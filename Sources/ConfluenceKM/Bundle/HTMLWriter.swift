@@ -99,13 +99,21 @@ struct HTMLWriter {
                 guard case .url(let source) = image.target else { out += escape(image.alt); continue }
                 let img = self.image(image)
                 out += image.thumbnail ? "<a href=\"\(escape(source))\">" + img + "</a>" : img
+                if !image.caption.isEmpty { out += "<br><em>" + self.inlines(image.caption) + "</em>" }
             case .lineBreak: out += "<br>"
             case .anchor(let name):
                 let slug = anchorSlug(name)
                 if !slug.isEmpty { out += "<a id=\"\(slug)\"></a>" }
-            case .status(let text, let colour): out += "<strong>" + escape(MarkdownWriter.statusText(text, colour: colour)) + "</strong>"
+            case .status(let text, let colour):
+                let cls = colour.map { " class=\"status-\(escape($0.lowercased()))\"" } ?? ""
+                out += "<strong\(cls)>" + escape(MarkdownWriter.statusText(text, colour: colour)) + "</strong>"
             case .mention(let user, let name): out += escape("@" + (name ?? user.username ?? user.key ?? ""))
             case .span(_, let c): out += self.inlines(c)
+            case .raw(.html, let s): out += s.replacingNewlines()
+            case .raw(.markdown, let s): out += escape(s)
+            case .raw(.storage(let macro), let s): out += MarkdownWriter.storageComment(macro: macro, s).replacingNewlines()
+            case .note(let b): out += " <small>(" + self.blocks(b) + ")</small>"
+            case .math(let tex): out += "<code>$" + escape(tex) + "$</code>"
             }
         }
         return out
@@ -118,6 +126,8 @@ struct HTMLWriter {
         if let title = image.title { tag += " title=\"\(escape(title))\"" }
         if let width = image.width { tag += " width=\"\(width)\"" }
         if let height = image.height { tag += " height=\"\(height)\"" }
+        if let align = image.align { tag += " align=\"\(escape(align))\"" }
+        if image.border { tag += " border=\"1\"" }
         return tag + ">"
     }
 

@@ -5,6 +5,10 @@ import Foundation
 /// Escaping depends on context (text, line start, table cell, link destination, code span), so that no text from
 /// Confluence ever becomes markup.
 public struct MarkdownWriter: Sendable {
+    /// Footnotes met while writing, numbered in order and written at the end.
+    private final class Notes: @unchecked Sendable { var items: [[Block]] = [] }
+    private let notes = Notes()
+
     public enum TableMode: String, Sendable, CaseIterable {
         /// GFM where it is faithful, an HTML table where it is not (merged cells, block content, no header row).
         case auto
@@ -42,7 +46,18 @@ public struct MarkdownWriter: Sendable {
     }
 
     public func render(_ blocks: [Block]) -> String {
+        notes.items = []
         var lines = renderBlocks(blocks)
+        // Footnotes at the end: `[^n]: …`, later paragraphs indented (notes met inside notes come after).
+        var n = 0
+        while n < notes.items.count {
+            let body = renderBlocks(notes.items[n])
+            n += 1
+            lines.append("")
+            for (i, line) in (body.isEmpty ? [""] : body).enumerated() {
+                lines.append(i == 0 ? "[^\(n)]: " + line : (line.isEmpty ? "" : "    " + line))
+            }
+        }
         // An article never begins with `---` (a thematic break written by raw Markdown): MkDocs, Jekyll and
         // Obsidian would read what follows as front matter. At the start of a document such a line can only be a
         // thematic break, so `***` says the same.
@@ -113,7 +128,15 @@ public struct MarkdownWriter: Sendable {
     private func renderBlock(_ block: Block) -> [String] {
         switch block {
         case .paragraph(let inlines):
-            let text = renderInlines(trimBreaks(inlines), context: .text)
+            var inlines = trimBreaks(inlines)
+            // A line that starts with `<!--` opens an HTML block, which would swallow the rest of the line: a kept
+            // macro source at the start of a paragraph goes on a line of its own.
+            if case .raw(let format, let source)? = inlines.first, case .storage = format {
+                inlines.removeFirst()
+                let rest = renderBlock(.paragraph(inlines))
+                return renderBlock(.raw(format, source)) + (rest.isEmpty ? [] : [""] + rest)
+            }
+            let text = renderInlines(inlines, context: .text)
             return paragraphLines(text)
         case .heading(let level, _, let inlines):
             let text = renderInlines(inlines.map { $0 == .lineBreak ? .text(" ") : $0 }, context: .heading)
@@ -365,10 +388,30 @@ public struct MarkdownWriter: Sendable {
 
     func renderInlines(_ inlines: [Inline], context: Context, previous: Character? = nil) -> String {
         var out = ""
-        for inline in mergeText(inlines) {
-            out += renderInline(inline, context: context, after: out.last ?? previous)
+        let merged = mergeText(inlines)
+        for (i, inline) in merged.enumerated() {
+            let next: Character? = i + 1 < merged.count ? Self.leadingCharacter(merged[i + 1]) : nil
+            out += renderInline(inline, context: context, after: out.last ?? previous, before: next)
         }
         return out
+    }
+
+    /// The first character an inline is written with, as far as emphasis flanking cares (nil: nothing, the end).
+    static func leadingCharacter(_ inline: Inline) -> Character? {
+        switch inline {
+        case .text(let s):
+            guard let f = s.first else { return nil }
+            return f.isASCII && f.isPunctuation ? "\\" : f
+        case .code: return "`"
+        case .link: return "["
+        case .image: return "!"
+        case .emphasis, .strong, .status: return "*"
+        case .strikethrough: return "~"
+        case .lineBreak: return "\\"
+        case .mention: return "@"
+        case .math: return "$"
+        default: return "<"
+        }
     }
 
     /// Mentions and status lozenges as the text they show, then adjacent text merged (escaping looks at both
@@ -390,16 +433,16 @@ public struct MarkdownWriter: Sendable {
         return out
     }
 
-    private func renderInline(_ inline: Inline, context: Context, after previous: Character?) -> String {
+    private func renderInline(_ inline: Inline, context: Context, after previous: Character?, before next: Character? = "a") -> String {
         switch inline {
         case .text(let s):
             return escapeText(s, context: context, previous: previous)
         case .emphasis(let c):
-            return delimited(c, "*", "em", context: context)
+            return delimited(c, "*", "em", context: context, previous: previous, next: next)
         case .strong(let c):
-            return delimited(c, "**", "strong", context: context)
+            return delimited(c, "**", "strong", context: context, previous: previous, next: next)
         case .strikethrough(let c):
-            return delimited(c, "~~", "del", context: context)
+            return delimited(c, "~~", "del", context: context, previous: previous, next: next)
         case .code(let s):
             var text = s.replacingOccurrences(of: "\n", with: " ")
             if context == .tableCell { text = text.replacingOccurrences(of: "|", with: "\\|") }
@@ -418,13 +461,18 @@ public struct MarkdownWriter: Sendable {
         case .image(let image):
             guard case .url(let source) = image.target else { return escapeText(image.alt, context: context, previous: previous) }
             var out: String
-            if image.width != nil || image.height != nil {
+            if image.width != nil || image.height != nil || image.align != nil || image.border {
                 // Markdown has no image size: an `<img>` keeps it.
                 out = HTMLWriter().image(image)
             } else {
                 out = "![" + escapeText(image.alt, context: context, previous: nil) + "](" + escapeDestination(source) + titlePart(image.title) + ")"
             }
             if image.thumbnail { out = "[" + out + "](" + escapeDestination(source) + ")" }
+            if !image.caption.isEmpty {
+                // The caption on the line under the image, in italics (a break, not a new paragraph).
+                let caption = renderInlines(image.caption, context: context).trimmingSpaces()
+                if !caption.isEmpty { out += renderInline(.lineBreak, context: context, after: nil) + "*" + caption + "*" }
+            }
             return out
         case .inserted(let c):
             return marked(c, "ins", context: context)
@@ -439,6 +487,17 @@ public struct MarkdownWriter: Sendable {
             return renderInlines(c, context: context, previous: previous)
         case .mention, .status:
             return renderInlines([inline], context: context, previous: previous)
+        case .raw(let format, let s):
+            // Inline: one line, whatever the source held.
+            switch format {
+            case .storage(let macro): return Self.storageComment(macro: macro, s).replacingOccurrences(of: "\n", with: " ")
+            case .html, .markdown: return s.replacingOccurrences(of: "\n", with: " ")
+            }
+        case .note(let blocks):
+            notes.items.append(blocks)
+            return "[^\(notes.items.count)]"
+        case .math(let tex):
+            return "$" + tex.replacingOccurrences(of: "\n", with: " ") + "$"
         case .lineBreak:
             switch context {
             case .text: return "\\\n"
@@ -453,9 +512,9 @@ public struct MarkdownWriter: Sendable {
         "<\(tag)>" + renderInlines(content, context: context, previous: ">") + "</\(tag)>"
     }
 
-    /// A status lozenge's text: `[TEXT]`, or its colour when it has no text.
+    /// A status lozenge's text as the author typed it, in brackets (`[On track]`); its colour when it has none.
     static func statusText(_ text: String, colour: String?) -> String {
-        "[" + (text.isEmpty ? (colour ?? "status") : text).uppercased() + "]"
+        "[" + (text.isEmpty ? (colour ?? "status") : text) + "]"
     }
 
     private func titlePart(_ title: String?) -> String {
@@ -466,7 +525,8 @@ public struct MarkdownWriter: Sendable {
     }
 
     /// Emphasis with delimiters where CommonMark's flanking rules let them work, else the HTML tag.
-    private func delimited(_ content: [Inline], _ delimiter: String, _ tag: String, context: Context) -> String {
+    private func delimited(_ content: [Inline], _ delimiter: String, _ tag: String, context: Context,
+                           previous: Character?, next: Character?) -> String {
         // Move surrounding spaces outside the delimiters.
         var inner = content
         var leading = "", trailing = ""
@@ -481,9 +541,14 @@ public struct MarkdownWriter: Sendable {
         let body = renderInlines(inner, context: context)
         if body.trimmingSpaces().isEmpty { return leading + body + trailing }
         let first = body.first!, last = body.last!
-        let safe = !first.isWhitespace && !last.isWhitespace && !isPunct(first) && !isPunct(last)
-            && !body.utf8.contains(10)
-        if safe { return leading + delimiter + body + delimiter + trailing }
+        // CommonMark's flanking rules: the opening run must be left-flanking, the closing one right-flanking, with
+        // the characters around them as they will stand (a space moved outside counts as the neighbour).
+        let before: Character? = leading.isEmpty ? previous : " "
+        let after: Character? = trailing.isEmpty ? next : " "
+        func spaceOrPunct(_ c: Character?) -> Bool { c == nil || c!.isWhitespace || isPunct(c!) }
+        let opens = !first.isWhitespace && (!isPunct(first) || spaceOrPunct(before))
+        let closes = !last.isWhitespace && (!isPunct(last) || spaceOrPunct(after))
+        if opens && closes && !body.utf8.contains(10) { return leading + delimiter + body + delimiter + trailing }
         return leading + "<\(tag)>" + body + "</\(tag)>" + trailing
     }
 
@@ -517,8 +582,16 @@ public struct MarkdownWriter: Sendable {
         for (i, c) in scalars.enumerated() {
             let next: Unicode.Scalar? = i + 1 < scalars.count ? scalars[i + 1] : nil
             switch c {
-            case "\\", "`", "*", "[", "]", "<", "&", "~":
+            case "\\", "`", "*", "[", "]", "~":
                 out.append("\\"); out.append(c)
+            case "<":
+                // Only where it could open a tag, a comment or an autolink.
+                if let n = next, n.properties.isAlphabetic || n == "/" || n == "!" || n == "?" { out.append("\\") }
+                out.append(c)
+            case "&":
+                // Only where it could start a character reference.
+                if Self.startsReference(scalars, at: i) { out.append("\\") }
+                out.append(c)
             case "_":
                 if !(isWord(prev) && isWord(next)) { out.append("\\") }
                 out.append(c)

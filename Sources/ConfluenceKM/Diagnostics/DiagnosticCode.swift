@@ -88,6 +88,9 @@ public enum DiagnosticCode: String, CaseIterable, Codable, Sendable, Comparable,
     /// the descriptor's `timezoneId` is unknown; UTC is used (warning)
     case unknownTimezone = "unknown-timezone"
 
+    /// content shown or hidden in Confluence by a condition (show-if, hide-if) is kept for every reader of the article, marked with the condition (warning)
+    case conditionalContent = "conditional-content"
+
     public static func < (a: DiagnosticCode, b: DiagnosticCode) -> Bool { a.rawValue < b.rawValue }
     /// The code as messages and reports show it.
     public var description: String { rawValue }

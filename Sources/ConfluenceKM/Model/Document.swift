@@ -157,13 +157,22 @@ public struct Image: Sendable, Equatable {
     public var height: Int?
     /// Shown small, linking to the full image.
     public var thumbnail: Bool
-    public init(target: LinkTarget, alt: String, title: String? = nil, width: Int? = nil, height: Int? = nil, thumbnail: Bool = false) {
+    /// `left`, `center` or `right` when the page aligned it.
+    public var align: String?
+    public var border: Bool
+    /// The caption shown under it.
+    public var caption: [Inline]
+    public init(target: LinkTarget, alt: String, title: String? = nil, width: Int? = nil, height: Int? = nil, thumbnail: Bool = false,
+                align: String? = nil, border: Bool = false, caption: [Inline] = []) {
         self.target = target
         self.alt = alt
         self.title = title
         self.width = width
         self.height = height
         self.thumbnail = thumbnail
+        self.align = align
+        self.border = border
+        self.caption = caption
     }
 }
 
@@ -230,6 +239,12 @@ public indirect enum Inline: Sendable, Equatable {
     /// A user mention; `name` is filled in by the naming pass.
     case mention(Mention, name: String?)
     case span(Attr, [Inline])
+    /// Content a writer copies verbatim (a keep-raw macro's storage source, inline).
+    case raw(RawFormat, String)
+    /// A footnote: its content, written where the writer puts notes.
+    case note([Block])
+    /// TeX math, inline.
+    case math(String)
 }
 
 extension Inline {
@@ -246,7 +261,8 @@ extension Inline {
             case .lineBreak: out += " "
             case .status(let text, let colour): out += text.isEmpty ? (colour ?? "status") : text
             case .mention(let user, let name): out += "@" + (name ?? user.username ?? user.key ?? "")
-            case .anchor: break
+            case .anchor, .raw, .note: break
+            case .math(let tex): out += tex
             }
         }
         return out

@@ -176,7 +176,9 @@ public enum DocumentDump {
             if let w = im.width { f.append(("width", "\(w)")) }
             if let h = im.height { f.append(("height", "\(h)")) }
             if im.thumbnail { f.append(("thumbnail", "true")) }
-            return Node(name: "Image", fields: f)
+            if let a = im.align { f.append(("align", a)) }
+            if im.border { f.append(("border", "true")) }
+            return Node(name: "Image", fields: f, children: im.caption.isEmpty ? [] : [Node(name: "Caption", children: im.caption.map(node))])
         case .lineBreak: return Node(name: "LineBreak")
         case .anchor(let name): return Node(name: "Anchor", positional: [name])
         case .status(let text, let colour): return Node(name: "Status", fields: colour.map { [("colour", $0)] } ?? [], positional: [text])
@@ -187,6 +189,14 @@ public enum DocumentDump {
             if let name { f.append(("name", name)) }
             return Node(name: "Mention", fields: f)
         case .span(let attr, let c): return Node(name: "Span", attr: attr, children: c.map(node))
+        case .raw(let format, let text):
+            switch format {
+            case .html: return Node(name: "RawInline", fields: [("format", "html")], positional: [text])
+            case .markdown: return Node(name: "RawInline", fields: [("format", "markdown")], positional: [text])
+            case .storage(let macro): return Node(name: "RawInline", fields: [("format", "storage"), ("macro", macro)], positional: [text])
+            }
+        case .note(let b): return Node(name: "Note", children: b.map(node))
+        case .math(let tex): return Node(name: "Math", positional: [tex])
         }
     }
 
@@ -381,12 +391,22 @@ public enum DocumentDump {
         case "Image":
             return .image(Image(target: target(n), alt: n.field("alt") ?? "", title: n.field("title"),
                                 width: n.field("width").flatMap { Int($0) }, height: n.field("height").flatMap { Int($0) },
-                                thumbnail: n.flag("thumbnail")))
+                                thumbnail: n.flag("thumbnail"), align: n.field("align"), border: n.flag("border"),
+                                caption: try n.children.first { $0.name == "Caption" }?.children.map(inline) ?? []))
         case "LineBreak": return .lineBreak
         case "Anchor": return .anchor(n.positional.first ?? "")
         case "Status": return .status(text: n.positional.first ?? "", colour: n.field("colour"))
         case "Mention": return .mention(Mention(username: n.field("username"), key: n.field("key")), name: n.field("name"))
         case "Span": return .span(n.attr, try inl())
+        case "RawInline":
+            let text = n.positional.first ?? ""
+            switch n.field("format") {
+            case "markdown": return .raw(.markdown, text)
+            case "storage": return .raw(.storage(macro: n.field("macro") ?? ""), text)
+            default: return .raw(.html, text)
+            }
+        case "Note": return .note(try n.children.map(block))
+        case "Math": return .math(n.positional.first ?? "")
         default: throw SyntaxError(line: 0, message: "unknown inline '\(n.name)'")
         }
     }

@@ -59,7 +59,12 @@ extension DocumentRewriter {
         case .superscript(let c): return .superscript(inlines(c))
         case .link(let target, let title, let c): return .link(target, title: title, inlines(c))
         case .span(let attr, let c): return .span(attr, inlines(c))
-        case .text, .code, .image, .lineBreak, .anchor, .status, .mention: return inline
+        case .note(let b): return .note(blocks(b))
+        case .image(var image):
+            if image.caption.isEmpty { return inline }
+            image.caption = inlines(image.caption)
+            return .image(image)
+        case .text, .code, .lineBreak, .anchor, .status, .mention, .raw, .math: return inline
         }
     }
 

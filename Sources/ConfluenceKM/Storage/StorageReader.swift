@@ -25,6 +25,8 @@ final class StorageReader {
     var features: Document.Features = []
     /// The current element depth (see `maxDepth`).
     var depth = 0
+    /// How many keep-raw macros enclose the current node (only the outermost writes its source).
+    var rawDepth = 0
 
     init(page: PageContext, settings: ConversionSettings = ConversionSettings(), log: DiagnosticLog) {
         self.page = page
@@ -187,7 +189,7 @@ extension StorageReader {
         case "sup":
             return marked(node) { .superscript($0) }
         case "code", "tt", "kbd", "samp":
-            return [.inline(.code(node.textContent))]
+            return [.inline(.code(codeText(node)))]
         case "pre":
             return [.block(.codeBlock(language: nil, text: node.textContent))]
         case "blockquote":
@@ -236,6 +238,30 @@ extension StorageReader {
             }
             return node.children.flatMap(convert)
         }
+    }
+
+    /// The text of inline code as the page showed it: a link inside keeps its text (or its target's name), a user
+    /// mention its `@name`.
+    func codeText(_ node: XNode) -> String {
+        var out = ""
+        for c in node.children {
+            switch c.kind {
+            case .text: out += c.text
+            case .other: break
+            case .element:
+                switch c.name {
+                case "ac:link":
+                    let body = c.child("ac:link-body")?.textContent ?? c.child("ac:plain-text-link-body")?.textContent ?? ""
+                    if !body.isEmpty { out += body; continue }
+                    guard let r = c.elementChildren.first(where: { $0.name.hasPrefix("ri:") }) else { out += c.attr("ac:anchor") ?? ""; continue }
+                    if r.name == "ri:user" { out += "@" + userParameter(r); continue }
+                    out += r.attr("ri:content-title") ?? r.attr("ri:filename") ?? r.attr("ri:space-key") ?? r.attr("ri:value") ?? r.attr("ri:content-id") ?? ""
+                case "ri:user": out += "@" + userParameter(c)
+                default: out += codeText(c)
+                }
+            }
+        }
+        return out
     }
 
     /// Inserted, subscript and superscript text (blank content stays as it is, unmarked).

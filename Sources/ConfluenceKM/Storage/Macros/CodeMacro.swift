@@ -10,7 +10,8 @@ enum CodeMacro: MacroConverter {
             out.append(.block(.codeBlock(language: nil, text: text)))
             return out
         }
-        let language = m.parameter("language", "lang").map { normalize($0) }
+        // `{code:java}` and 4.x's `<ac:default-parameter>` give the language as the default parameter.
+        let language = m.parameter("language", "lang", "").map { normalize($0) }
         out.append(.block(.codeBlock(language: language, text: text)))
         return out
     }

@@ -10,8 +10,8 @@ enum ExpandMacro: MacroConverter {
 
 /// Macros whose body is their content (layout, sections, excerpts, tabs): the body is kept in place.
 enum TransparentMacro: MacroConverter {
-    static let names = ["excerpt", "section", "column", "div", "span", "ui-tabs", "ui-tab", "details", "center",
-                        "auitabs", "localtab", "localtabgroup", "horizontal-nav-item", "deck", "card"]
+    static let names = ["excerpt", "section", "column", "div", "span", "details", "center", "horizontal-nav-item",
+                        "multilingual", "ui-steps-container"]
 
     static func convert(_ m: Macro, in reader: StorageReader) -> [Piece] {
         if m.name == "excerpt" {

@@ -21,7 +21,9 @@ protocol MacroConverter: Sendable {
 
 enum MacroRegistry {
     static let all: [MacroConverter.Type] = [
-        CodeMacro.self, PanelMacro.self, ExpandMacro.self, TransparentMacro.self, StatusMacro.self, AnchorMacro.self,
+        CodeMacro.self, PanelMacro.self, MessageBoxMacro.self, StepsMacro.self, TabMacro.self, LanguageMacro.self,
+        ConditionalMacro.self, FootnoteMacro.self, MathMacro.self,
+        ExpandMacro.self, TransparentMacro.self, StatusMacro.self, AnchorMacro.self,
         TocMacro.self, ChildrenMacro.self, JiraMacro.self, AttachmentsMacro.self, ViewFileMacro.self, MarkdownMacro.self,
         DiagramMacro.self, IncludeMacro.self, DroppedMacro.self,
     ]
@@ -30,6 +32,13 @@ enum MacroRegistry {
         for c in all { for n in c.names { out[n] = c } }
         return out
     }()
+
+    /// The converter of a macro: by name, and `lang-xx` language macros by their prefix.
+    static func converter(for name: String) -> MacroConverter.Type? {
+        if let c = byName[name] { return c }
+        if name.hasPrefix("lang-"), name.count > 5 { return LanguageMacro.self }
+        return nil
+    }
 }
 
 extension StorageReader {
@@ -49,6 +58,8 @@ extension StorageReader {
                 params[key] = p.textContent
             }
         }
+        // 4.x exports (`ac:macro`) give the default parameter as an element of its own.
+        if params[""] == nil, let d = node.child("ac:default-parameter") { params[""] = d.textContent }
         return Macro(
             name: (node.attr("ac:name") ?? "").lowercased(), parameters: params,
             richBody: node.child("ac:rich-text-body"), plainBody: node.child("ac:plain-text-body")?.textContent, node: node)
@@ -73,19 +84,61 @@ extension StorageReader {
         case .keepRaw:
             return keepRaw(m)
         case .convert:
-            if let converter = MacroRegistry.byName[m.name] { return converter.convert(m, in: self) }
-            diagnose(.unsupportedMacro, .warning, "macro '\(m.name)' is not converted; its body text is kept and its source is kept in an HTML comment")
+            if let converter = MacroRegistry.converter(for: m.name) { return converter.convert(m, in: self) }
+            diagnose(.unsupportedMacro, .warning, "macro '\(m.name)' is not converted; its parameters and body text are kept and its source is kept in an HTML comment")
             return keepRaw(m)
         }
     }
 
-    /// The macro's body text is kept; its storage source goes into an HTML comment beside it.
+    /// Elements that make a macro body block content (a macro holding only inline content stays in its paragraph).
+    static let blockElements: Set<String> = ["p", "table", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "blockquote",
+                                             "div", "hr", "ac:task-list", "ac:layout", "ac:image"]
+
+    func hasBlockContent(_ node: XNode) -> Bool {
+        node.elementChildren.contains { Self.blockElements.contains($0.name) || ($0.name == "ac:structured-macro" && hasBlockContent($0.child("ac:rich-text-body") ?? $0)) }
+    }
+
+    /// An unknown macro (or one whose policy is keep-raw): its storage source in one HTML comment (only the outermost
+    /// such macro writes one: nested ones are inside its source), then what a reader of the page saw — its visible
+    /// parameters and its body. A macro without block content stays inline, in its paragraph.
     func keepRaw(_ m: Macro) -> [Piece] {
-        var out: [Piece] = [.block(.raw(.storage(macro: m.name), m.node.outerXML))]
+        let outermost = rawDepth == 0
+        rawDepth += 1
+        defer { rawDepth -= 1 }
+        let inline = m.richBody.map { !hasBlockContent($0) } ?? (m.plainBody ?? "").isEmpty
+        var out: [Piece] = []
+        if outermost {
+            out.append(inline ? .inline(.raw(.storage(macro: m.name), m.node.outerXML)) : .block(.raw(.storage(macro: m.name), m.node.outerXML)))
+        }
+        let visible = visibleParameters(m)
+        if !visible.isEmpty {
+            out.append(contentsOf: inline ? visible.map { .inline($0) } : [.block(.paragraph(visible))])
+        }
         if let rich = m.richBody {
             out.append(contentsOf: rich.children.flatMap(convert))
         } else if let plain = m.plainBody, !plain.isEmpty {
-            out.append(.block(.codeBlock(language: nil, text: plain)))
+            let language = m.parameter("language", "lang", "syntax").map(CodeMacro.normalize)
+            out.append(.block(.codeBlock(language: language, text: plain)))
+        }
+        return out
+    }
+
+    /// Whether a URL is absolute (a scheme before any `/`, `?` or `#`).
+    static func hasScheme(_ url: String) -> Bool {
+        guard let colon = url.firstIndex(of: ":") else { return false }
+        return !url[..<colon].contains { $0 == "/" || $0 == "?" || $0 == "#" } && url.first?.isLetter == true
+    }
+
+    /// The parameters a reader of the page saw: a title, text or tooltip as text, a URL as a link.
+    func visibleParameters(_ m: Macro) -> [Inline] {
+        var out: [Inline] = []
+        let text = [m.parameter("title"), m.parameter("text"), m.parameter("tooltip"), m.parameter("footnote")].compactMap { $0 }
+        // An absolute URL only: a relative one (a gadget's `rest/…` path) means something only on the Confluence server.
+        if let url = m.parameter("url", "href"), let safe = safeURL(url), Self.hasScheme(safe) {
+            out.append(.link(.url(safe), title: nil, [.text(text.first ?? url)]))
+            out += text.dropFirst().map { .text(" " + $0) }
+        } else if !text.isEmpty {
+            out.append(.text(text.joined(separator: " ")))
         }
         return out
     }
