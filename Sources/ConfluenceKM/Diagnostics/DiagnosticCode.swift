@@ -91,6 +91,9 @@ public enum DiagnosticCode: String, CaseIterable, Codable, Sendable, Comparable,
     /// content shown or hidden in Confluence by a condition (show-if, hide-if) is kept for every reader of the article, marked with the condition (warning)
     case conditionalContent = "conditional-content"
 
+    /// a body without XHTML that reads as Confluence 3.x wiki markup is converted as wiki markup (info)
+    case wikiMarkupDetected = "wiki-markup-detected"
+
     public static func < (a: DiagnosticCode, b: DiagnosticCode) -> Bool { a.rawValue < b.rawValue }
     /// The code as messages and reports show it.
     public var description: String { rawValue }

@@ -16,6 +16,9 @@ final class ResolvePass: DocumentRewriter {
 
     private func relative(_ target: String) -> String { relativePath(from: page.path, to: target) }
 
+    /// The class of the text that stands for an image whose attachment is not in the bundle.
+    static let missingImageClass = "missing-image"
+
     /// The content id a reference names, when it is in the bundle's plan.
     func contentId(_ ref: PageRef, orBlogPost: Bool = false) -> String? {
         switch ref {
@@ -107,8 +110,15 @@ final class ResolvePass: DocumentRewriter {
             return [.image(image)]
         case .attachment(let owner, let fileName):
             guard let path = attachmentPath(owner, fileName) else {
+                if let base = baseURL, let id = contentId(owner) {
+                    log.add(.missingAttachment, .warning, "image '\(fileName)'\(Self.owner(owner)) is not in the bundle; linked under --base-url")
+                    let url = base + "/download/attachments/\(urlComponent(id))/\(urlComponent(fileName))"
+                    return [.link(.url(url), title: nil, [.text(image.alt.isEmpty ? fileName : image.alt)])]
+                }
                 log.add(.missingAttachment, .warning, "image '\(fileName)'\(Self.owner(owner)) is not in the bundle; its name is kept as text")
-                return [.text(image.alt)]
+                // Its name (and alt text, when it says more), set apart: several missing images never run together.
+                let label = image.alt.isEmpty || image.alt == fileName ? fileName : "\(fileName): \(image.alt)"
+                return [.span(Attr(classes: [Self.missingImageClass]), [.text("[image " + label + "]")])]
             }
             var resolved = image
             resolved.target = .url(relative(path))

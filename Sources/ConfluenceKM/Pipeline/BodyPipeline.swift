@@ -102,7 +102,13 @@ public final class BodyPipeline: @unchecked Sendable {
         if containsReplacementCharacter(text) {
             log.add(.invalidUtf8, .warning, "the body holds bytes that are not UTF-8 (or U+FFFD itself); they are written as U+FFFD")
         }
-        if body.bodyType == 0 {
+        var wiki = body.bodyType == 0
+        if !wiki, WikiMarkupReader.looksLikeWikiMarkup(text) {
+            // Confluence 3.x bodies stored without a body type: not XHTML, but headings, tables, macros in wiki markup.
+            wiki = true
+            log.add(.wikiMarkupDetected, .info, "the body has no XHTML and reads as Confluence wiki markup (h1., ||, {code} …); converted as wiki markup")
+        }
+        if wiki {
             let reader = WikiMarkupReader(page: body.page, keepSecrets: settings.keepSecrets, log: log)
             return (Document(blocks: reader.read(text)), nil)
         }

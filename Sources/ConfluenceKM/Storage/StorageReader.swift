@@ -437,10 +437,14 @@ extension StorageReader {
     private func image(_ node: XNode) -> [Piece] {
         let alt = node.attr("ac:alt") ?? ""
         let title = node.attr("ac:title")
+        // A caption (Cloud's `ac:caption`), the alignment and border the editor set: kept only when present.
+        let caption = node.child("ac:caption").map { trimInlines(inlines($0.children)) } ?? []
+        let align = node.attr("ac:align").flatMap { ["left", "center", "right"].contains($0) ? $0 : nil }
         func sized(_ target: LinkTarget, alt: String) -> [Piece] {
             [.inline(.image(Image(target: target, alt: alt, title: title, width: node.attr("ac:width").flatMap { Int($0) },
                                   height: node.attr("ac:height").flatMap { Int($0) },
-                                  thumbnail: node.attr("ac:thumbnail") == "true")))]
+                                  thumbnail: node.attr("ac:thumbnail") == "true", align: align,
+                                  border: node.attr("ac:border") == "true", caption: caption)))]
         }
         if let r = node.child("ri:attachment") {
             let file = r.attr("ri:filename") ?? ""
@@ -460,6 +464,11 @@ extension StorageReader {
     private func externalImage(_ node: XNode) -> [Piece] {
         let src = node.attr("src") ?? ""
         let alt = node.attr("alt") ?? ""
+        // Old pages show emoticons as images from the server: the character, not a link back to the server.
+        if let range = src.range(of: "/images/icons/emoticons/") {
+            let name = String(src[range.upperBound...].prefix { $0 != "." && $0 != "?" })
+            if let e = Self.emoticons[name] { return [.inline(.text(e))] }
+        }
         guard let safe = safeURL(src), !src.isEmpty else {
             diagnose(.unsafeLink, .warning, "image '\(src.prefix(80))' dropped (scheme not allowed)")
             return alt.isEmpty ? [] : [.inline(.text(alt))]
@@ -474,14 +483,45 @@ extension StorageReader {
         "thumbs-down": "👎", "information": "ℹ️", "tick": "✅", "cross": "❌", "warning": "⚠️", "plus": "➕",
         "minus": "➖", "question": "❓", "light-on": "💡", "light-off": "💡", "yellow-star": "⭐", "red-star": "⭐",
         "green-star": "⭐", "blue-star": "⭐", "heart": "❤️", "broken-heart": "💔",
+        // The file names of the old image emoticons (/images/icons/emoticons/NAME.png|svg|gif).
+        "tongue": "😛", "biggrin": "😃", "thumbs_up": "👍", "thumbs_down": "👎", "check": "✅", "error": "❌",
+        "add": "➕", "forbidden": "➖", "help": "❓", "lightbulb_on": "💡", "lightbulb": "💡", "star_yellow": "⭐",
+        "star_red": "⭐", "star_green": "⭐", "star_blue": "⭐", "broken_heart": "💔",
+    ]
+
+    /// Emoji short names Confluence Cloud writes (`ac:emoji-shortname`) when it gives no code point.
+    static let shortnames: [String: String] = [
+        ":smile:": "😄", ":slight_smile:": "🙂", ":grinning:": "😀", ":joy:": "😂", ":wink:": "😉", ":blush:": "😊",
+        ":heart_eyes:": "😍", ":thinking:": "🤔", ":neutral_face:": "😐", ":confused:": "😕", ":cry:": "😢",
+        ":sob:": "😭", ":angry:": "😠", ":rage:": "😡", ":scream:": "😱", ":sweat_smile:": "😅", ":sunglasses:": "😎",
+        ":face_exhaling:": "😮‍💨", ":face_with_spiral_eyes:": "😵‍💫", ":melting_face:": "🫠", ":saluting_face:": "🫡",
+        ":thumbsup:": "👍", ":+1:": "👍", ":thumbsdown:": "👎", ":-1:": "👎", ":clap:": "👏", ":wave:": "👋",
+        ":pray:": "🙏", ":muscle:": "💪", ":ok_hand:": "👌", ":point_right:": "👉", ":raised_hands:": "🙌",
+        ":eyes:": "👀", ":rocket:": "🚀", ":tada:": "🎉", ":fire:": "🔥", ":star:": "⭐", ":star2:": "🌟",
+        ":sparkles:": "✨", ":zap:": "⚡", ":bulb:": "💡", ":warning:": "⚠️", ":no_entry:": "⛔", ":x:": "❌",
+        ":white_check_mark:": "✅", ":heavy_check_mark:": "✔️", ":check_mark:": "✔️", ":question:": "❓",
+        ":exclamation:": "❗", ":information_source:": "ℹ️", ":heart:": "❤️", ":broken_heart:": "💔",
+        ":red_circle:": "🔴", ":large_blue_circle:": "🔵", ":green_circle:": "🟢", ":yellow_circle:": "🟡",
+        ":lock:": "🔒", ":unlock:": "🔓", ":key:": "🔑", ":memo:": "📝", ":calendar:": "📅", ":pushpin:": "📌",
+        ":link:": "🔗", ":bug:": "🐛", ":gear:": "⚙️", ":hammer:": "🔨", ":wrench:": "🔧", ":hourglass:": "⌛",
+        ":stopwatch:": "⏱️", ":coffee:": "☕", ":100:": "💯", ":arrow_right:": "➡️", ":arrow_left:": "⬅️",
+        ":arrow_up:": "⬆️", ":arrow_down:": "⬇️", ":heavy_plus_sign:": "➕", ":heavy_minus_sign:": "➖",
+        ":zero:": "0️⃣", ":one:": "1️⃣", ":two:": "2️⃣", ":three:": "3️⃣", ":four:": "4️⃣", ":five:": "5️⃣",
+        ":six:": "6️⃣", ":seven:": "7️⃣", ":eight:": "8️⃣", ":nine:": "9️⃣", ":keycap_ten:": "🔟", ":hash:": "#️⃣",
+        ":asterisk:": "*️⃣",
+        // Confluence's own emoticons under their Cloud short names.
+        ":tick:": "✅", ":cross:": "❌", ":info:": "ℹ️", ":light_bulb_on:": "💡", ":light_bulb_off:": "💡",
+        ":yellow_star:": "⭐", ":red_star:": "⭐", ":green_star:": "⭐", ":blue_star:": "⭐",
     ]
 
     private func emoticon(_ node: XNode) -> String {
         if let f = node.attr("ac:emoji-fallback"), !f.isEmpty, !(f.hasPrefix(":") && f.hasSuffix(":")) { return f }
         if let id = node.attr("ac:emoji-id"), let scalar = emojiFromHex(id) { return scalar }
+        // Cloud names a real emoji by its short name and gives `ac:name` a placeholder (often blue-star).
+        if let s = node.attr("ac:emoji-shortname"), let e = Self.shortnames[s.lowercased()] { return e }
         if let n = node.attr("ac:name"), let e = Self.emoticons[n] { return e }
-        if let s = node.attr("ac:emoji-shortname"), !s.isEmpty { return s }
-        if let f = node.attr("ac:emoji-fallback"), !f.isEmpty { return f }
+        if let s = node.attr("ac:emoji-shortname"), !s.isEmpty { return Self.shortnames[s.lowercased()] ?? s }
+        if let f = node.attr("ac:emoji-fallback"), !f.isEmpty { return Self.shortnames[f.lowercased()] ?? f }
         diagnose(.unsupportedElement, .info, "an emoticon without a name is dropped", once: "emoticon")
         return ""
     }

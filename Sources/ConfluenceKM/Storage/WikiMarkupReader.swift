@@ -149,14 +149,46 @@ struct WikiMarkupReader {
         return blocks
     }
 
+    /// Whether a body with no body type is wiki markup: no tag anywhere, and a line only wiki markup starts that way
+    /// (a heading `h1.`, a table `||`/`|a|b|`, a `{code}`-like macro, a quote `bq.`) or a `[text|url]` link.
+    static func looksLikeWikiMarkup(_ text: String) -> Bool {
+        let scalars = Array(text.unicodeScalars)
+        for (i, c) in scalars.enumerated() where c == "<" && i + 1 < scalars.count {
+            let n = scalars[i + 1]
+            if n.properties.isAlphabetic || n == "/" || n == "!" || n == "?" { return false }
+        }
+        for raw in text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }) {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.count > 3, line.first == "h", let d = line.dropFirst().first, ("1"..."6").contains(d),
+               line.dropFirst(2).hasPrefix(". ") { return true }
+            if line.hasPrefix("||") || line.hasPrefix("bq. ") { return true }
+            if line.hasPrefix("|"), line.filter({ $0 == "|" }).count >= 3 { return true }
+            for m in ["{code", "{noformat", "{panel", "{info", "{note", "{warning", "{tip", "{quote", "{toc"] where line.hasPrefix(m) {
+                return true
+            }
+            if line.contains("|http://") || line.contains("|https://") { return true }
+        }
+        return false
+    }
+
+    /// A table row: cells split at `|` (`||` for header cells) outside `[links|…]` and `{macros:…|…}`; a trailing
+    /// separator is not a cell.
     private func tableRow(_ line: String) -> [Table.Cell] {
         var cells: [Table.Cell] = []
         var rest = Substring(line)
         while !rest.isEmpty {
             let header = rest.hasPrefix("||")
             rest = rest.dropFirst(header ? 2 : 1)
-            guard !rest.isEmpty else { break }
-            let end = rest.firstIndex(of: "|") ?? rest.endIndex
+            guard !rest.trimmingCharacters(in: .whitespaces).isEmpty else { break }
+            var depth = 0
+            var end = rest.endIndex
+            var i = rest.startIndex
+            while i < rest.endIndex {
+                let c = rest[i]
+                if c == "[" || c == "{" { depth += 1 } else if (c == "]" || c == "}") && depth > 0 { depth -= 1 }
+                else if c == "|" && depth == 0 { end = i; break }
+                i = rest.index(after: i)
+            }
             let text = rest[..<end].trimmingCharacters(in: .whitespaces)
             cells.append(Table.Cell(isHeader: header, blocks: [.paragraph(inlines(text))]))
             rest = rest[end...]
