@@ -100,6 +100,28 @@ import Testing
 
     @Test(arguments: exports)
     func visibleTextAndConstructsSurvive(_ export: Export) throws {
+        _ = try Self.measure(export)
+    }
+
+    /// The structure score over every reference export together: each heading, table, list item, code block (and
+    /// its language), image, link, task, panel and expand of the sources found as such in the rendering, losses
+    /// included (a link to a page the export does not hold counts as lost).
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: Support.referenceExports.path), "../shared/reference-exports is not here"))
+    func structureSurvivesOnTheReferenceExports() throws {
+        let references = Self.exports.filter { !$0.name.hasPrefix("Fixtures/") }
+        var found = 0, total = 0
+        for e in references {
+            let m = try Self.measure(e)
+            found += m.found
+            total += m.total
+        }
+        let score = Double(found) / Double(max(1, total))
+        print("structure, all reference exports: \(found)/\(total) = \(String(format: "%.2f", score * 100))%")
+        #expect(score >= 0.97)
+    }
+
+    /// Converts the export, checks every page, and returns its structure count.
+    static func measure(_ export: Export) throws -> (found: Int, total: Int) {
         let zip = try export.zip()
         let (bundle, files) = try Support.convert(zip, name: "vt-\(export.name)")
         let report = try Support.json(try #require(files["report.json"]))
@@ -109,6 +131,7 @@ import Testing
         }
         let bodies = try Converter(exportPath: zip.path).currentBodies()
         var total = 0, found = 0
+        var structureTotal = 0, structureFound = 0
         let parser = BodyParser()
         for page in bodies where page.bodyType == 2 {
             let parsed = parser.parse(page.body)
@@ -145,10 +168,27 @@ import Testing
             #expect(Self.occurrences("type=\"checkbox\"", html) >= src.tasks, "\(label): tasks")
             #expect(Self.occurrences("<blockquote", html) >= src.panels, "\(label): panels")
             #expect(Self.occurrences("<details", html) >= src.expands, "\(label): expands")
+            // The structure score: each construct of the source found as such in the rendering, no excuse counted.
+            let languages = src.languages.filter { !$0.isEmpty }
+            let pairs = [(src.headings, Self.occurrences("<h", html) - Self.occurrences("<hr", html)),
+                         (src.tables, Self.occurrences("<table", html)), (src.listItems, Self.occurrences("<li", html)),
+                         (src.codeBlocks, Self.occurrences("<pre><code", html)),
+                         (languages.count, languages.filter { html.contains("class=\"language-\($0)\"") }.count),
+                         (src.images, Self.occurrences("<img", html)), (src.links, Self.occurrences("<a ", html)),
+                         (src.tasks, Self.occurrences("type=\"checkbox\"", html)), (src.panels, Self.occurrences("<blockquote", html)),
+                         (src.expands, Self.occurrences("<details", html))]
+            for (k, (want, got)) in pairs.enumerated() {
+                structureTotal += want
+                structureFound += min(want, max(0, got))
+                if got < want { print("structure shortfall \(label): construct \(k): \(got) of \(want)") }
+            }
         }
+        let structure = structureTotal == 0 ? 1.0 : Double(structureFound) / Double(structureTotal)
+        print("structure \(export.name): \(structureFound)/\(structureTotal) constructs = \(String(format: "%.2f", structure * 100))%")
         let ratio = total == 0 ? 1.0 : Double(found) / Double(total)
         print("visible-text \(export.name): \(found)/\(total) words = \(String(format: "%.2f", ratio * 100))%")
         #expect(ratio >= 0.99, "\(export.name): \(found)/\(total) visible words kept")
         _ = bundle
+        return (structureFound, structureTotal)
     }
 }

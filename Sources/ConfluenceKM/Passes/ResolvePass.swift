@@ -26,8 +26,9 @@ final class ResolvePass: DocumentRewriter {
         case .id(let id): return id
         case .title(let space, let title, let blogPost):
             let space = space ?? page.spaceKey
+            // A page link that names a blog post's title (Cloud writes `ri:page` for both) reaches the blog post.
             return targets.contentId(spaceKey: space, title: title, blogPost: blogPost)
-                ?? (orBlogPost && !blogPost ? targets.contentId(spaceKey: space, title: title, blogPost: true) : nil)
+                ?? (!blogPost ? targets.contentId(spaceKey: space, title: title, blogPost: true) : nil)
         }
     }
 

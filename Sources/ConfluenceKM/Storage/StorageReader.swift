@@ -375,7 +375,8 @@ extension StorageReader {
         }
         guard let r = resource else {
             if let anchor { return linked(.anchor(anchor)) }
-            return body.map { .inline($0) }
+            // No resource: Confluence links to the page itself.
+            return body.isEmpty ? [] : linked(.page(.current, anchor: nil))
         }
         switch r.name {
         case "ri:page", "ri:blog-post":

@@ -24,12 +24,16 @@ struct BundleTargets: LinkTargets {
         self.childrenOf = children
     }
 
+    /// The key under which a title is found whatever its case.
+    static func foldedKey(_ key: String) -> String { "\u{2}" + key.lowercased() }
+
     static func titleKey(_ space: String, _ title: String, _ blog: Bool) -> String {
         (blog ? "b" : "p") + "\u{1}" + space + "\u{1}" + title
     }
 
     func contentId(spaceKey: String, title: String, blogPost: Bool) -> String? {
-        byTitle[Self.titleKey(spaceKey, title, blogPost)]
+        let key = Self.titleKey(spaceKey, title, blogPost)
+        return byTitle[key] ?? byTitle[Self.foldedKey(key)]
     }
     func articlePath(id: String) -> String? { articlePaths[id] }
     func attachmentPath(contentId: String, fileName: String) -> String? {

@@ -221,6 +221,9 @@ extension PlanBuilder {
             let c = selected[id]!
             let key = BundleTargets.titleKey(spaceOf[id]!.key, c.title, c.kind == .blogpost)
             if byTitle[key] == nil { byTitle[key] = id }
+            // Confluence matches titles without regard to case: the first page (in id order) with that title.
+            let folded = BundleTargets.foldedKey(key)
+            if byTitle[folded] == nil { byTitle[folded] = id }
         }
         var attachmentPaths: [String: String] = [:]
         var attachmentLists: [String: [(fileName: String, path: String)]] = [:]
