@@ -40,6 +40,9 @@ struct Convert: ParsableCommand {
     @Option(help: "Links to content missing from the export become absolute URLs under this base (e.g. https://wiki.example.com), else plain text.")
     var baseURL: String?
 
+    @Option(name: .customLong("source-url"), help: "The address of the Confluence the export came from (repeatable): absolute links into it (/display/…, viewpage.action?pageId=…, /x/… tiny links, /spaces/…/pages/…) become bundle links when the page is in the bundle.")
+    var sourceURLs: [String] = []
+
     @Flag(help: "Keep macro parameter values that look like credentials (password, token, secret, apikey, auth …); by default they are written as [redacted].")
     var keepSecrets = false
 
@@ -180,6 +183,12 @@ struct Convert: ParsableCommand {
                 throw ValidationError("--base-url '\(baseURL)' must start with http:// or https://")
             }
             settings.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        }
+        for u in sourceURLs {
+            guard u.hasPrefix("http://") || u.hasPrefix("https://") else {
+                throw ValidationError("--source-url '\(u)' must start with http:// or https://")
+            }
+            settings.sourceURLs.append(u.hasSuffix("/") ? String(u.dropLast()) : u)
         }
         if keepSecrets { settings.keepSecrets = true }
     }

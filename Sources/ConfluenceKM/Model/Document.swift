@@ -22,7 +22,9 @@ public struct Document: Sendable, Equatable {
         public static let references = Features(rawValue: 8)
         /// Mentions of users by key.
         public static let mentions = Features(rawValue: 16)
-        public static let all: Features = [.excerpts, .includes, .tableOfContents, .references, .mentions]
+        /// Links to absolute URLs (which may point back into the Confluence the export came from).
+        public static let externalLinks = Features(rawValue: 32)
+        public static let all: Features = [.excerpts, .includes, .tableOfContents, .references, .mentions, .externalLinks]
     }
 
     public init(blocks: [Block], macros: [String: Int] = [:], features: Features = .all) {

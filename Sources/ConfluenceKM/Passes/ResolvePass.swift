@@ -5,12 +5,15 @@ final class ResolvePass: DocumentRewriter {
     let page: PageContext
     let targets: LinkTargets
     let baseURL: String?
+    /// The Confluence the export came from: absolute links into it are read as links to pages.
+    let sourceURLs: [String]
     let log: DiagnosticLog
 
-    init(page: PageContext, targets: LinkTargets, baseURL: String?, log: DiagnosticLog) {
+    init(page: PageContext, targets: LinkTargets, baseURL: String?, sourceURLs: [String] = [], log: DiagnosticLog) {
         self.page = page
         self.targets = targets
         self.baseURL = baseURL
+        self.sourceURLs = sourceURLs
         self.log = log
     }
 
@@ -58,7 +61,13 @@ final class ResolvePass: DocumentRewriter {
             return content.isEmpty ? [.text(text)] : content
         }
         switch target {
-        case .url:
+        case .url(let url):
+            // A link into the Confluence the export came from reaches the page in the bundle, when it is there.
+            if let into = SourceLinks.target(url, sources: sourceURLs),
+               case .page(let ref, let anchor) = into, let id = contentId(ref), let path = targets.articlePath(id: id) {
+                return linked(relative(path) + (anchor.map { "#" + SourceLinks.slug($0, title: targets.title(of: id) ?? "") } ?? ""),
+                              targets.title(of: id) ?? url)
+            }
             return [.link(target, title: title, content)]
         case .anchor(let name):
             return linked("#" + anchorSlug(name), name)

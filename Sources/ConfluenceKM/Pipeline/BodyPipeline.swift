@@ -73,8 +73,8 @@ public final class BodyPipeline: @unchecked Sendable {
             d.features.formUnion(includes.features)
         }
         if d.features.contains(.tableOfContents) { d = TableOfContentsPass().run(d) }
-        if d.features.contains(.references) {
-            d = ResolvePass(page: body.page, targets: targets, baseURL: settings.baseURL, log: log).run(d)
+        if d.features.contains(.references) || (!settings.sourceURLs.isEmpty && d.features.contains(.externalLinks)) {
+            d = ResolvePass(page: body.page, targets: targets, baseURL: settings.baseURL, sourceURLs: settings.sourceURLs, log: log).run(d)
         }
         if d.features.contains(.mentions) { d = NamingPass(targets: targets, log: log).run(d) }
         return (d, failed)

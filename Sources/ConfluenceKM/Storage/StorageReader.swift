@@ -353,6 +353,7 @@ extension StorageReader {
             diagnose(.unsafeLink, .warning, "link to '\(href.prefix(80))' dropped (scheme not allowed); its text is kept")
             return content.map { .inline($0) }
         }
+        features.insert(.externalLinks)
         return [.inline(.link(.url(safe), title: node.attr("title"), content))]
     }
 
@@ -393,7 +394,10 @@ extension StorageReader {
             return linked(.space(r.attr("ri:space-key") ?? ""))
         case "ri:url":
             let v = r.attr("ri:value") ?? ""
-            if let safe = safeURL(v) { return [.inline(.link(.url(safe), title: nil, body.isEmpty ? [.text(v)] : body))] }
+            if let safe = safeURL(v) {
+                features.insert(.externalLinks)
+                return [.inline(.link(.url(safe), title: nil, body.isEmpty ? [.text(v)] : body))]
+            }
             diagnose(.unsafeLink, .warning, "link to '\(v.prefix(80))' dropped (scheme not allowed); its text is kept")
             return body.map { .inline($0) }
         case "ri:shortcut":

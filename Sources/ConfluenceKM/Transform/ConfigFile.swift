@@ -8,7 +8,7 @@ public struct ConfigError: Error, CustomStringConvertible, Sendable {
 
 /// `--config km.yaml`: every setting of a conversion; CLI flags override it. README lists every key.
 public enum ConfigFile {
-    static let topKeys = ["timezone", "include-archived", "allow-unmatched", "keep-secrets", "tables", "base-url", "macros", "users", "front-matter", "jobs",
+    static let topKeys = ["timezone", "include-archived", "allow-unmatched", "keep-secrets", "tables", "base-url", "source-urls", "macros", "users", "front-matter", "jobs",
                           "filters", "mapping", "permissions", "limits"]
     static let filterKeys = ["types", "labels", "created-after", "modified-after", "modified-before", "spaces",
                              "personal-spaces", "subtrees", "attachments"]
@@ -44,6 +44,11 @@ public enum ConfigFile {
                 let u = try r.string(value, key.name)
                 guard u.hasPrefix("http://") || u.hasPrefix("https://") else { throw r.error(value, key.name, "an http(s) URL") }
                 options.conversion.baseURL = u.hasSuffix("/") ? String(u.dropLast()) : u
+            case "source-urls":
+                for u in try r.strings(value, key.name) {
+                    guard u.hasPrefix("http://") || u.hasPrefix("https://") else { throw r.error(value, key.name, "http(s) URLs") }
+                    options.conversion.sourceURLs.append(u.hasSuffix("/") ? String(u.dropLast()) : u)
+                }
             case "macros":
                 for (m, p) in try r.mapping(value, key.name) {
                     options.conversion.macros[m.name.lowercased()] = try r.choice(p, "macros.\(m.name)", ConversionSettings.MacroPolicy.self)
