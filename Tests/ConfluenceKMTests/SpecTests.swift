@@ -108,8 +108,10 @@ enum Specs {
             return "attachments/DOC/\(contentId)/\(fileName)"
         }
         func userName(_ key: String) -> String? { ["u1": "alice", "557058:aaaa-bbbb": "bob", "alice": "alice"][key] }
-        func spaceHome(spaceKey: String) -> String? { spaceKey == "OTHER" ? "300" : nil }
+        func spaceHome(spaceKey: String) -> String? { ["OTHER": "300", "DOC": "100"][spaceKey] }
         func children(of id: String) -> [String] { ["100": ["201", "200"], "201": []][id] ?? [] }
+        func parent(of id: String) -> String? { ["201": "100", "200": "100"][id] }
+        func roots(spaceKey: String) -> [String] { ["DOC": ["100"], "OTHER": ["300"]][spaceKey] ?? [] }
         func title(of id: String) -> String? {
             ["100": "Current Page", "200": "Target Page", "201": "Child Page", "300": "Elsewhere", "400": "News Post"][id]
         }

@@ -109,14 +109,25 @@ public struct Panel: Sendable, Equatable {
 public enum Generated: Sendable, Equatable {
     /// The page's headings between two levels.
     case toc(minLevel: Int, maxLevel: Int)
-    /// The child pages of a page, `depth` levels deep.
-    case children(root: PageRef, depth: Int)
+    /// The page tree under a root, `depth` levels deep (the children and pagetree macros).
+    case children(root: TreeRoot, depth: Int)
     /// The attachments of the page.
     case attachments
     /// Another page's content (`include`) or its excerpts (`excerpt-include`).
     case include(PageRef, excerptOnly: Bool)
     /// A diagram app's picture and source file, found by name among the page's attachments.
     case diagram(name: String, macro: String)
+}
+
+/// Where a page tree starts.
+public enum TreeRoot: Sendable, Equatable {
+    case page(PageRef)
+    /// The space's home page (pagetree's `@home`, its default).
+    case home
+    /// The page's parent (`@parent`).
+    case parent
+    /// Every top-level page of the space (`@none`).
+    case spaceRoots
 }
 
 /// A page or blog post as a body names it.

@@ -149,7 +149,15 @@ public enum DocumentDump {
         case .generated(let g):
             switch g {
             case .toc(let minLevel, let maxLevel): return Node(name: "Generated", fields: [("toc", "true"), ("min", "\(minLevel)"), ("max", "\(maxLevel)")])
-            case .children(let root, let depth): return Node(name: "Generated", fields: [("children", "true"), ("depth", "\(depth)")] + refFields(root))
+            case .children(let root, let depth):
+                var f: [(String, String)] = [("children", "true"), ("depth", "\(depth)")]
+                switch root {
+                case .page(let ref): f += refFields(ref)
+                case .home: f.append(("root", "@home"))
+                case .parent: f.append(("root", "@parent"))
+                case .spaceRoots: f.append(("root", "@none"))
+                }
+                return Node(name: "Generated", fields: f)
             case .attachments: return Node(name: "Generated", fields: [("attachments", "true")])
             case .include(let ref, let excerptOnly):
                 return Node(name: "Generated", fields: [("include", "true")] + (excerptOnly ? [("excerpt", "true")] : []) + refFields(ref))
@@ -366,7 +374,15 @@ public enum DocumentDump {
         case "Div": return .div(n.attr, try blk())
         case "Generated":
             if n.flag("toc") { return .generated(.toc(minLevel: try int(n, "min", 1), maxLevel: try int(n, "max", 6))) }
-            if n.flag("children") { return .generated(.children(root: ref(n), depth: try int(n, "depth", 1))) }
+            if n.flag("children") {
+                let root: TreeRoot = switch n.field("root") {
+                case "@home": .home
+                case "@parent": .parent
+                case "@none": .spaceRoots
+                default: .page(ref(n))
+                }
+                return .generated(.children(root: root, depth: try int(n, "depth", 1)))
+            }
             if n.flag("attachments") { return .generated(.attachments) }
             if n.flag("include") { return .generated(.include(ref(n), excerptOnly: n.flag("excerpt"))) }
             if let d = n.field("diagram") { return .generated(.diagram(name: d, macro: n.field("macro") ?? "")) }

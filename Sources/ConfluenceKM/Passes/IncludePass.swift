@@ -88,7 +88,7 @@ final class RebasePass: DocumentRewriter {
 
     func block(_ block: Block) -> [Block] {
         switch block {
-        case .generated(.children(let root, let depth)): return [.generated(.children(root: rebase(root), depth: depth))]
+        case .generated(.children(.page(let root), let depth)): return [.generated(.children(root: .page(rebase(root)), depth: depth))]
         case .generated(.include(let ref, let excerptOnly)): return [.generated(.include(rebase(ref), excerptOnly: excerptOnly))]
         default: return [descend(block)]
         }

@@ -15,4 +15,13 @@ public protocol LinkTargets: Sendable {
     func title(of id: String) -> String?
     /// The attachments written for an article, by file name.
     func attachments(of id: String) -> [(fileName: String, path: String)]
+    /// The parent article of an article in the bundle's page tree.
+    func parent(of id: String) -> String?
+    /// The top-level pages of a space, in page-tree order.
+    func roots(spaceKey: String) -> [String]
+}
+
+extension LinkTargets {
+    public func parent(of id: String) -> String? { nil }
+    public func roots(spaceKey: String) -> [String] { [] }
 }

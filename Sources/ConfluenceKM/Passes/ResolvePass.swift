@@ -145,8 +145,14 @@ final class ResolvePass: DocumentRewriter {
         guard case .generated(let g) = block else { return [descend(block)] }
         switch g {
         case .children(let root, let depth):
-            let id = contentId(root) ?? page.id
-            return childList(of: id, depth: depth).map { [.list($0)] } ?? []
+            let ids: [String]
+            switch root {
+            case .page(let ref): ids = targets.children(of: contentId(ref) ?? page.id)
+            case .home: ids = targets.spaceHome(spaceKey: page.spaceKey).map { targets.children(of: $0) } ?? targets.roots(spaceKey: page.spaceKey)
+            case .parent: ids = targets.parent(of: page.id).map { targets.children(of: $0) } ?? targets.roots(spaceKey: page.spaceKey)
+            case .spaceRoots: ids = targets.roots(spaceKey: page.spaceKey)
+            }
+            return childList(ids, depth: depth).map { [.list($0)] } ?? []
         case .attachments:
             let files = targets.attachments(of: page.id)
             if files.isEmpty { return [] }
@@ -161,13 +167,12 @@ final class ResolvePass: DocumentRewriter {
         }
     }
 
-    private func childList(of id: String, depth: Int) -> List? {
-        let kids = targets.children(of: id)
+    private func childList(_ kids: [String], depth: Int) -> List? {
         if kids.isEmpty || depth < 1 { return nil }
         let items = kids.compactMap { child -> ListItem? in
             guard let path = targets.articlePath(id: child) else { return nil }
             var blocks: [Block] = [.paragraph([.link(.url(relative(path)), title: nil, [.text(targets.title(of: child) ?? child)])])]
-            if let sub = childList(of: child, depth: depth - 1) { blocks.append(.list(sub)) }
+            if let sub = childList(targets.children(of: child), depth: depth - 1) { blocks.append(.list(sub)) }
             return ListItem(blocks: blocks)
         }
         return List(ordered: false, items: items)

@@ -300,7 +300,7 @@ public struct Converter {
             if article.content.kind == .folder {
                 // A Cloud folder: an index article listing its children.
                 let log = DiagnosticLog(page: article.context)
-                let index = Document(blocks: [.generated(.children(root: .current, depth: 1))])
+                let index = Document(blocks: [.generated(.children(root: .page(.current), depth: 1))])
                 let resolved = ResolvePass(page: article.context, targets: plan.targets, baseURL: nil, log: log).run(index)
                 let md = Data(MarkdownWriter().render(resolved.blocks).utf8)
                 let digest = try staging.write(md, to: article.metadata.markdown)

@@ -10,6 +10,9 @@ struct BundleTargets: LinkTargets {
     var homes: [String: String]
     var childrenOf: [String: [String]]
     var attachmentLists: [String: [(fileName: String, path: String)]] = [:]
+    /// Each kept page's parent, and each space's top-level pages in page-tree order.
+    var parents: [String: String] = [:]
+    var spaceRoots: [String: [String]] = [:]
     /// The attachments bodies linked or showed, for `--attachments referenced`.
     let references = AttachmentReferences()
 
@@ -44,6 +47,8 @@ struct BundleTargets: LinkTargets {
     func userName(_ key: String) -> String? { users[key] }
     func spaceHome(spaceKey: String) -> String? { homes[spaceKey] }
     func children(of id: String) -> [String] { childrenOf[id] ?? [] }
+    func parent(of id: String) -> String? { parents[id] }
+    func roots(spaceKey: String) -> [String] { spaceRoots[spaceKey] ?? [] }
     func title(of id: String) -> String? { titles[id] }
     func attachments(of id: String) -> [(fileName: String, path: String)] {
         let list = attachmentLists[id] ?? []

@@ -237,6 +237,10 @@ extension PlanBuilder {
             byTitle: byTitle, articlePaths: paths.mapValues { $0 + ".md" }, titles: selected.mapValues(\.title),
             attachmentPaths: attachmentPaths, users: userNames(), homes: homes, children: childrenInOrder())
         targets.attachmentLists = attachmentLists
+        targets.parents = parentOf
+        var roots: [String: [String]] = [:]
+        for id in ids where parentOf[id] == nil && selected[id]?.kind != .blogpost { roots[spaceOf[id]!.key, default: []].append(id) }
+        targets.spaceRoots = roots.mapValues(inTreeOrder)
         return targets
     }
 
@@ -244,18 +248,21 @@ extension PlanBuilder {
     private func childrenInOrder() -> [String: [String]] {
         var children: [String: [String]] = [:]
         for (child, parent) in parentOf { children[parent, default: []].append(child) }
-        for (p, list) in children {
-            children[p] = list.sorted { a, b in
-                let ca = selected[a]!, cb = selected[b]!
-                switch (ca.position, cb.position) {
-                case let (x?, y?) where x != y: return x < y
-                case (.some, nil): return true
-                case (nil, .some): return false
-                default: return ca.title != cb.title ? ca.title < cb.title : IDOrder.less(a, b)
-                }
+        for (p, list) in children { children[p] = inTreeOrder(list) }
+        return children
+    }
+
+    /// Pages in Confluence's order: position, then title, then id.
+    private func inTreeOrder(_ list: [String]) -> [String] {
+        list.sorted { a, b in
+            let ca = selected[a]!, cb = selected[b]!
+            switch (ca.position, cb.position) {
+            case let (x?, y?) where x != y: return x < y
+            case (.some, nil): return true
+            case (nil, .some): return false
+            default: return ca.title != cb.title ? ca.title < cb.title : IDOrder.less(a, b)
             }
         }
-        return children
     }
 
     /// Names for every user key, account id and username a body can mention.

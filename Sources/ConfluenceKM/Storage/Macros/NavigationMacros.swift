@@ -18,11 +18,24 @@ enum ChildrenMacro: MacroConverter {
     static let names = ["children", "pagetree"]
 
     static func convert(_ m: Macro, in reader: StorageReader) -> [Piece] {
-        let depth = m.parameter("all") == "true" || m.name == "pagetree" ? 6 : max(1, Int(m.parameter("depth") ?? "") ?? 1)
         reader.features.insert(.references)
-        var root = PageRef.current
+        if m.name == "pagetree" {
+            // pagetree: the tree from its root (the space home by default) down to startDepth levels (all, unset).
+            let depth = Int(m.parameter("startDepth", "startdepth") ?? "").map { min(max(1, $0), 6) } ?? 6
+            let root: TreeRoot
+            switch m.parameter("root", "") {
+            case nil, "@home"?: root = .home
+            case "@parent"?: root = .parent
+            case "@self"?: root = .page(.current)
+            case "@none"?: root = .spaceRoots
+            case let title?: root = .page(.title(space: m.parameters["root@space"] ?? m.parameters["@space"], title: title, blogPost: false))
+            }
+            return [.block(.generated(.children(root: root, depth: depth)))]
+        }
+        let depth = m.parameter("all") == "true" ? 6 : max(1, Int(m.parameter("depth") ?? "") ?? 1)
+        var root = TreeRoot.page(.current)
         if let title = m.parameter("page", "root"), !title.hasPrefix("@") {
-            root = .title(space: m.parameters["page@space"], title: title, blogPost: false)
+            root = .page(.title(space: m.parameters["page@space"], title: title, blogPost: false))
         }
         return [.block(.generated(.children(root: root, depth: depth)))]
     }
