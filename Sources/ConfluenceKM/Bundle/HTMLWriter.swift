@@ -16,9 +16,15 @@ struct HTMLWriter {
             if r == 1 && inHead { out += "</thead><tbody>" }
             if r == 0 && !inHead { out += "<tbody>" }
             out += "<tr>"
-            for cell in row {
+            for (c, cell) in row.enumerated() {
                 let tag = cell.isHeader ? "th" : "td"
                 var attrs = ""
+                switch c < table.alignments.count ? table.alignments[c] : .none {
+                case .left: attrs += " align=\"left\""
+                case .center: attrs += " align=\"center\""
+                case .right: attrs += " align=\"right\""
+                case .none: break
+                }
                 if cell.colspan > 1 { attrs += " colspan=\"\(cell.colspan)\"" }
                 if cell.rowspan > 1 { attrs += " rowspan=\"\(cell.rowspan)\"" }
                 out += "<\(tag)\(attrs)>" + cellContent(cell.blocks) + "</\(tag)>"

@@ -200,11 +200,33 @@ public struct MarkdownWriter: Sendable {
         }
     }
 
+    /// Inlines without breaks at either end (Confluence pastes `<br/>` at the end of blocks), and a run of lines that
+    /// hold nothing but spaces (NBSP) collapsed into one break.
     private func trimBreaks(_ inlines: [Inline]) -> [Inline] {
         var s = inlines
-        while let f = s.first, f == .lineBreak || f == .text("") { s.removeFirst() }
-        while let l = s.last, l == .lineBreak || l == .text("") { s.removeLast() }
-        return s
+        while let f = s.first, isBlankLine(f) { s.removeFirst() }
+        while let l = s.last, isBlankLine(l) { s.removeLast() }
+        guard s.contains(.lineBreak) else { return s }
+        var out: [Inline] = []
+        var i = 0
+        while i < s.count {
+            if s[i] == .lineBreak {
+                var j = i + 1
+                while j < s.count, isBlankLine(s[j]) { j += 1 }
+                out.append(.lineBreak)
+                i = j
+                continue
+            }
+            out.append(s[i])
+            i += 1
+        }
+        return out
+    }
+
+    private func isBlankLine(_ i: Inline) -> Bool {
+        if i == .lineBreak { return true }
+        if case .text(let t) = i { return t.allSatisfy { $0 == " " || $0 == "\u{A0}" } }
+        return false
     }
 
     /// Splits rendered paragraph text into lines, escaping what would start a block at each line start.
@@ -460,7 +482,7 @@ public struct MarkdownWriter: Sendable {
                 // Not resolved by the passes: its text only.
                 return renderInlines(content, context: context, previous: previous)
             }
-            var text = renderInlines(content, context: context).trimmingSpaces()
+            var text = renderInlines(trimBreaks(content), context: context).trimmingSpaces()
             if text.isEmpty { text = escapeText(destination, context: context, previous: nil) }
             return "[" + text + "](" + escapeDestination(destination) + titlePart(title) + ")"
         case .image(let image):
@@ -542,6 +564,13 @@ public struct MarkdownWriter: Sendable {
         if case .text(let s)? = inner.last, s.last == " " {
             trailing = " "
             inner[inner.count - 1] = .text(String(s.reversed().drop(while: { $0 == " " }).reversed()))
+        }
+        // A break at the end of bold text goes after it: `**a**\`, not `**a\` + newline + `**`.
+        var breaksAfter = 0
+        while inner.last == .lineBreak { inner.removeLast(); breaksAfter += 1 }
+        if breaksAfter > 0 {
+            return delimited(inner, delimiter, tag, context: context, previous: previous, next: "\\")
+                + renderInline(.lineBreak, context: context, after: nil)
         }
         let body = renderInlines(inner, context: context)
         if body.trimmingSpaces().isEmpty { return leading + body + trailing }

@@ -277,7 +277,10 @@ extension StorageReader {
         var items: [ListItem] = []
         for c in node.children {
             if c.kind == .element && c.name == "li" {
-                items.append(ListItem(blocks: blocks(from: c.children.flatMap(convert))))
+                let content = blocks(from: c.children.flatMap(convert))
+                // An empty bullet (an editor's stray Enter) is not written.
+                if content.isEmpty { continue }
+                items.append(ListItem(blocks: content))
             } else if c.kind == .element && (c.name == "ul" || c.name == "ol") {
                 // A list nested directly in a list: attach it to the previous item.
                 let nested = Block.list(list(c, ordered: c.name == "ol"))
@@ -310,13 +313,16 @@ extension StorageReader {
 
     private func table(_ node: XNode) -> Block {
         var rows: [[Table.Cell]] = []
+        var aligns: [[Table.Alignment?]] = []
         func collect(_ n: XNode) {
             for c in n.elementChildren {
                 switch c.name {
                 case "thead", "tbody", "tfoot": collect(c)
                 case "tr":
                     var row: [Table.Cell] = []
+                    var rowAligns: [Table.Alignment?] = []
                     for cell in c.elementChildren where cell.name == "td" || cell.name == "th" {
+                        rowAligns.append(Self.alignment(cell))
                         row.append(Table.Cell(
                             isHeader: cell.name == "th",
                             blocks: blocks(from: cell.children.flatMap(convert)),
@@ -324,12 +330,37 @@ extension StorageReader {
                             rowspan: span(cell.attr("rowspan"), "rowspan")))
                     }
                     rows.append(row)
+                    aligns.append(rowAligns)
                 default: break
                 }
             }
         }
         collect(node)
-        return .table(Table(rows: rows))
+        // A column is aligned when every cell of it says the same (merged cells make columns ambiguous: none).
+        var columns: [Table.Alignment] = []
+        if !rows.contains(where: { $0.contains { $0.colspan > 1 || $0.rowspan > 1 } }) {
+            let width = aligns.map(\.count).max() ?? 0
+            for col in 0..<width {
+                let values = aligns.map { col < $0.count ? $0[col] : nil }
+                if let first = values.first, let a = first, values.allSatisfy({ $0 == a }) { columns.append(a) } else { columns.append(.none) }
+            }
+            if columns.allSatisfy({ $0 == .none }) { columns = [] }
+        }
+        return .table(Table(rows: rows, alignments: columns))
+    }
+
+    /// A cell's horizontal alignment from its `style` (`text-align`) or `align` attribute.
+    static func alignment(_ cell: XNode) -> Table.Alignment? {
+        var value = cell.attr("align")?.lowercased()
+        if let style = cell.attr("style")?.lowercased(), let r = style.range(of: "text-align:") {
+            value = style[r.upperBound...].trimmingCharacters(in: .whitespaces).prefix { $0.isLetter }.description
+        }
+        switch value {
+        case "left"?: return .left
+        case "center"?: return .center
+        case "right"?: return .right
+        default: return nil
+        }
     }
 
     /// A cell span from the body: 1 to ``Limits/maxSpan``; anything larger (a crafted `colspan=4000000000`) is
