@@ -616,6 +616,9 @@ public struct MarkdownWriter: Sendable {
         for (i, c) in scalars.enumerated() {
             let next: Unicode.Scalar? = i + 1 < scalars.count ? scalars[i + 1] : nil
             switch c {
+            case "*" where (prev == " " || prev == "\u{A0}") && (next == " " || next == "\u{A0}"):
+                // Between spaces (not at a line start) it can neither open nor close emphasis, nor start a list.
+                out.append(c)
             case "\\", "`", "*", "[", "]", "~":
                 out.append("\\"); out.append(c)
             case "<":
