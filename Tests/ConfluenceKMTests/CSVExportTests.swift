@@ -140,6 +140,20 @@ import Testing
         #expect(try Support.json(files["articles/TWIN/notes.json"]!)["parentId"] as? String == "8003")
     }
 
+    @Test func aPageWithoutATitleGetsOneFromItsId() throws {
+        let zip = try Self.zipCSV(Self.twinCSV) { d in
+            let f = d.appendingPathComponent("content.csv")
+            let text = try String(contentsOf: f, encoding: .utf8)
+            try text.replacingOccurrences(of: "2003,,PAGE,Notes,", with: "2003,,PAGE,,").write(to: f, atomically: true, encoding: .utf8)
+        }
+        let (_, files) = try Support.convert(zip)
+        let meta = try Support.json(try #require(files["articles/TWIN/page-2003.json"]))
+        #expect(meta["title"] as? String == "Untitled page 2003")
+        let report = try Support.json(try #require(files["report.json"]))
+        let codes = (report["diagnostics"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }
+        #expect(codes.contains("empty-title"))
+    }
+
     @Test func compressedBodiesAreDecoded() throws {
         let storage = "<p>Squeezed <strong>body</strong> text.</p>"
         let dir = Support.tempDir("zstd")

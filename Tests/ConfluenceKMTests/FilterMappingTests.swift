@@ -107,8 +107,11 @@ import Testing
         let zip = try PermissionTests.zipped()
         let f = try Support.convert(zip, extra: ["--author", "display-name"]).1
         #expect(try Support.json(f["articles/OPEN/public-root.json"]!)["author"] as? String == "Alice Example")
+        // Mentions are named like authors.
+        #expect(String(decoding: f["articles/OPEN/public-root.md"]!, as: UTF8.self).contains("@Bob Example"))
         let plain = try Support.convert(zip, name: "plain").1
         #expect(try Support.json(plain["articles/OPEN/public-root.json"]!)["author"] as? String == "alice")
+        #expect(String(decoding: plain["articles/OPEN/public-root.md"]!, as: UTF8.self).contains("@bob."))
     }
 
     @Test func commentsWhenEnabled() throws {

@@ -8,7 +8,7 @@ public let articleSchemaJSON = #"""
   "title": "confluence-km article metadata",
   "description": "articles/<SPACEKEY>/<slug>.json of a bundle written without field renames, drops or constants.",
   "type": "object",
-  "required": ["id", "type", "title", "author", "lastUpdated", "created", "tags", "category", "spaceKey", "parentId",
+  "required": ["id", "type", "title", "author", "lastModifier", "lastUpdated", "created", "tags", "category", "spaceKey", "parentId",
                "ancestors", "position", "version", "markdown", "attachments", "access"],
   "additionalProperties": false,
   "properties": {
@@ -16,6 +16,7 @@ public let articleSchemaJSON = #"""
     "type": {"enum": ["page", "blogpost", "folder"]},
     "title": {"type": "string"},
     "author": {"type": ["string", "null"]},
+    "lastModifier": {"type": ["string", "null"]},
     "lastUpdated": {"type": ["string", "null"], "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$"},
     "created": {"type": ["string", "null"], "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$"},
     "tags": {"type": "array", "items": {"type": "string"}},

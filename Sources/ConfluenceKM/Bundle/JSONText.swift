@@ -153,6 +153,7 @@ extension ArticleMetadata {
             case .created: t.string(created)
             case .id: t.string(id)
             case .lastUpdated: t.string(lastUpdated)
+            case .lastModifier: t.string(lastModifier)
             case .markdown: t.string(markdown)
             case .parentId: t.string(parentId)
             case .position: t.int(position)

@@ -94,6 +94,9 @@ public enum DiagnosticCode: String, CaseIterable, Codable, Sendable, Comparable,
     /// a body without XHTML that reads as Confluence 3.x wiki markup is converted as wiki markup (info)
     case wikiMarkupDetected = "wiki-markup-detected"
 
+    /// a page or blog post with no title gets one made from its id (`Untitled page 123`) (warning)
+    case emptyTitle = "empty-title"
+
     public static func < (a: DiagnosticCode, b: DiagnosticCode) -> Bool { a.rawValue < b.rawValue }
     /// The code as messages and reports show it.
     public var description: String { rawValue }

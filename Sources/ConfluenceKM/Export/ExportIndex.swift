@@ -7,6 +7,8 @@ public struct SpaceInfo: Sendable, Equatable {
     public var name: String
     public var type: String?
     public var homePageId: String?
+    /// The SpaceDescription object the space's labels (its categories) are attached to.
+    public var descriptionId: String? = nil
 }
 
 /// A page, blog post or folder of the export (any status; historical versions are only counted).
@@ -248,7 +250,7 @@ struct ExportIndexBuilder {
             for p in o.collections["permissions"] ?? [] { permissionSpace[p] = id }
             index.spaces[id] = SpaceInfo(
                 id: id, key: capped(o.text("key"), "key", o) ?? id, name: capped(o.text("name") ?? o.text("key"), "name", o) ?? id,
-                type: o.text("spaceType"), homePageId: o.ref("homePage"))
+                type: o.text("spaceType"), homePageId: o.ref("homePage"), descriptionId: o.ref("description"))
         case "Page", "BlogPost", "Folder":
             let original = o.ref("originalVersion") ?? o.text("originalVersionId").flatMap { $0.isEmpty ? nil : $0 }
             if original != nil { index.historicalContents += 1; return }

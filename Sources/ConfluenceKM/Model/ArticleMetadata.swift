@@ -30,6 +30,8 @@ public struct ArticleMetadata: Codable, Sendable, Equatable {
     public var type: ContentInfo.Kind
     public var title: String
     public var author: String?
+    /// Who changed the article last (named like the author).
+    public var lastModifier: String? = nil
     public var lastUpdated: String?
     public var created: String?
     public var tags: [String]
@@ -51,7 +53,7 @@ public struct ArticleMetadata: Codable, Sendable, Equatable {
     /// names, the schema's test and the preview site all use. A switch over it is exhaustive, so a field added here
     /// cannot be forgotten by any of them.
     public enum CodingKeys: String, CodingKey, CaseIterable, Sendable {
-        case id, type, title, author, lastUpdated, created, tags, category, spaceKey, parentId, ancestors, position, version
+        case id, type, title, author, lastModifier, lastUpdated, created, tags, category, spaceKey, parentId, ancestors, position, version
         case markdown, attachments, access, comments
     }
 
@@ -64,6 +66,7 @@ public struct ArticleMetadata: Codable, Sendable, Equatable {
             case .type: try c.encode(type, forKey: key)
             case .title: try c.encode(title, forKey: key)
             case .author: try c.encode(author, forKey: key)
+            case .lastModifier: try c.encode(lastModifier, forKey: key)
             case .lastUpdated: try c.encode(lastUpdated, forKey: key)
             case .created: try c.encode(created, forKey: key)
             case .tags: try c.encode(tags, forKey: key)

@@ -210,7 +210,9 @@ final class NamingPass: DocumentRewriter {
     func inline(_ inline: Inline) -> [Inline] {
         guard case .mention(let user, nil) = inline else { return [descend(inline)] }
         let key = user.key ?? user.username ?? ""
+        // Named like authors: --users first, then the export's users (display names with --author display-name).
         if let name = targets.userName(key) { return [.mention(user, name: name)] }
+        if user.key == nil, let username = user.username { return [.mention(user, name: username)] }
         log.add(.unresolvedUser, .info, "user \(key) is not in the export; the key is kept", once: key)
         return [.mention(user, name: key)]
     }

@@ -454,7 +454,7 @@ extension StorageReader {
     /// A `ri:user`: named now when the body gives a username, else by the naming pass from its key.
     func mention(_ r: XNode) -> Inline {
         features.insert(.mentions)
-        if let name = r.attr("ri:username"), !name.isEmpty { return .mention(Mention(username: name), name: name) }
+        if let name = r.attr("ri:username"), !name.isEmpty { return .mention(Mention(username: name), name: nil) }
         for attribute in ["ri:userkey", "ri:account-id"] {
             if let k = r.attr(attribute), !k.isEmpty { return .mention(Mention(key: k), name: nil) }
         }

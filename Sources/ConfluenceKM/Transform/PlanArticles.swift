@@ -136,7 +136,7 @@ extension PlanBuilder {
             articles[id] = PlannedArticle(
                 content: c, metadata: metadata(c, access: access), bodyId: bodyId,
                 bodyType: bodyId.flatMap { index.bodies[$0]?.bodyType } ?? 2, attachments: planned[id] ?? [],
-                context: PageContext(id: id, title: c.title, spaceKey: space.key, path: base + ".md"))
+                context: PageContext(id: id, title: title(c), spaceKey: space.key, path: base + ".md"))
         }
     }
 
@@ -165,11 +165,13 @@ extension PlanBuilder {
     private mutating func metadata(_ c: ContentInfo, access: Access) -> ArticleMetadata {
         let id = c.id, space = spaceOf[id]!
         var tags = Set<String>()
-        for l in index.labellings[id] ?? [] {
+        // The space's labels (its categories) are the home article's tags too.
+        let labelled = [id] + (space.homePageId == id ? [space.descriptionId].compactMap { $0 } : [])
+        for l in labelled.flatMap({ index.labellings[$0] ?? [] }) {
             if let label = index.labels[l], label.namespace == "global", !label.name.isEmpty { tags.insert(label.name) }
         }
-        var authorName = author(c.creator, c)
-        if options.mapping.author == .displayName, let a = authorName { authorName = index.displayNames[a] ?? a }
+        let authorName = named(author(c.creator, c))
+        let modifierName = named(author(c.lastModifier, c))
         let chain = ancestors(id)
         let category: String
         switch options.mapping.category {
@@ -181,12 +183,18 @@ extension PlanBuilder {
             if let v = index.contentProperties[id]?[property] { extra[field] = v }
         }
         return ArticleMetadata(
-            id: id, type: c.kind, title: c.title, author: authorName,
+            id: id, type: c.kind, title: title(c), author: authorName, lastModifier: modifierName,
             lastUpdated: c.lastModified.flatMap { ConversionPlan.isoDate($0, zone) },
             created: c.created.flatMap { ConversionPlan.isoDate($0, zone) },
             tags: options.mapping.tags(Array(tags)), category: category, spaceKey: space.key, parentId: parentOf[id],
             ancestors: chain, position: c.position, version: c.version, markdown: paths[id]! + ".md",
             attachments: [], access: access, extra: extra)
+    }
+
+    /// A user's name as the mapping asks (`--author display-name`: the display name).
+    func named(_ name: String?) -> String? {
+        guard let name else { return nil }
+        return options.mapping.author == .displayName ? index.displayNames[name] ?? name : name
     }
 
     // MARK: Comments
@@ -234,7 +242,7 @@ extension PlanBuilder {
         var homes: [String: String] = [:]
         for s in index.spaces.values { if let h = s.homePageId, selected[h] != nil { homes[s.key] = h } }
         var targets = BundleTargets(
-            byTitle: byTitle, articlePaths: paths.mapValues { $0 + ".md" }, titles: selected.mapValues(\.title),
+            byTitle: byTitle, articlePaths: paths.mapValues { $0 + ".md" }, titles: selected.mapValues(title),
             attachmentPaths: attachmentPaths, users: userNames(), homes: homes, children: childrenInOrder())
         targets.attachmentLists = attachmentLists
         targets.parents = parentOf
@@ -272,7 +280,9 @@ extension PlanBuilder {
         for k in index.users.keys { userNames[k] = resolve(k) ?? index.accountIds[k] ?? index.users[k] }
         for name in Set(index.users.values) where userNames[name] == nil { userNames[name] = name }
         for (k, aaid) in index.accountIds { userNames[aaid] = resolve(k) ?? aaid }
+        for name in index.displayNames.keys where userNames[name] == nil { userNames[name] = name }
         for (k, n) in options.userNames { userNames[k] = n }
-        return userNames
+        // Mentions are named like authors.
+        return options.mapping.author == .displayName ? userNames.mapValues { index.displayNames[$0] ?? $0 } : userNames
     }
 }

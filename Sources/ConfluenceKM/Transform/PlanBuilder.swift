@@ -267,6 +267,10 @@ struct PlanBuilder {
             let c = selected[id]!
             let space = spaceOf[id]!
             checkId(c.kind.rawValue, id, id, c.title)
+            if c.title.trimmingCharacters(in: .whitespaces).isEmpty {
+                diagnostics.append(Diagnostic(.emptyTitle, .warning, contentId: id, title: title(c),
+                    message: "the \(c.kind.rawValue) has no title; it is called '\(title(c))'"))
+            }
             if spaceFolders[space.key] == nil {
                 checkId("space", space.id, nil, nil)
                 var folder = Naming.safeFileName(space.key)
@@ -286,6 +290,11 @@ struct PlanBuilder {
             taken[folder, default: []].insert(slug)
             paths[id] = "articles/\(folder)/\(slug)"
         }
+    }
+
+    /// The article's title: Confluence's, or, when it has none, one made from its id.
+    func title(_ c: ContentInfo) -> String {
+        c.title.trimmingCharacters(in: .whitespaces).isEmpty ? "Untitled \(c.kind.rawValue) \(c.id)" : c.title
     }
 
     /// An id that is not a Confluence id form is reported (file names use a digest of it).
