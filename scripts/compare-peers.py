@@ -17,7 +17,7 @@ import cfxmark
 import markdownify
 
 BIN, EXPORTS = sys.argv[1], sys.argv[2:]
-PANELS = ("info", "note", "warning", "tip", "panel")
+PANELS = ("info", "note", "warning", "tip", "panel", "success", "error", "alert", "auimessage", "aui-message")
 
 
 def source_counts(storage):
@@ -32,7 +32,8 @@ def source_counts(storage):
         "links": len(re.findall(r"<ac:link[\s>]", s)) - len(re.findall(r"<ac:link[^>]*>\s*<ri:user", s)) + len(re.findall(r"<a\s[^>]*href=", s)),
         "tasks": len(re.findall(r"<ac:task>", s)),
         "panels": sum(1 for m in macros if m in PANELS),
-        "expands": sum(1 for m in macros if m == "expand"),
+        "expands": sum(1 for m in macros if m in ("expand", "ui-expand")),
+        "footnotes": sum(1 for m in macros if m in ("cfm-footnote", "footnote")),
     }
 
 
@@ -47,6 +48,7 @@ def html_counts(html):
         "tasks": len(re.findall(r'type="checkbox"', html)),
         "panels": len(re.findall(r"<blockquote[\s>]", html)),
         "expands": len(re.findall(r"<details[\s>]", html)),
+        "footnotes": len(re.findall(r'class="footnote-ref"|\[\^\d+\]', html)),
     }
 
 
