@@ -6,7 +6,11 @@ import Foundation
 /// Confluence ever becomes markup.
 public struct MarkdownWriter: Sendable {
     /// Footnotes met while writing, numbered in order and written at the end.
-    private final class Notes: @unchecked Sendable { var items: [[Block]] = [] }
+    private final class Notes: @unchecked Sendable {
+        var items: [[Block]] = []
+        /// Inside link text or alt text every bracket is escaped (they would end it).
+        var linkDepth = 0
+    }
     private let notes = Notes()
 
     public enum TableMode: String, Sendable, CaseIterable {
@@ -482,7 +486,9 @@ public struct MarkdownWriter: Sendable {
                 // Not resolved by the passes: its text only.
                 return renderInlines(content, context: context, previous: previous)
             }
+            notes.linkDepth += 1
             var text = renderInlines(trimBreaks(content), context: context).trimmingSpaces()
+            notes.linkDepth -= 1
             if text.isEmpty { text = escapeText(destination, context: context, previous: nil) }
             return "[" + text + "](" + escapeDestination(destination) + titlePart(title) + ")"
         case .image(let image):
@@ -492,7 +498,9 @@ public struct MarkdownWriter: Sendable {
                 // Markdown has no image size: an `<img>` keeps it.
                 out = HTMLWriter().image(image)
             } else {
+                notes.linkDepth += 1
                 out = "![" + escapeText(image.alt, context: context, previous: nil) + "](" + escapeDestination(source) + titlePart(image.title) + ")"
+                notes.linkDepth -= 1
             }
             if image.thumbnail { out = "[" + out + "](" + escapeDestination(source) + ")" }
             if !image.caption.isEmpty {
@@ -619,6 +627,11 @@ public struct MarkdownWriter: Sendable {
             case "*" where (prev == " " || prev == "\u{A0}") && (next == " " || next == "\u{A0}"):
                 // Between spaces (not at a line start) it can neither open nor close emphasis, nor start a list.
                 out.append(c)
+            case "[" where notes.linkDepth == 0 && !Self.bracketMatters(scalars, at: i):
+                out.append(c)
+            case "]" where notes.linkDepth == 0 && !(next == "(" || next == "[" || next == ":"):
+                // Only `](`, `][` and `]:` make links or definitions.
+                out.append(c)
             case "\\", "`", "*", "[", "]", "~":
                 out.append("\\"); out.append(c)
             case "<":
@@ -684,6 +697,15 @@ extension MarkdownWriter {
         let t = line.drop(while: { $0 == " " })
         guard line.count - t.count <= 3 else { return false }
         return t.filter { $0 == "-" }.count >= 3 && t.allSatisfy { $0 == "-" || $0 == " " || $0 == "\t" }
+    }
+
+    /// Whether a `[` at `i` could be markup where no `]` after it is: a footnote reference `[^`, or a task item's
+    /// `[ ]`/`[x]` (a bracket pair without a definition is text; `](` is escaped on the other side).
+    static func bracketMatters(_ s: [Unicode.Scalar], at i: Int) -> Bool {
+        guard i + 1 < s.count else { return false }
+        if s[i + 1] == "^" { return true }
+        if i + 2 < s.count, s[i + 2] == "]", s[i + 1] == " " || s[i + 1] == "x" || s[i + 1] == "X" { return true }
+        return false
     }
 
     /// Whether `&` at `i` begins something a renderer could read as a reference: `&#…`, or `&name;` (names
