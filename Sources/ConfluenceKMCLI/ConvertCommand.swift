@@ -10,7 +10,7 @@ struct Convert: ParsableCommand {
             on failure nothing is left at --output. The same export and options always give a byte-identical bundle.
             """)
 
-    @Argument(help: "The export ZIP written by Confluence (XML space export or site backup).")
+    @Argument(help: "The export ZIP written by Confluence (XML space export, site backup or Cloud CSV export), or its unzipped folder.")
     var export: String
 
     @Option(name: [.short, .long], help: "The bundle folder to write. It must not exist or be empty, unless --force.")

@@ -6,7 +6,7 @@ struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show what an export holds, offline: format, version, spaces with counts, history, drafts, trash, archived, labels, macros (and which are not converted), users, groups, restrictions, sizes.")
 
-    @Argument(help: "The export ZIP.")
+    @Argument(help: "The export ZIP, or its unzipped folder.")
     var export: String
 
     @Option(help: "text or json.")

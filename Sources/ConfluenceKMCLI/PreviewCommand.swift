@@ -7,7 +7,7 @@ struct Preview: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print one page's Markdown and metadata (or every page's, with --all), converted as convert would; nothing is written.")
 
-    @Argument(help: "The export ZIP.")
+    @Argument(help: "The export ZIP, or its unzipped folder.")
     var export: String
 
     @Option(help: "The page or blog post: its content id or exact title.")
@@ -57,7 +57,9 @@ struct Preview: ParsableCommand {
         }
         if let html {
             var isDir: ObjCBool = false
-            if FileManager.default.fileExists(atPath: export, isDirectory: &isDir), isDir.boolValue {
+            // A bundle folder (it has a manifest) is shown as it is; an unzipped export folder is converted first.
+            if FileManager.default.fileExists(atPath: export, isDirectory: &isDir), isDir.boolValue,
+               FileManager.default.fileExists(atPath: (export as NSString).appendingPathComponent("manifest.json")) {
                 try SiteWriter.write(bundle: export, to: html)
             } else {
                 let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("ckm-site-\(getpid())").path

@@ -23,7 +23,9 @@ public struct ArchiveEntry: Sendable {
     }
 }
 
-/// Streams a ZIP archive with libarchive, entry by entry, without unpacking it to disk.
+/// Streams a ZIP archive with libarchive, entry by entry, without unpacking it to disk — or an unzipped export
+/// folder, through libarchive's disk reader, with the same rules: names relative to the folder and judged the same
+/// way, symbolic links reported as such and never followed, mount points not crossed, the same size limits.
 ///
 /// Owns the `struct archive *` and frees it in `deinit`; libarchive errors become ``ConversionError`` here.
 public final class ArchiveReader {
@@ -35,6 +37,10 @@ public final class ArchiveReader {
     private var entryBytes: Int64 = 0
     private var totalBytes: Int64 = 0
     private var entryCompressedStart: Int64 = 0
+    /// The folder's own path (with a trailing `/`) when reading an unzipped export folder.
+    private let folderPrefix: String?
+    /// The entry the disk reader fills (it has no entry of its own), freed in deinit.
+    private var diskEntry: OpaquePointer?
 
     public init(path: String, limits: ArchiveLimits = ArchiveLimits()) throws {
         self.limits = limits
@@ -42,12 +48,27 @@ public final class ArchiveReader {
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw ConversionError.cannotOpen(path: path, reason: "no such file")
         }
-        if isDirectory.boolValue {
-            throw ConversionError.cannotOpen(path: path, reason: "it is a folder, not the export's .zip file")
-        }
         guard FileManager.default.isReadableFile(atPath: path) else {
             throw ConversionError.cannotOpen(path: path, reason: "permission denied")
         }
+        if isDirectory.boolValue {
+            guard let a = archive_read_disk_new() else {
+                throw ConversionError.cannotOpen(path: path, reason: "libarchive could not allocate a reader")
+            }
+            handle = a
+            self.path = path
+            let root = path.hasSuffix("/") ? String(path.dropLast()) : path
+            folderPrefix = root + "/"
+            diskEntry = archive_entry_new()
+            archive_read_disk_set_symlink_physical(a)
+            archive_read_disk_set_behavior(a, Int32(ARCHIVE_READDISK_NO_TRAVERSE_MOUNTS | ARCHIVE_READDISK_NO_XATTR
+                | ARCHIVE_READDISK_NO_ACL | ARCHIVE_READDISK_NO_FFLAGS | ARCHIVE_READDISK_NO_SPARSE))
+            if archive_read_disk_open(a, root) != ARCHIVE_OK {
+                throw ConversionError.cannotOpen(path: path, reason: Self.message(a))
+            }
+            return
+        }
+        folderPrefix = nil
         guard let a = archive_read_new() else {
             throw ConversionError.cannotOpen(path: path, reason: "libarchive could not allocate a reader")
         }
@@ -62,7 +83,19 @@ public final class ArchiveReader {
         }
     }
 
-    deinit { archive_read_free(handle) }
+    deinit {
+        archive_read_free(handle)
+        if let diskEntry { archive_entry_free(diskEntry) }
+    }
+
+    /// The next header: the archive's own entry, or for a folder the disk reader's (`archive_read_next_header2`).
+    private func nextHeader(_ entry: inout OpaquePointer?) -> Int32 {
+        guard let diskEntry else { return archive_read_next_header(handle, &entry) }
+        archive_entry_clear(diskEntry)
+        let status = archive_read_next_header2(handle, diskEntry)
+        entry = diskEntry
+        return status
+    }
 
     private static func message(_ a: OpaquePointer) -> String {
         if let s = archive_error_string(a) { return String(cString: s) }
@@ -72,7 +105,16 @@ public final class ArchiveReader {
     /// The next entry's header, or nil at the end of the archive.
     public func nextEntry() throws -> ArchiveEntry? {
         var entryPointer: OpaquePointer?
-        let status = archive_read_next_header(handle, &entryPointer)
+        var status = nextHeader(&entryPointer)
+        if let prefix = folderPrefix {
+            // The disk reader reports the folder itself first, and descends into each folder only when asked.
+            while status == ARCHIVE_OK || status == ARCHIVE_WARN, let e = entryPointer {
+                if (archive_entry_filetype(e) & 0o170000) == 0o040000 { archive_read_disk_descend(handle) }
+                let p = archive_entry_pathname(e).map { String(cString: $0) } ?? ""
+                if p.hasPrefix(prefix) { break }
+                status = nextHeader(&entryPointer)
+            }
+        }
         if status == ARCHIVE_EOF {
             if entriesRead == 0 {
                 throw ConversionError.notAnArchive(path: path, reason: "no entries")
@@ -89,10 +131,12 @@ public final class ArchiveReader {
             throw ConversionError.limitExceeded(path: path, what: "more than \(limits.maxEntries) entries", flag: "--max-entries")
         }
         entryBytes = 0
-        entryCompressedStart = archive_filter_bytes(handle, -1)
+        // A folder has no compressed stream (and the disk reader no filter to ask).
+        entryCompressedStart = folderPrefix == nil ? archive_filter_bytes(handle, -1) : 0
         let name: String
         if let p = archive_entry_pathname(e) {
-            name = String(decoding: UnsafeRawBufferPointer(start: p, count: strlen(p)), as: UTF8.self)
+            let full = String(decoding: UnsafeRawBufferPointer(start: p, count: strlen(p)), as: UTF8.self)
+            name = folderPrefix.map { String(full.dropFirst($0.count)) } ?? full
         } else {
             name = ""
         }
@@ -128,7 +172,7 @@ public final class ArchiveReader {
         if totalBytes > limits.maxTotalBytes {
             throw ConversionError.limitExceeded(path: path, what: "more than \(limits.maxTotalBytes) uncompressed bytes", flag: "--max-total-bytes")
         }
-        if entryBytes > 1 << 20 {
+        if entryBytes > 1 << 20, folderPrefix == nil {
             let compressed = max(1, archive_filter_bytes(handle, -1) - entryCompressedStart)
             if Double(entryBytes) / Double(compressed) > limits.maxRatio {
                 throw ConversionError.limitExceeded(

@@ -1,0 +1,46 @@
+import Foundation
+import Testing
+
+@testable import ConfluenceKM
+
+/// An unzipped export folder is read like its ZIP (libarchive's disk reader, the same rules): the bundle is the
+/// same byte for byte; a symbolic link inside is never followed.
+@Suite struct FolderInputTests {
+    static var folders: [URL] {
+        var out = ["acme-site", "twin-csv", "perm-site"].map { Support.fixtures.appendingPathComponent($0) }
+        if let refs = try? FileManager.default.contentsOfDirectory(at: Support.referenceExports, includingPropertiesForKeys: [.isDirectoryKey]) {
+            out += refs.filter { (try? $0.resourceValues(forKeys: [.isDirectoryKey]).isDirectory) == true }.sorted { $0.path < $1.path }
+        }
+        return out
+    }
+
+    @Test(arguments: folders)
+    func aFolderGivesTheBundleItsZipGives(_ folder: URL) throws {
+        let zip = Support.tempDir("folder-zip").appendingPathComponent(folder.lastPathComponent + ".zip")
+        try Support.zip(folder: folder, to: zip)
+        let (_, fromZip) = try Support.convert(zip, name: "z-\(folder.lastPathComponent)")
+        let (_, fromFolder) = try Support.convert(folder, name: "f-\(folder.lastPathComponent)")
+        #expect(fromZip.keys.sorted() == fromFolder.keys.sorted())
+        for (path, data) in fromZip { #expect(fromFolder[path] == data, "\(path) differs") }
+        let inspect = try Support.cli(["inspect", folder.path, "--format", "json"])
+        #expect(inspect.status == 0)
+    }
+
+    @Test func aSymbolicLinkInsideTheFolderIsNeverFollowed() throws {
+        let dir = Support.tempDir("folder-link").appendingPathComponent("export")
+        try FileManager.default.copyItem(at: Support.fixtures.appendingPathComponent("acme-site"), to: dir)
+        // The attachment a page shows, replaced by a link to a file outside the export; and a linked folder.
+        let target = dir.appendingPathComponent("attachments/2003/5001/1")
+        try FileManager.default.removeItem(at: target)
+        let secret = Support.tempDir("secret").appendingPathComponent("secret.txt")
+        try Data("outside the export".utf8).write(to: secret)
+        try FileManager.default.createSymbolicLink(at: target, withDestinationURL: secret)
+        try FileManager.default.createSymbolicLink(at: dir.appendingPathComponent("attachments/9999"), withDestinationURL: secret.deletingLastPathComponent())
+        let (bundle, files) = try Support.convert(dir, name: "linked")
+        #expect(!files.values.contains { String(decoding: $0, as: UTF8.self).contains("outside the export") })
+        let report = try Support.json(try #require(files["report.json"]))
+        let messages = (report["diagnostics"] as? [[String: Any]] ?? []).compactMap { $0["message"] as? String }
+        #expect(messages.contains { $0.contains("attachments/2003/5001/1") && $0.contains("symbolic link") })
+        _ = bundle
+    }
+}
