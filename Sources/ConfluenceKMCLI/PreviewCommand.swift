@@ -47,6 +47,14 @@ struct Preview: ParsableCommand {
             TemporaryPaths.register(site)
             TemporaryPaths.register(bundle)
             defer { try? FileManager.default.removeItem(atPath: site); try? FileManager.default.removeItem(atPath: bundle) }
+            if Self.isBundle(export) {
+                // A bundle folder: its page, as written.
+                let one = try PreviewPage.fromBundle(export, page: page)
+                try SiteWriter.write(bundle: export, to: site)
+                try SiteWriter.standalone(site: site, markdownPath: one[0].markdownPath, to: html)
+                Console.err("confluence-km: page written to \(html)\n")
+                return
+            }
             let one = try Converter(exportPath: export, options: options).preview(page: page)
             options.force = true
             try Converter(exportPath: export, options: options).convert(to: bundle)
@@ -56,10 +64,8 @@ struct Preview: ParsableCommand {
             return
         }
         if let html {
-            var isDir: ObjCBool = false
             // A bundle folder (it has a manifest) is shown as it is; an unzipped export folder is converted first.
-            if FileManager.default.fileExists(atPath: export, isDirectory: &isDir), isDir.boolValue,
-               FileManager.default.fileExists(atPath: (export as NSString).appendingPathComponent("manifest.json")) {
+            if Self.isBundle(export) {
                 try SiteWriter.write(bundle: export, to: html)
             } else {
                 let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("ckm-site-\(getpid())").path
@@ -72,7 +78,9 @@ struct Preview: ParsableCommand {
             Console.err("confluence-km: site written to \(html)/index.html\n")
             return
         }
-        let pages = try Converter(exportPath: export, options: options).preview(page: all ? nil : page, includeStorage: storage, includeModel: model)
+        let pages = Self.isBundle(export)
+            ? try PreviewPage.fromBundle(export, page: all ? nil : page)
+            : try Converter(exportPath: export, options: options).preview(page: all ? nil : page, includeStorage: storage, includeModel: model)
         for p in pages {
             if format == "json" {
                 Console.out(try encodeJSON(p, pretty: false))
@@ -85,5 +93,12 @@ struct Preview: ParsableCommand {
             Console.out("--- markdown\n" + p.markdown, terminator: "")
             for d in p.diagnostics { Console.out("--- \(d.severity.rawValue) \(d.code): \(d.message)") }
         }
+    }
+
+    /// A bundle folder: a folder with a manifest (an unzipped export folder has none).
+    static func isBundle(_ path: String) -> Bool {
+        var isDir: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && isDir.boolValue
+            && FileManager.default.fileExists(atPath: (path as NSString).appendingPathComponent("manifest.json"))
     }
 }

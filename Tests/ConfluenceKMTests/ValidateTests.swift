@@ -186,6 +186,12 @@ import Testing
         #expect(one.stdout.contains("```python\ndef main():"))
         let model = try Support.cli(["preview", zip.path, "--page", "Architecture Guide", "--model"])
         #expect(model.stdout.contains("--- model\nHeading level=1\n  Text \"Overview\""))
+        // A bundle folder previews its own pages, as written.
+        let (bundle, _) = try Support.convert(zip, name: "preview-bundle")
+        let fromBundle = try Support.cli(["preview", bundle.path, "--page", "Architecture Guide", "--format", "json"])
+        #expect(fromBundle.status == 0)
+        let page = try Support.json(Data(fromBundle.stdout.utf8))
+        #expect(page["markdown"] as? String == String(decoding: files["articles/ENG/architecture-guide.md"]!, as: UTF8.self))
         let missing = try Support.cli(["preview", zip.path, "--page", "Nope"])
         #expect(missing.status == 64 && missing.stderr.contains("no current page or blog post"))
     }

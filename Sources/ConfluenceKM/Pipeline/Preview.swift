@@ -45,3 +45,27 @@ extension Converter {
         }
     }
 }
+
+extension PreviewPage {
+    /// The pages of a bundle folder, as written (`preview BUNDLE --page X`): its Markdown, metadata and the report's
+    /// diagnostics, read through ``BundleFiles`` (no link followed, no path leaving the bundle). `page` is a content
+    /// id or an exact title; nil gives every article.
+    public static func fromBundle(_ root: String, page: String?) throws -> [PreviewPage] {
+        let listing = BundleFiles.list(root: root)
+        let report = (try? BundleFiles.read(root: root, "report.json")).flatMap { try? JSONDecoder().decode(ConversionReport.self, from: $0) }
+        var out: [PreviewPage] = []
+        for path in listing.files.sorted() where path.hasPrefix("articles/") && path.hasSuffix(".json") {
+            guard let data = try? BundleFiles.read(root: root, path, maxBytes: 64 << 20),
+                  let meta = try? JSONDecoder().decode(ArticleMetadata.self, from: data),
+                  page == nil || meta.id == page || meta.title == page,
+                  BundlePath.isSafe(meta.markdown), meta.markdown.hasPrefix("articles/"), meta.markdown.hasSuffix(".md") else { continue }
+            let markdown = (try? BundleFiles.read(root: root, meta.markdown)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+            out.append(PreviewPage(id: meta.id, title: meta.title, markdownPath: meta.markdown, markdown: markdown, metadata: meta,
+                                   diagnostics: (report?.diagnostics ?? []).filter { $0.contentId == meta.id }, storage: nil))
+        }
+        guard !out.isEmpty else {
+            throw ConversionError.invalidOption("\(root): no article with the id or title '\(page ?? "")' in this bundle (a bundle whose mapping renamed metadata fields cannot be read by page)")
+        }
+        return out
+    }
+}
