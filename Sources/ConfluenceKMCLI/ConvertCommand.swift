@@ -64,6 +64,9 @@ struct Convert: ParsableCommand {
     @Option(help: "Also write the metadata as front matter at the top of each .md: none or yaml.")
     var frontMatter: String?
 
+    @Option(help: "flat (default): every article of a space in its folder; tree: the folder tree is the page tree (a page with children is Parent/index.md, its children in Parent/).")
+    var layout: String?
+
     @Option(help: "Refuse an export that decompresses to more than this many bytes in all (default 256 GiB).")
     var maxTotalBytes: Int64?
     @Option(help: "Refuse an archive entry larger than this many bytes (default 32 GiB).")
@@ -206,6 +209,10 @@ struct Convert: ParsableCommand {
         try mapping.apply(&options.mapping)
         try options.mapping.validate()
         try permissions.apply(&options.permissions)
+        if let layout {
+            guard let l = Layout(rawValue: layout) else { throw ValidationError("--layout must be flat or tree") }
+            options.layout = l
+        }
         if let frontMatter {
             guard let f = FrontMatter(rawValue: frontMatter) else { throw ValidationError("--front-matter must be none or yaml") }
             options.frontMatter = f

@@ -44,3 +44,21 @@ import Testing
         _ = bundle
     }
 }
+
+@Suite struct TreeLayoutTests {
+    /// `--layout tree`: the folder tree is the page tree; every link still resolves and the bundle validates.
+    @Test func theFolderTreeIsThePageTree() throws {
+        let (bundle, files) = try Support.convert(try FixtureExportTests.zipped(), extra: ["--layout", "tree"])
+        let articles = Set(files.keys.filter { $0.hasPrefix("articles/") && $0.hasSuffix(".md") })
+        #expect(articles == [
+            "articles/ENG/engineering-home/index.md", "articles/ENG/engineering-home/architecture-guide/index.md",
+            "articles/ENG/engineering-home/architecture-guide/release-notes-2-0.md", "articles/ENG/quarterly-update.md",
+            "articles/OPS/operations-home/index.md", "articles/OPS/operations-home/runbook-restart-recover.md",
+        ])
+        let meta = try Support.json(try #require(files["articles/ENG/engineering-home/architecture-guide/index.json"]))
+        #expect(meta["markdown"] as? String == "articles/ENG/engineering-home/architecture-guide/index.md")
+        Support.expectLinksResolve(bundle: bundle, files: files)
+        let v = try Support.cli(["validate", bundle.path])
+        #expect(v.status == 0, "\(v.stdout)")
+    }
+}

@@ -26,8 +26,8 @@ public let articleSchemaJSON = #"""
     "ancestors": {"type": "array", "items": {"type": "string"}},
     "position": {"type": ["integer", "null"]},
     "version": {"type": ["integer", "null"]},
-    "markdown": {"type": "string", "pattern": "^articles/[^/]+/[^/]+\\.md$"},
-    "comments": {"type": "string", "pattern": "^articles/[^/]+/[^/]+\\.comments\\.md$"},
+    "markdown": {"type": "string", "pattern": "^articles/[^/]+/([^/]+/)*[^/]+\\.md$"},
+    "comments": {"type": "string", "pattern": "^articles/[^/]+/([^/]+/)*[^/]+\\.comments\\.md$"},
     "attachments": {
       "type": "array",
       "items": {

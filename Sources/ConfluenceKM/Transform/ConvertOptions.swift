@@ -18,6 +18,7 @@ public struct ConvertOptions: Sendable {
     public var mapping = Mapping()
     public var permissions = PermissionOptions()
     public var frontMatter: FrontMatter = .none
+    public var layout: Layout = .flat
     public var limits = ArchiveLimits()
     /// `--since PREVIOUS`: write a delta against this bundle instead of a full bundle.
     public var since: String?

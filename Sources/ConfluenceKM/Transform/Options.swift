@@ -130,3 +130,7 @@ public struct PermissionOptions: Sendable, Equatable {
 }
 
 public enum FrontMatter: String, Sendable, CaseIterable { case none, yaml }
+
+/// Where articles go: `flat` (every article of a space in its folder) or `tree` (the folder tree is the page tree:
+/// a page with children is `Parent/index.md`, its children beside it in `Parent/`).
+public enum Layout: String, Sendable, CaseIterable { case flat, tree }

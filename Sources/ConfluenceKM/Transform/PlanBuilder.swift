@@ -290,6 +290,42 @@ struct PlanBuilder {
             taken[folder, default: []].insert(slug)
             paths[id] = "articles/\(folder)/\(slug)"
         }
+        if options.layout == .tree { assignTreePaths() }
+    }
+
+    /// `--layout tree`: each page in its parent's folder; a page with children is `slug/index`, its children in
+    /// `slug/`. Names are unique per folder (in id order, `index` reserved); blog posts stay in the space's folder.
+    /// A chain too long for a path (over ~900 characters) continues in the space's folder.
+    private mutating func assignTreePaths() {
+        let parents = Set(parentOf.values)
+        var taken: [String: Set<String>] = [:]
+        var folderOf: [String: String] = [:]
+        var result: [String: String] = [:]
+        func place(_ id: String) {
+            if result[id] != nil { return }
+            let c = selected[id]!
+            var parentFolder = "articles/" + spaceFolders[spaceOf[id]!.key]!
+            if c.kind != .blogpost, let p = parentOf[id], selected[p] != nil {
+                place(p)
+                if let f = folderOf[p], f.utf8.count < 900 { parentFolder = f }
+            }
+            var slug = Naming.slug(title(c))
+            if slug.isEmpty { slug = "\(c.kind.rawValue)-\(Naming.idComponent(id))" }
+            let key = { (s: String) in Naming.clashKey(s) }
+            if slug == "index" || taken[parentFolder, default: []].contains(key(slug)) { slug += "-" + Naming.idComponent(id) }
+            var n = 2
+            let base = slug
+            while taken[parentFolder, default: []].contains(key(slug)) { slug = base + "-\(n)"; n += 1 }
+            taken[parentFolder, default: []].insert(key(slug))
+            if c.kind != .blogpost && parents.contains(id) {
+                folderOf[id] = parentFolder + "/" + slug
+                result[id] = parentFolder + "/" + slug + "/index"
+            } else {
+                result[id] = parentFolder + "/" + slug
+            }
+        }
+        for id in ids { place(id) }
+        paths = result
     }
 
     /// The article's title: Confluence's, or, when it has none, one made from its id.
