@@ -64,6 +64,9 @@ struct Convert: ParsableCommand {
     @Option(help: "Also write the metadata as front matter at the top of each .md: none or yaml.")
     var frontMatter: String?
 
+    @Option(help: "The Markdown flavour: gfm (default: GitHub's alerts and <details>) or obsidian (a vault: callouts, folded callouts for expands, front matter with tags and aliases, .obsidian/app.json).")
+    var flavor: String?
+
     @Option(help: "flat (default): every article of a space in its folder; tree: the folder tree is the page tree (a page with children is Parent/index.md, its children in Parent/).")
     var layout: String?
 
@@ -209,6 +212,10 @@ struct Convert: ParsableCommand {
         try mapping.apply(&options.mapping)
         try options.mapping.validate()
         try permissions.apply(&options.permissions)
+        if let flavor {
+            guard let f = Flavor(rawValue: flavor) else { throw ValidationError("--flavor must be gfm or obsidian") }
+            options.conversion.flavor = f
+        }
         if let layout {
             guard let l = Layout(rawValue: layout) else { throw ValidationError("--layout must be flat or tree") }
             options.layout = l

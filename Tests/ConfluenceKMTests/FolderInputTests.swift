@@ -62,3 +62,20 @@ import Testing
         #expect(v.status == 0, "\(v.stdout)")
     }
 }
+
+@Suite struct ObsidianFlavorTests {
+    /// `--flavor obsidian`: a vault — callouts, front matter with tags and aliases, the vault's settings — that still
+    /// validates like any bundle.
+    @Test func theBundleIsAnObsidianVault() throws {
+        let (bundle, files) = try Support.convert(try FixtureExportTests.zipped(), extra: ["--flavor", "obsidian", "--layout", "tree"])
+        let guide = String(decoding: try #require(files["articles/ENG/engineering-home/architecture-guide/index.md"]), as: UTF8.self)
+        #expect(guide.hasPrefix("---\n"))
+        #expect(guide.contains("tags: [\"architecture\",\"guide\"]"))
+        #expect(guide.contains("aliases: [\"Architecture Guide\"]"))
+        #expect(guide.contains("> [!info] Heads up"))
+        let app = try Support.json(try #require(files[".obsidian/app.json"]))
+        #expect(app["attachmentFolderPath"] as? String == "attachments")
+        Support.expectLinksResolve(bundle: bundle, files: files)
+        #expect(try Support.cli(["validate", bundle.path]).status == 0)
+    }
+}

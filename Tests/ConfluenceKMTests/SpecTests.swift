@@ -144,6 +144,7 @@ enum Specs {
             if l.hasPrefix("tables=") { s.tables = ConversionSettings.TableMode(rawValue: String(l.dropFirst(7)))! }
             if l.hasPrefix("base-url=") { s.baseURL = String(l.dropFirst(9)) }
             if l.hasPrefix("source-url=") { s.sourceURLs.append(String(l.dropFirst(11))) }
+            if l.hasPrefix("flavor=") { s.flavor = Flavor(rawValue: String(l.dropFirst(7)))! }
             if l == "keep-secrets" { s.keepSecrets = true }
             if l.hasPrefix("macro:") {
                 let kv = l.dropFirst(6).split(separator: "=")

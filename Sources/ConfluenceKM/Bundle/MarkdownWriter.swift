@@ -23,6 +23,8 @@ public struct MarkdownWriter: Sendable {
     }
 
     public var tables: TableMode
+    /// What a flavour writes differently (panels, expands); nil: GitHub's alerts and `<details>`.
+    var hooks: MarkdownHooks?
 
     public init(tables: TableMode = .auto) {
         self.tables = tables
@@ -167,6 +169,10 @@ public struct MarkdownWriter: Sendable {
         case .thematicBreak:
             return ["***"]  // never `---`: see render(_:)
         case .panel(let panel):
+            if let hooks {
+                let body = renderBlocks(panel.blocks)
+                return hooks.panel(panel.kind, title: renderInlines(panel.title, context: .heading).trimmingSpaces(), body: body)
+            }
             guard let alert = Self.alert(panel.kind) else {
                 var inner: [Block] = []
                 if !panel.title.isEmpty { inner.append(.paragraph([.strong(panel.title)])) }
@@ -183,6 +189,9 @@ public struct MarkdownWriter: Sendable {
             }
             return lines.map { $0.isEmpty ? ">" : "> " + $0 }
         case .details(let summary, let inner):
+            if let hooks {
+                return hooks.details(summary: renderInlines(summary, context: .heading).trimmingSpaces(), body: renderBlocks(inner))
+            }
             var lines = ["<details>", "<summary>" + HTMLWriter().inlines(summary) + "</summary>", ""]
             let body = renderBlocks(inner)
             lines.append(contentsOf: body)
@@ -744,5 +753,33 @@ extension String {
         var s = Substring(self)
         while let l = s.last, l == " " || l == "\t" { s = s.dropLast() }
         return String(s)
+    }
+}
+
+/// The few constructs a Markdown flavour writes its own way; everything else (escaping, lists, tables, links) is the
+/// GFM writer's. A flavour is one file: its hooks and its entry in ``Flavor``.
+protocol MarkdownHooks: Sendable {
+    /// A panel, given its title and its body as Markdown lines.
+    func panel(_ kind: PanelKind, title: String, body: [String]) -> [String]
+    /// Content shown on demand (expand), given its summary and body as Markdown lines.
+    func details(summary: String, body: [String]) -> [String]
+}
+
+/// The Markdown flavours a bundle can be written in.
+public enum Flavor: String, Sendable, CaseIterable {
+    /// GitHub Flavored Markdown: alerts (`> [!NOTE]`), `<details>`.
+    case gfm
+    /// An Obsidian vault: callouts (`> [!info] Title`, `> [!note]- Summary` folded), front matter with tags and
+    /// aliases.
+    case obsidian
+
+    /// The writer of this flavour.
+    func writer(tables: MarkdownWriter.TableMode) -> MarkdownWriter {
+        var w = MarkdownWriter(tables: tables)
+        switch self {
+        case .gfm: break
+        case .obsidian: w.hooks = ObsidianHooks()
+        }
+        return w
     }
 }

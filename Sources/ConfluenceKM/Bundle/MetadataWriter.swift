@@ -55,7 +55,9 @@ struct MetadataWriter {
 
     /// YAML front matter for Markdown-first KM systems: each field on one line, values in JSON flow style (which
     /// YAML reads as is); the attachment list and the Markdown path stay in the JSON file.
-    func frontMatter(_ meta: ArticleMetadata) throws -> String {
+    /// The metadata as YAML front matter; with `aliases`, the Confluence title as an alias when the file is named
+    /// otherwise (Obsidian finds a note by its aliases).
+    func frontMatter(_ meta: ArticleMetadata, aliases: Bool = false) throws -> String {
         let compact = JSONEncoder()
         compact.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var out = "---\n"
@@ -64,6 +66,10 @@ struct MetadataWriter {
         for (k, v) in try fields(meta).sorted(by: { $0.key < $1.key }) where k != renamedAttachments && k != renamedMarkdown {
             let key = k.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }) ? k : String(decoding: try compact.encode(k), as: UTF8.self)
             out += key + ": " + String(decoding: try compact.encode(v), as: UTF8.self) + "\n"
+        }
+        if aliases {
+            let fileName = String((meta.markdown as NSString).lastPathComponent.dropLast(3))
+            if fileName != meta.title { out += "aliases: " + String(decoding: try compact.encode([meta.title]), as: UTF8.self) + "\n" }
         }
         return out + "---\n\n"
     }

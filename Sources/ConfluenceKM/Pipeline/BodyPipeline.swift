@@ -56,7 +56,7 @@ public final class BodyPipeline: @unchecked Sendable {
     public func convert(_ body: StoredBody, withModel: Bool = false) -> Output {
         let log = DiagnosticLog(page: body.page)
         let (document, failed) = self.document(body, log: log)
-        let markdown = MarkdownWriter(tables: settings.tables).render(document, log: log)
+        let markdown = settings.flavor.writer(tables: settings.tables).render(document, log: log)
         return Output(markdown: markdown, diagnostics: log.items, failedMacro: failed,
                       model: withModel ? DocumentDump.dump(document.blocks) : nil)
     }

@@ -19,6 +19,8 @@ public struct ConversionSettings: Sendable, Equatable {
     public var macros: [String: MacroPolicy] = [:]
     /// Links to content missing from the export become absolute URLs under this base (else plain text).
     public var baseURL: String?
+    /// The Markdown flavour the articles are written in.
+    public var flavor: Flavor = .gfm
     /// The addresses of the Confluence the export came from (`--source-url`): absolute links into it become bundle
     /// links when their target is in the bundle. Without a trailing slash.
     public var sourceURLs: [String] = []

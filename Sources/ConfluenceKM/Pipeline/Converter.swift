@@ -222,9 +222,10 @@ public struct Converter {
         let archive = try ArchiveReader(path: exportPath, limits: options.limits)
         let referencedOnly = options.filters.attachments == .referenced
         var frontMatter: (@Sendable (ArticleMetadata) throws -> String)?
-        if options.frontMatter == .yaml {
+        let obsidian = options.conversion.flavor == .obsidian
+        if options.frontMatter == .yaml || obsidian {
             let writer = MetadataWriter(mapping: options.mapping)
-            frontMatter = { meta in try writer.frontMatter(meta) }
+            frontMatter = { meta in try writer.frontMatter(meta, aliases: obsidian) }
         }
         let pipeline = plan.bodyPipeline(spool: spool, options: options)
         let pool = ConversionPool(jobs: options.jobs, pipeline: pipeline, staging: staging, frontMatter: frontMatter)
@@ -378,6 +379,11 @@ public struct Converter {
         try staging.write(try encoder.encode(report) + Data("\n".utf8), to: "report.json")
         if let record = FieldMappingRecord(options.mapping) {
             try staging.write(try encoder.encode(record) + Data("\n".utf8), to: "mapping.json")
+        }
+        if options.conversion.flavor == .obsidian {
+            // The vault's settings: links as relative Markdown paths (as written), attachments in attachments/.
+            try staging.write(Data(#"{"attachmentFolderPath":"attachments","newLinkFormat":"relative","useMarkdownLinks":true}"#.utf8 + [0x0A]),
+                              to: ".obsidian/app.json")
         }
         try writeManifest(descriptor: descriptor, staging: staging)
         if let raw = options.signingKey {

@@ -33,7 +33,9 @@ extension Converter {
                                                   repairedCharacters: a.bodyId.map(spool.repairedCharacters) ?? [], page: a.context),
                                        withModel: includeModel)
             var md = out.markdown
-            if options.frontMatter == .yaml { md = try writer.frontMatter(a.metadata) + md }
+            if options.frontMatter == .yaml || options.conversion.flavor == .obsidian {
+                md = try writer.frontMatter(a.metadata, aliases: options.conversion.flavor == .obsidian) + md
+            }
             var meta = a.metadata
             meta.attachments = a.attachments.map {
                 AttachmentMetadata(id: $0.info.id, fileName: $0.info.fileName, mediaType: $0.info.mediaType,

@@ -8,7 +8,7 @@ public struct ConfigError: Error, CustomStringConvertible, Sendable {
 
 /// `--config km.yaml`: every setting of a conversion; CLI flags override it. README lists every key.
 public enum ConfigFile {
-    static let topKeys = ["timezone", "include-archived", "allow-unmatched", "keep-secrets", "tables", "base-url", "source-urls", "macros", "users", "front-matter", "layout", "jobs",
+    static let topKeys = ["timezone", "include-archived", "allow-unmatched", "keep-secrets", "tables", "base-url", "source-urls", "macros", "users", "front-matter", "layout", "flavor", "jobs",
                           "filters", "mapping", "permissions", "limits"]
     static let filterKeys = ["types", "labels", "created-after", "modified-after", "modified-before", "spaces",
                              "personal-spaces", "subtrees", "attachments"]
@@ -59,6 +59,7 @@ public enum ConfigFile {
                 options.userNames = try UserDirectory.load(resolved)
             case "front-matter": options.frontMatter = try r.choice(value, key.name, FrontMatter.self)
             case "layout": options.layout = try r.choice(value, key.name, Layout.self)
+            case "flavor": options.conversion.flavor = try r.choice(value, key.name, Flavor.self)
             case "jobs":
                 let j = try r.int(value, key.name)
                 guard (1...256).contains(j) else { throw r.error(value, key.name, "a number from 1 to 256") }

@@ -1,0 +1,27 @@
+/// Obsidian's callouts: `> [!info] Title` for panels (kinds by meaning: a red error box is `danger`), and a folded
+/// callout `> [!note]- Summary` for an expand, which Obsidian shows closed until clicked.
+struct ObsidianHooks: MarkdownHooks {
+    static func callout(_ kind: PanelKind) -> String {
+        switch kind {
+        case .info: "info"
+        case .note: "note"
+        case .tip: "tip"
+        case .success: "success"
+        case .warning: "warning"
+        case .error: "danger"
+        case .plain: "quote"
+        }
+    }
+
+    func panel(_ kind: PanelKind, title: String, body: [String]) -> [String] {
+        quoted("[!\(Self.callout(kind))]" + (title.isEmpty ? "" : " " + title), body)
+    }
+
+    func details(summary: String, body: [String]) -> [String] {
+        quoted("[!note]- " + (summary.isEmpty ? "Details" : summary), body)
+    }
+
+    private func quoted(_ head: String, _ body: [String]) -> [String] {
+        ([head] + body).map { $0.isEmpty ? ">" : "> " + $0 }
+    }
+}
