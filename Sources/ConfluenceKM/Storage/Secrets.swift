@@ -25,16 +25,20 @@ public enum Secrets {
 
 extension StorageReader {
     /// Replaces the value of every secret-looking `ac:parameter` below `node` (nested macros included) in the
-    /// body's own DOM, so that no later step can see it; returns how many were replaced.
+    /// body's own DOM, so that no later step can see it; returns how many were replaced. A replaced parameter's
+    /// subtree is gone (freed by libxml2), so the walk never enters it afterwards — a parameter nested in another
+    /// (a malformed body) is not visited twice (a fuzzer found that use-after-free).
     func redactSecrets(_ node: XNode) -> Int {
         var count = 0
-        for p in [node].filter({ $0.name == "ac:parameter" }) + node.descendants(named: "ac:parameter") {
-            let name = p.attr("ac:name") ?? ""
-            let value = p.textContent
-            guard Secrets.isSecret(name: name, value: value) else { continue }
-            p.replaceContent(Secrets.placeholder)
-            count += 1
+        func visit(_ n: XNode) {
+            if n.name == "ac:parameter", Secrets.isSecret(name: n.attr("ac:name") ?? "", value: n.textContent) {
+                n.replaceContent(Secrets.placeholder)
+                count += 1
+                return
+            }
+            for c in n.elementChildren { visit(c) }
         }
+        visit(node)
         return count
     }
 }
