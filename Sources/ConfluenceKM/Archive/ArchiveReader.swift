@@ -57,7 +57,8 @@ public final class ArchiveReader {
             }
             handle = a
             self.path = path
-            let root = path.hasSuffix("/") ? String(path.dropLast()) : path
+            // The folder the user named, even through a link; nothing inside it is followed.
+            let root = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
             folderPrefix = root + "/"
             diskEntry = archive_entry_new()
             archive_read_disk_set_symlink_physical(a)

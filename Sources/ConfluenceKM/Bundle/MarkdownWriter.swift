@@ -5,7 +5,8 @@ import Foundation
 /// Escaping depends on context (text, line start, table cell, link destination, code span), so that no text from
 /// Confluence ever becomes markup.
 public struct MarkdownWriter: Sendable {
-    /// Footnotes met while writing, numbered in order and written at the end.
+    /// Footnotes met while writing, numbered in order and written at the end. A writer writes one document at a
+    /// time (the pipeline makes one per body).
     private final class Notes: @unchecked Sendable {
         var items: [[Block]] = []
         /// Inside link text or alt text every bracket is escaped (they would end it).
@@ -532,16 +533,20 @@ public struct MarkdownWriter: Sendable {
         case .mention, .status:
             return renderInlines([inline], context: context, previous: previous)
         case .raw(let format, let s):
-            // Inline: one line, whatever the source held.
+            // Inline: one line, whatever the source held; in a GFM table cell a `|` would split the cell.
+            var line: String
             switch format {
-            case .storage(let macro): return Self.storageComment(macro: macro, s).replacingOccurrences(of: "\n", with: " ")
-            case .html, .markdown: return s.replacingOccurrences(of: "\n", with: " ")
+            case .storage(let macro): line = Self.storageComment(macro: macro, s).replacingOccurrences(of: "\n", with: " ")
+            case .html, .markdown: line = s.replacingOccurrences(of: "\n", with: " ")
             }
+            if context == .tableCell { line = line.replacingOccurrences(of: "|", with: "\\|") }
+            return line
         case .note(let blocks):
             notes.items.append(blocks)
             return "[^\(notes.items.count)]"
         case .math(let tex):
-            return "$" + tex.replacingOccurrences(of: "\n", with: " ") + "$"
+            let line = tex.replacingOccurrences(of: "\n", with: " ")
+            return "$" + (context == .tableCell ? line.replacingOccurrences(of: "|", with: "\\|") : line) + "$"
         case .lineBreak:
             switch context {
             case .text: return "\\\n"

@@ -23,10 +23,17 @@ final class IncludePass: DocumentRewriter {
     func block(_ block: Block) -> [Block] {
         guard case .generated(.include(let ref, let excerptOnly)) = block else { return [descend(block)] }
         let macro = excerptOnly ? "excerpt-include" : "include"
-        guard case .title(let space, let title, _) = ref else { return [] }
-        let spaceKey = space ?? page.spaceKey
-        guard let id = targets.contentId(spaceKey: spaceKey, title: title, blogPost: false)
-                ?? targets.contentId(spaceKey: spaceKey, title: title, blogPost: true) else {
+        let title: String, spaceKey: String, found: String?
+        switch ref {
+        case .title(let space, let t, _):
+            (title, spaceKey) = (t, space ?? page.spaceKey)
+            found = targets.contentId(spaceKey: spaceKey, title: t, blogPost: false) ?? targets.contentId(spaceKey: spaceKey, title: t, blogPost: true)
+        case .id(let id):
+            (title, spaceKey, found) = (targets.title(of: id) ?? id, page.spaceKey, targets.articlePath(id: id) != nil ? id : nil)
+        case .current:
+            (title, spaceKey, found) = (page.title, page.spaceKey, page.id)
+        }
+        guard let id = found else {
             log.add(.brokenLink, .warning, "macro '\(macro)' includes '\(title)' in space \(spaceKey), which is not in the bundle")
             return [.paragraph([.text(title)])]
         }
