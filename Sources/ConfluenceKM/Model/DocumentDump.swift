@@ -139,12 +139,7 @@ public enum DocumentDump {
             return Node(name: "Panel", fields: [("kind", p.kind.rawValue)], children: children + p.blocks.map(node))
         case .details(let summary, let b):
             return Node(name: "Details", children: [Node(name: "Summary", children: summary.map(node))] + b.map(node))
-        case .raw(let format, let text):
-            switch format {
-            case .html: return Node(name: "Raw", fields: [("format", "html")], positional: [text])
-            case .markdown: return Node(name: "Raw", fields: [("format", "markdown")], positional: [text])
-            case .storage(let macro): return Node(name: "Raw", fields: [("format", "storage"), ("macro", macro)], positional: [text])
-            }
+        case .raw(let format, let text): return Node(name: "Raw", fields: rawFields(format), positional: [text])
         case .div(let attr, let b): return Node(name: "Div", attr: attr, children: b.map(node))
         case .generated(let g):
             switch g {
@@ -197,12 +192,7 @@ public enum DocumentDump {
             if let name { f.append(("name", name)) }
             return Node(name: "Mention", fields: f)
         case .span(let attr, let c): return Node(name: "Span", attr: attr, children: c.map(node))
-        case .raw(let format, let text):
-            switch format {
-            case .html: return Node(name: "RawInline", fields: [("format", "html")], positional: [text])
-            case .markdown: return Node(name: "RawInline", fields: [("format", "markdown")], positional: [text])
-            case .storage(let macro): return Node(name: "RawInline", fields: [("format", "storage"), ("macro", macro)], positional: [text])
-            }
+        case .raw(let format, let text): return Node(name: "RawInline", fields: rawFields(format), positional: [text])
         case .note(let b): return Node(name: "Note", children: b.map(node))
         case .math(let tex): return Node(name: "Math", positional: [tex])
         }
@@ -349,28 +339,13 @@ public enum DocumentDump {
             return .table(Table(rows: rows, alignments: aligns))
         case "ThematicBreak": return .thematicBreak
         case "Panel":
-            var children = n.children[...]
-            var title: [Inline] = []
-            if let first = children.first, first.name == "Title" {
-                title = try first.children.map(inline)
-                children = children.dropFirst()
-            }
-            return .panel(Panel(kind: PanelKind(rawValue: n.field("kind") ?? "") ?? .plain, title: title, blocks: try children.map(block)))
+            let (title, rest) = try headed(n, "Title")
+            return .panel(Panel(kind: PanelKind(rawValue: n.field("kind") ?? "") ?? .plain, title: title, blocks: try rest.map(block)))
         case "Details":
-            var children = n.children[...]
-            var summary: [Inline] = []
-            if let first = children.first, first.name == "Summary" {
-                summary = try first.children.map(inline)
-                children = children.dropFirst()
-            }
-            return .details(summary: summary, blocks: try children.map(block))
+            let (summary, rest) = try headed(n, "Summary")
+            return .details(summary: summary, blocks: try rest.map(block))
         case "Raw":
-            let text = n.positional.first ?? ""
-            switch n.field("format") {
-            case "markdown": return .raw(.markdown, text)
-            case "storage": return .raw(.storage(macro: n.field("macro") ?? ""), text)
-            default: return .raw(.html, text)
-            }
+            return .raw(rawFormat(n), n.positional.first ?? "")
         case "Div": return .div(n.attr, try blk())
         case "Generated":
             if n.flag("toc") { return .generated(.toc(minLevel: try int(n, "min", 1), maxLevel: try int(n, "max", 6))) }
@@ -389,6 +364,28 @@ public enum DocumentDump {
             throw SyntaxError(line: 0, message: "Generated: which kind?")
         default:
             throw SyntaxError(line: 0, message: "unknown block '\(n.name)'")
+        }
+    }
+
+    /// A node's leading child of this name (a panel's Title, an expand's Summary) as inlines, and the other children.
+    private static func headed(_ n: Node, _ name: String) throws -> ([Inline], ArraySlice<Node>) {
+        guard let first = n.children.first, first.name == name else { return ([], n.children[...]) }
+        return (try first.children.map(inline), n.children.dropFirst())
+    }
+
+    private static func rawFormat(_ n: Node) -> RawFormat {
+        switch n.field("format") {
+        case "markdown": .markdown
+        case "storage": .storage(macro: n.field("macro") ?? "")
+        default: .html
+        }
+    }
+
+    private static func rawFields(_ format: RawFormat) -> [(String, String)] {
+        switch format {
+        case .html: [("format", "html")]
+        case .markdown: [("format", "markdown")]
+        case .storage(let macro): [("format", "storage"), ("macro", macro)]
         }
     }
 
@@ -415,12 +412,7 @@ public enum DocumentDump {
         case "Mention": return .mention(Mention(username: n.field("username"), key: n.field("key")), name: n.field("name"))
         case "Span": return .span(n.attr, try inl())
         case "RawInline":
-            let text = n.positional.first ?? ""
-            switch n.field("format") {
-            case "markdown": return .raw(.markdown, text)
-            case "storage": return .raw(.storage(macro: n.field("macro") ?? ""), text)
-            default: return .raw(.html, text)
-            }
+            return .raw(rawFormat(n), n.positional.first ?? "")
         case "Note": return .note(try n.children.map(block))
         case "Math": return .math(n.positional.first ?? "")
         default: throw SyntaxError(line: 0, message: "unknown inline '\(n.name)'")

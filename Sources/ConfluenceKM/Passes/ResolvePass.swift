@@ -23,7 +23,7 @@ final class ResolvePass: DocumentRewriter {
     static let missingImageClass = "missing-image"
 
     /// The content id a reference names, when it is in the bundle's plan.
-    func contentId(_ ref: PageRef, orBlogPost: Bool = false) -> String? {
+    func contentId(_ ref: PageRef) -> String? {
         switch ref {
         case .current: return page.id
         case .id(let id): return id
