@@ -458,7 +458,7 @@ public struct MarkdownWriter: Sendable {
             switch i {
             case .mention(let user, let name): i = .text("@" + (name ?? user.username ?? user.key ?? ""))
             case .status(let text, let colour): i = .strong([.text(Self.statusText(text, colour: colour))])
-            case .span(let attr, let content) where attr.classes.contains(ResolvePass.missingImageClass):
+            case .span(let attr, let content) where attr.classes.contains(Attr.missingImageClass):
                 // Set apart from what stands before it.
                 if let last = out.last, case .text(let t) = last, let c = t.last, !c.isWhitespace { out.append(.text(" ")) }
                 else if let last = out.last, case .span = last { out.append(.text(" ")) }

@@ -53,6 +53,10 @@ public struct Attr: Sendable, Equatable, Hashable {
         self.pairs = pairs
     }
     public static let empty = Attr()
+    /// The classes readers and passes give groups and spans, so that passes and writers agree without knowing each
+    /// other: an excerpt (`@hidden="true"` when Confluence hides it), the text standing for a missing image.
+    public static let excerptClass = "excerpt"
+    public static let missingImageClass = "missing-image"
     public var isEmpty: Bool { id.isEmpty && classes.isEmpty && pairs.isEmpty }
     public subscript(key: String) -> String? { pairs.first { $0.key == key }?.value }
 }

@@ -19,8 +19,6 @@ final class ResolvePass: DocumentRewriter {
 
     private func relative(_ target: String) -> String { relativePath(from: page.path, to: target) }
 
-    /// The class of the text that stands for an image whose attachment is not in the bundle.
-    static let missingImageClass = "missing-image"
 
     /// The content id a reference names, when it is in the bundle's plan.
     func contentId(_ ref: PageRef) -> String? {
@@ -128,7 +126,7 @@ final class ResolvePass: DocumentRewriter {
                 log.add(.missingAttachment, .warning, "image '\(fileName)'\(Self.owner(owner)) is not in the bundle; its name is kept as text")
                 // Its name (and alt text, when it says more), set apart: several missing images never run together.
                 let label = image.alt.isEmpty || image.alt == fileName ? fileName : "\(fileName): \(image.alt)"
-                return [.span(Attr(classes: [Self.missingImageClass]), [.text("[image " + label + "]")])]
+                return [.span(Attr(classes: [Attr.missingImageClass]), [.text("[image " + label + "]")])]
             }
             var resolved = image
             resolved.target = .url(relative(path))

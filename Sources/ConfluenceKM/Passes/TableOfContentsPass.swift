@@ -63,7 +63,7 @@ final class TableOfContentsPass: DocumentRewriter {
 
 /// The page's own excerpts: shown in place unless hidden (a hidden excerpt exists only for `excerpt-include`).
 final class ExcerptPass: DocumentRewriter {
-    static let excerptClass = "excerpt"
+    static let excerptClass = Attr.excerptClass
     let log: DiagnosticLog
     init(log: DiagnosticLog) { self.log = log }
 

@@ -19,7 +19,7 @@ enum TransparentMacro: MacroConverter {
             // when it is not hidden (``ExcerptPass``).
             let hidden = m.parameter("hidden") == "true"
             reader.features.insert(.excerpts)
-            let attr = Attr(classes: [ExcerptPass.excerptClass], pairs: hidden ? [.init("hidden", "true")] : [])
+            let attr = Attr(classes: [Attr.excerptClass], pairs: hidden ? [.init("hidden", "true")] : [])
             return [.paragraphBreak, .block(.div(attr, reader.body(m))), .paragraphBreak]
         }
         if let rich = m.richBody { return [.paragraphBreak] + rich.children.flatMap(reader.convert) + [.paragraphBreak] }
