@@ -137,6 +137,11 @@ import Testing
         #expect(folder["type"] as? String == "folder")
         let index = String(decoding: files["articles/TWIN/archive-folder.md"]!, as: UTF8.self)
         #expect(index.contains("[Notes](notes.md)"))
+        // preview writes the folder's index (and every other article) exactly as convert did.
+        let r = try Support.cli(["preview", zip.path, "--all", "--format", "json"])
+        let pages = r.stdout.split(separator: "\n").compactMap { try? Support.json(Data($0.utf8)) }
+        let folderPage = try #require(pages.first { $0["markdownPath"] as? String == "articles/TWIN/archive-folder.md" })
+        #expect(folderPage["markdown"] as? String == index)
         #expect(try Support.json(files["articles/TWIN/notes.json"]!)["parentId"] as? String == "8003")
     }
 

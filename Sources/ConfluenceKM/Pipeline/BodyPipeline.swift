@@ -169,6 +169,24 @@ func containsReplacementCharacter(_ text: String) -> Bool {
     return text.withUTF8 { firstIndex(of: [0xEF, 0xBF, 0xBD], in: $0, from: 0) != nil }
 }
 
+extension BodyPipeline {
+    /// An article whose body the export does not hold: a Cloud folder becomes an index of its children (generated
+    /// content, through the passes and the writer like any body); anything else is empty, with `empty-body`.
+    /// convert and preview both write such articles through here.
+    func convertWithoutBody(_ article: PlannedArticle) -> Output {
+        let log = DiagnosticLog(page: article.context)
+        guard article.content.kind == .folder else {
+            log.add(.emptyBody, .info, article.bodyId.map { "the body object \($0) is not in entities.xml; an empty article is written" }
+                ?? "the \(article.content.kind.rawValue) has no body in the export; an empty article is written")
+            return Output(markdown: "", diagnostics: log.items, failedMacro: nil)
+        }
+        let index = Document(blocks: [.generated(.children(root: .page(.current), depth: 1))], features: [.references])
+        let resolved = ResolvePass(page: article.context, targets: targets, baseURL: nil, log: log).run(index)
+        let markdown = settings.flavor.writer(tables: settings.tables).render(resolved, log: log)
+        return Output(markdown: markdown, diagnostics: log.items, failedMacro: nil)
+    }
+}
+
 extension ConversionPlan {
     /// The pipeline for this plan's articles: their bodies (for includes) come back from the spool.
     func bodyPipeline(spool: BodySpool, options: ConvertOptions) -> BodyPipeline {

@@ -295,24 +295,13 @@ public struct Converter {
             try staging.write(Data(md.utf8), to: path)
             results.articles[articleId]?.diagnostics += diagnostics
         }
-        // Articles whose body object was missing still get an (empty) article.
+        // Articles whose body object was missing still get an article: a folder's index, else an empty one.
         for id in plan.order where results.articles[id] == nil {
             let article = plan.articles[id]!
-            if article.content.kind == .folder {
-                // A Cloud folder: an index article listing its children.
-                let log = DiagnosticLog(page: article.context)
-                let index = Document(blocks: [.generated(.children(root: .page(.current), depth: 1))])
-                let resolved = ResolvePass(page: article.context, targets: plan.targets, baseURL: nil, log: log).run(index)
-                let md = Data(MarkdownWriter().render(resolved.blocks).utf8)
-                let digest = try staging.write(md, to: article.metadata.markdown)
-                results.articles[id] = ArticleResult(bytes: Int64(md.count), sha256: digest, diagnostics: [])
-                continue
-            }
-            let d = Diagnostic(.emptyBody, .info, contentId: id, title: article.content.title,
-                message: article.bodyId.map { "the body object \($0) is not in entities.xml; an empty article is written" }
-                    ?? "the \(article.content.kind.rawValue) has no body in the export; an empty article is written")
-            let digest = try staging.write(Data(), to: article.metadata.markdown)
-            results.articles[id] = ArticleResult(bytes: 0, sha256: digest, diagnostics: [d])
+            let out = pipeline.convertWithoutBody(article)
+            let md = Data((((try frontMatter?(article.metadata)) ?? "") + out.markdown).utf8)
+            let digest = try staging.write(md, to: article.metadata.markdown)
+            results.articles[id] = ArticleResult(bytes: Int64(md.count), sha256: digest, diagnostics: out.diagnostics)
         }
         return results
     }

@@ -71,7 +71,7 @@ extension Converter {
         let plan = ConversionPlan(index: index, options: options)
         try checkUnmatched(plan)
         try checkStrictPermissions(plan.diagnostics)
-        let ids = plan.order.filter { plan.articles[$0]?.bodyId != nil }
+        let ids = plan.order
         let jobs = max(1, min(options.jobs, ids.count))
         let planned = plan.articles
         let pipeline = plan.bodyPipeline(spool: spool, options: options)
@@ -84,8 +84,8 @@ extension Converter {
         DispatchQueue.concurrentPerform(iterations: jobs) { worker in
             for i in stride(from: worker, to: ids.count, by: jobs) {
                 let a = planned[ids[i]]!
-                guard let body = a.storedBody(spool) else { continue }
-                let out = pipeline.convert(body)
+                // As convert: the body through the pipeline, or the article without one.
+                let out = a.storedBody(spool).map { pipeline.convert($0) } ?? pipeline.convertWithoutBody(a)
                 collected.lock.lock()
                 collected.diagnostics += out.diagnostics
                 if let m = out.failedMacro, collected.failed == nil {

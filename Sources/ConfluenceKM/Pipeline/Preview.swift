@@ -28,10 +28,13 @@ extension Converter {
         let writer = MetadataWriter(mapping: options.mapping)
         return try ids.map { id in
             let a = plan.articles[id]!
-            let body = try a.bodyId.flatMap { try spool.body($0) } ?? ""
-            let out = pipeline.convert(StoredBody(text: body, bodyType: a.bodyType,
-                                                  repairedCharacters: a.bodyId.map(spool.repairedCharacters) ?? [], page: a.context),
-                                       withModel: includeModel)
+            let body = try a.bodyId.flatMap { try spool.body($0) }
+            // The same two paths as convert: the body through the pipeline, or the article without one.
+            let out = body.map {
+                pipeline.convert(StoredBody(text: $0, bodyType: a.bodyType,
+                                            repairedCharacters: a.bodyId.map(spool.repairedCharacters) ?? [], page: a.context),
+                                 withModel: includeModel)
+            } ?? pipeline.convertWithoutBody(a)
             var md = out.markdown
             if options.frontMatter == .yaml || options.conversion.flavor == .obsidian {
                 md = try writer.frontMatter(a.metadata, aliases: options.conversion.flavor == .obsidian) + md
@@ -43,7 +46,8 @@ extension Converter {
                                    sha256: "", path: $0.path, version: $0.version)
             }
             return PreviewPage(id: id, title: a.content.title, markdownPath: a.metadata.markdown, markdown: md, metadata: meta,
-                               diagnostics: out.diagnostics.sorted(by: Diagnostic.reportOrder), storage: includeStorage ? body : nil, model: out.model)
+                               diagnostics: out.diagnostics.sorted(by: Diagnostic.reportOrder), storage: includeStorage ? body ?? "" : nil,
+                               model: out.model)
         }
     }
 }
