@@ -23,15 +23,11 @@ final class IncludePass: DocumentRewriter {
     func block(_ block: Block) -> [Block] {
         guard case .generated(.include(let ref, let excerptOnly)) = block else { return [descend(block)] }
         let macro = excerptOnly ? "excerpt-include" : "include"
-        let title: String, spaceKey: String, found: String?
-        switch ref {
-        case .title(let space, let t, _):
-            (title, spaceKey) = (t, space ?? page.spaceKey)
-            found = targets.contentId(spaceKey: spaceKey, title: t, blogPost: false) ?? targets.contentId(spaceKey: spaceKey, title: t, blogPost: true)
-        case .id(let id):
-            (title, spaceKey, found) = (targets.title(of: id) ?? id, page.spaceKey, targets.articlePath(id: id) != nil ? id : nil)
-        case .current:
-            (title, spaceKey, found) = (page.title, page.spaceKey, page.id)
+        let found = targets.contentId(ref, in: page).flatMap { targets.articlePath(id: $0) != nil ? $0 : nil }
+        let (title, spaceKey): (String, String) = switch ref {
+        case .title(let space, let t, _): (t, space ?? page.spaceKey)
+        case .id(let id): (targets.title(of: id) ?? id, page.spaceKey)
+        case .current: (page.title, page.spaceKey)
         }
         guard let id = found else {
             log.add(.brokenLink, .warning, "macro '\(macro)' includes '\(title)' in space \(spaceKey), which is not in the bundle")

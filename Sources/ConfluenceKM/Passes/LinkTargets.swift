@@ -24,4 +24,18 @@ public protocol LinkTargets: Sendable {
 extension LinkTargets {
     public func parent(of id: String) -> String? { nil }
     public func roots(spaceKey: String) -> [String] { [] }
+
+    /// The content id a reference in `page`'s body names, when it is in the plan: a title is looked up in its space
+    /// (the page's when it gives none), and a page title that only a blog post has reaches the blog post (Cloud
+    /// writes `ri:page` for both). The one lookup links, images, page lists and includes share.
+    func contentId(_ ref: PageRef, in page: PageContext) -> String? {
+        switch ref {
+        case .current: return page.id
+        case .id(let id): return id
+        case .title(let space, let title, let blogPost):
+            let space = space ?? page.spaceKey
+            return contentId(spaceKey: space, title: title, blogPost: blogPost)
+                ?? (!blogPost ? contentId(spaceKey: space, title: title, blogPost: true) : nil)
+        }
+    }
 }

@@ -19,19 +19,8 @@ final class ResolvePass: DocumentRewriter {
 
     private func relative(_ target: String) -> String { relativePath(from: page.path, to: target) }
 
-
     /// The content id a reference names, when it is in the bundle's plan.
-    func contentId(_ ref: PageRef) -> String? {
-        switch ref {
-        case .current: return page.id
-        case .id(let id): return id
-        case .title(let space, let title, let blogPost):
-            let space = space ?? page.spaceKey
-            // A page link that names a blog post's title (Cloud writes `ri:page` for both) reaches the blog post.
-            return targets.contentId(spaceKey: space, title: title, blogPost: blogPost)
-                ?? (!blogPost ? targets.contentId(spaceKey: space, title: title, blogPost: true) : nil)
-        }
-    }
+    func contentId(_ ref: PageRef) -> String? { targets.contentId(ref, in: page) }
 
     // MARK: Inlines
 
