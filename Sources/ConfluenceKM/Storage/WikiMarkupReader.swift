@@ -152,10 +152,14 @@ struct WikiMarkupReader {
     /// Whether a body with no body type is wiki markup: no tag anywhere, and a line only wiki markup starts that way
     /// (a heading `h1.`, a table `||`/`|a|b|`, a `{code}`-like macro, a quote `bq.`) or a `[text|url]` link.
     static func looksLikeWikiMarkup(_ text: String) -> Bool {
-        let scalars = Array(text.unicodeScalars)
-        for (i, c) in scalars.enumerated() where c == "<" && i + 1 < scalars.count {
-            let n = scalars[i + 1]
-            if n.properties.isAlphabetic || n == "/" || n == "!" || n == "?" { return false }
+        // Runs for every body that says it is XHTML, so on the bytes, stopping at the first tag (most bodies start
+        // with one); a non-ASCII letter after `<` counts as a tag too.
+        var afterOpen = false
+        for b in text.utf8 {
+            if afterOpen, (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b >= 0x80 || b == 0x2F || b == 0x21 || b == 0x3F {
+                return false
+            }
+            afterOpen = b == 0x3C
         }
         for raw in text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }) {
             let line = raw.trimmingCharacters(in: .whitespaces)
