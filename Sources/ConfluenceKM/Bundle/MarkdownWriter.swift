@@ -563,7 +563,7 @@ public struct MarkdownWriter: Sendable {
 
     /// A status lozenge's text as the author typed it, in brackets (`[On track]`); its colour when it has none.
     static func statusText(_ text: String, colour: String?) -> String {
-        "[" + (text.isEmpty ? (colour ?? "status") : text) + "]"
+        "[" + Inline.statusLabel(text, colour: colour) + "]"
     }
 
     private func titlePart(_ title: String?) -> String {

@@ -265,6 +265,11 @@ public indirect enum Inline: Sendable, Equatable {
 }
 
 extension Inline {
+    /// What a status lozenge shows: its text as typed, else its colour's name.
+    public static func statusLabel(_ text: String, colour: String?) -> String {
+        text.isEmpty ? (colour ?? "status") : text
+    }
+
     /// The visible text of inlines, for alt texts and summaries.
     public static func plainText(_ inlines: [Inline]) -> String {
         var out = ""
@@ -276,7 +281,7 @@ extension Inline {
                 out += plainText(c)
             case .image(let image): out += image.alt
             case .lineBreak: out += " "
-            case .status(let text, let colour): out += text.isEmpty ? (colour ?? "status") : text
+            case .status(let text, let colour): out += statusLabel(text, colour: colour)
             case .mention(let user, let name): out += "@" + (name ?? user.username ?? user.key ?? "")
             case .anchor, .raw, .note: break
             case .math(let tex): out += tex
