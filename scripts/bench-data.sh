@@ -7,6 +7,7 @@ mkdir -p "$DATA"
 gen() { local name=$1; shift; [ -f "$DATA/$name.zip" ] || python3 scripts/gen-export.py "$DATA/$name.zip" "$@"; }
 gen x12000 --pages 12000 --versions 8 --attachment-bytes 2000 &
 gen c12000 --pages 12000 --versions 8 --attachment-bytes 2000 --format csv &
+gen x3000 --pages 3000 &
 wait
 # About 1 GB: the same pages with 150 KB attachments (random bytes, barely compressible).
 gen scale-1g --pages 12000 --versions 8 --attachment-bytes 150000 --seed 2

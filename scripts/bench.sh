@@ -88,5 +88,22 @@ print(f"| {s} | {pages} | {xml} | {zmb} | {floor:.2f} | {fast} | {dconv:.2f} | {
 PY
 done
 find "$OUT" -mindepth 1 -maxdepth 1 -type d -exec rm -rf {} +
+
+# The HTML preview at scale: the site of a 3,000-page export against the conversion of the same export.
+if [ -f "$DATA/x3000.zip" ] && [ -z "${BENCH_NO_PREVIEW:-}" ]; then
+  echo
+  echo "| export | convert (s) | preview --html (s) | preview/convert | site (MB) | files |"
+  echo "| --- | --- | --- | --- | --- | --- |"
+  cv=(); pv=()
+  for i in $(seq "$RUNS"); do
+    rm -rf "$OUT/p-bundle" "$OUT/p-site"
+    t0=$(now); "$BIN" convert "$DATA/x3000.zip" -o "$OUT/p-bundle" -q; t1=$(now); cv+=("$(echo "$t1 - $t0" | bc)")
+    t0=$(now); "$BIN" preview "$DATA/x3000.zip" --html "$OUT/p-site" 2>/dev/null; t1=$(now); pv+=("$(echo "$t1 - $t0" | bc)")
+  done
+  c=$(printf '%s\n' "${cv[@]}" | best); p=$(printf '%s\n' "${pv[@]}" | best)
+  mb=$(du -sm "$OUT/p-site" | cut -f1); files=$(find "$OUT/p-site" -type f | wc -l)
+  python3 -c "import sys; c,p=float(sys.argv[1]),float(sys.argv[2]); print(f'| x3000 | {c:.2f} | {p:.2f} | {p/c:.2f} | {sys.argv[3]} | {sys.argv[4]} |')" "$c" "$p" "$mb" "$files"
+  rm -rf "$OUT/p-bundle" "$OUT/p-site"
+fi
 echo
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; $(swift --version 2>/dev/null | head -1)"

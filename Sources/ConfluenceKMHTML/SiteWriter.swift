@@ -1,14 +1,16 @@
 import ConfluenceKM
-import Crypto
 import Foundation
 
 /// `preview --html DIR`: a browsable static site of a bundle — an index with the page tree of each space, every
 /// article rendered with libcmark-gfm, its metadata and access, and the report's diagnostics beside the page they
-/// concern. Code is highlighted offline with Debian's highlight.js, inlined into every page when it is installed.
+/// concern. Code is highlighted offline with Debian's highlight.js when it is installed. Shared assets (the scripts)
+/// are written once under `assets/` and linked; headings carry the ids the
+/// Markdown's `#anchor` links use, so a table of contents works in the site as in a Markdown viewer.
 ///
 /// A bundle folder given to preview may be crafted, so it is read like any input: files through ``BundleFiles``
 /// (no symbolic link followed, no path leaving the bundle), every value written into HTML through ``HTML``, and
-/// every page carries a Content-Security-Policy that allows only the tool's own scripts (by hash), styles inline,
+/// every page carries a Content-Security-Policy that allows only the tool's own scripts (by a nonce drawn for each
+/// site, so no bundle can know it), styles inline,
 /// and images from the site itself: opening the preview fetches nothing from the network and runs no script of the
 /// bundle's. The site is written into a temporary folder and renamed into place; an existing folder is replaced
 /// only when it is empty or a site this tool wrote (it holds the marker file).
@@ -31,6 +33,7 @@ public enum SiteWriter {
         var spaceKey: String
         var category: String?
         var parentId: String?
+        var position: Int?
         var markdown: String
         var access: Access?
 
@@ -48,6 +51,7 @@ public enum SiteWriter {
             spaceKey = try c.decode(String.self, forKey: .spaceKey)
             category = try? c.decode(String.self, forKey: .category)
             parentId = try? c.decode(String.self, forKey: .parentId)
+            position = try? c.decode(Int.self, forKey: .position)
             markdown = try c.decode(String.self, forKey: .markdown)
             access = try? c.decode(Access.self, forKey: .access)
         }
@@ -76,15 +80,22 @@ public enum SiteWriter {
             guard BundlePath.isSafe(a.markdown), a.markdown.hasPrefix("articles/"), a.markdown.hasSuffix(".md") else { continue }
             articles.append(a)
         }
-        let script = (try? String(contentsOfFile: highlightJS, encoding: .utf8)).map {
-            $0.replacingOccurrences(of: "</script", with: "<\\/script") } ?? ""
-        let highlightCall = script.isEmpty ? "" : "document.addEventListener('DOMContentLoaded',function(){document.querySelectorAll('pre code').forEach(function(b){(hljs.highlightElement||hljs.highlightBlock).call(hljs,b);});});"
-        let imageCheck = "window.addEventListener('load',function(){document.querySelectorAll('img').forEach(function(i){i.setAttribute('data-loaded',String(i.complete&&i.naturalWidth>0));});});"
-        let scripts = [script, highlightCall, imageCheck].filter { !$0.isEmpty }
+        // Shared assets, written once: highlight.js (when installed) and the site's own script.
+        let highlight = (try? String(contentsOfFile: highlightJS, encoding: .utf8)) ?? ""
+        let siteScript = (highlight.isEmpty ? "" : "document.addEventListener('DOMContentLoaded',function(){document.querySelectorAll('pre code').forEach(function(b){(hljs.highlightElement||hljs.highlightBlock).call(hljs,b);});});")
+            + "window.addEventListener('load',function(){document.querySelectorAll('img').forEach(function(i){i.setAttribute('data-loaded',String(i.complete&&i.naturalWidth>0));});});"
+        var assets: [(path: String, text: String)] = []
+        if !highlight.isEmpty { assets.append(("assets/highlight.min.js", highlight)) }
+        assets.append(("assets/site.js", siteScript))
+        for asset in assets { try site.write(Data(asset.text.utf8), to: asset.path) }
         let style = ((try? String(contentsOfFile: highlightCSS, encoding: .utf8)) ?? "").replacingOccurrences(of: "</style", with: "<\\/style")
-        let csp = HTML.contentSecurityPolicy(scripts: scripts)
+        // A site's scripts are allowed by a nonce drawn for this site: file:// pages cannot check an `integrity`
+        // (it needs CORS), and a nonce the bundle could not know when it was made is stricter than `'self'`.
+        let nonce = HTML.nonce()
+        let csp = HTML.contentSecurityPolicy(nonce: nonce)
         func page(_ title: String, _ body: String, depth: Int) -> String {
-            """
+            let up = String(repeating: "../", count: depth)
+            return """
             <!DOCTYPE html>
             <html><head><meta charset="utf-8">
             <meta http-equiv="Content-Security-Policy" content="\(HTML.attr(csp))">
@@ -93,15 +104,16 @@ public enum SiteWriter {
             <title>\(HTML.text(title))</title>
             <style>body{font-family:sans-serif;max-width:60em;margin:2em auto}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em}
             .meta{background:#f6f8fa;padding:.5em 1em}.diag{background:#fff8e1;padding:.5em 1em}\(style)</style>
-            \(scripts.map { "<script>\($0)</script>" }.joined())</head><body>
-            <p><a href="\(String(repeating: "../", count: depth))index.html">Index</a></p>
+            \(assets.map { "<script nonce=\"\(nonce)\" src=\"\(up)\($0.path)\"></script>" }.joined(separator: "\n"))
+            </head><body>
+            \(depth == 0 ? "" : "<p class=\"site-nav\"><a href=\"\(up)index.html\">Index</a></p>")
             \(body)
             </body></html>
             """
         }
         for a in articles {
             let md = (try? BundleFiles.read(root: root.path, a.markdown, maxBytes: 256 << 20)).map { String(decoding: $0, as: UTF8.self) } ?? ""
-            var html = GFMRenderer.html(md)
+            var html = HTML.headingIds(GFMRenderer.html(md))
             // Links between articles point at their pages.
             html = html.replacingOccurrences(of: ##"href="([^"#:]+)\.md(#[^"]*)?""##, with: "href=\"$1.html$2\"", options: .regularExpression)
             var meta = "<div class=\"meta\"><p><b>\(HTML.text(a.title))</b> (\(HTML.text(a.type)) \(HTML.text(a.id)), space \(HTML.text(a.spaceKey)))</p>"
@@ -120,13 +132,14 @@ public enum SiteWriter {
             let target = String(a.markdown.dropLast(3)) + ".html"
             try site.write(Data(page(a.title, meta + diag + "<article>\(html)</article>", depth: a.markdown.split(separator: "/").count - 1).utf8), to: target)
         }
-        // The index: each space's page tree, then its blog posts.
+        // The index: each space's page tree in Confluence's order, then its blog posts, newest first.
         var index = "<h1>Bundle</h1>"
         let bySpace = Dictionary(grouping: articles, by: \.spaceKey)
         for space in bySpace.keys.sorted() {
-            let list = bySpace[space]!.sorted { ($0.markdown, $0.id) < ($1.markdown, $1.id) }
+            let list = bySpace[space]!.sorted { PageOrder.less(($0.position, $0.title, $0.id), ($1.position, $1.title, $1.id)) }
             index += "<h2>\(HTML.text(space)) — \(HTML.text(list.first?.category ?? ""))</h2>" + tree(list.filter { $0.type != "blogpost" })
             let blogs = list.filter { $0.type == "blogpost" }
+                .sorted { ($0.created ?? "", $1.title, $1.id) > ($1.created ?? "", $0.title, $0.id) }
             if !blogs.isEmpty { index += "<h3>Blog posts</h3><ul>" + blogs.map { "<li>\(link($0))</li>" }.joined() + "</ul>" }
         }
         try site.write(Data(page("Bundle", index, depth: 0).utf8), to: "index.html")
@@ -187,7 +200,9 @@ public enum SiteWriter {
         return out
     }
 
-    /// One article of a site as a standalone file: images and attachment links become data: URIs.
+    /// One article of a site as a standalone file: the site's scripts inlined (the same hashes allow them), images
+    /// and attachments as data: URIs, and links to other pages of the site (which the file does not carry) kept as
+    /// text with the page they named as a title — a standalone page links to nothing that is not in it.
     public static func standalone(site: String, markdownPath: String, to file: String) throws {
         let root = URL(fileURLWithPath: site).standardizedFileURL
         guard BundlePath.isSafe(markdownPath), markdownPath.hasSuffix(".md") else {
@@ -207,6 +222,11 @@ public enum SiteWriter {
             let type = types[URL(fileURLWithPath: String(target)).pathExtension.lowercased()] ?? "application/octet-stream"
             html.replaceSubrange(range, with: "\(attr)=\"data:\(type);base64,\(data.base64EncodedString())\"")
         }
+        html = try inlineScripts(html, site: root.path, pageDirectory: pageDir)
+        html = html.replacingOccurrences(of: #"<p class="site-nav">.*?</p>"#, with: "", options: .regularExpression)
+        // What is still a relative link (another page, an attachment too large or missing) becomes text.
+        html = html.replacingOccurrences(of: #"<a href="(?![#]|data:|[a-zA-Z][a-zA-Z0-9+.-]*:)([^"]*)""#,
+                                         with: "<a title=\"not in this file: $1\"", options: .regularExpression)
         // Never over a file this tool did not write: only a missing file or an earlier preview page is replaced.
         let target = URL(fileURLWithPath: file).standardizedFileURL
         var st = stat()
@@ -222,6 +242,21 @@ public enum SiteWriter {
             try? FileManager.default.removeItem(at: temporary)
             throw ConversionError.outputFailed(path: file, reason: String(cString: strerror(errno)))
         }
+    }
+}
+
+extension SiteWriter {
+    /// The site's `<script nonce=… src=…>` elements of a page, each replaced by its file's text inline (same nonce).
+    static func inlineScripts(_ html: String, site: String, pageDirectory: URL) throws -> String {
+        var html = html
+        let re = try NSRegularExpression(pattern: #"<script (nonce="[^"]*") src="((?:\.\./)*assets/[a-z.]+\.js)"></script>"#)
+        for m in re.matches(in: html, range: NSRange(html.startIndex..., in: html)).reversed() {
+            let nonce = String(html[Range(m.range(at: 1), in: html)!]), rel = String(html[Range(m.range(at: 2), in: html)!])
+            let path = String(pageDirectory.appendingPathComponent(rel).standardizedFileURL.path.dropFirst())
+            let text = String(decoding: try BundleFiles.read(root: site, path), as: UTF8.self)
+            html.replaceSubrange(Range(m.range, in: html)!, with: "<script \(nonce)>" + text.replacingOccurrences(of: "</script", with: "<\\/script") + "</script>")
+        }
+        return html
     }
 }
 
@@ -242,10 +277,33 @@ enum HTML {
             .map { $0.addingPercentEncoding(withAllowedCharacters: allowed) ?? "" }.joined(separator: "/")
     }
 
-    /// No script but the tool's own (by SHA-256), no network: images from the site's own files or inlined.
-    static func contentSecurityPolicy(scripts: [String]) -> String {
-        let hashes = scripts.map { "'sha256-" + Data(SHA256.hash(data: Data($0.utf8))).base64EncodedString() + "'" }
-        return "default-src 'none'; script-src \(hashes.isEmpty ? "'none'" : hashes.joined(separator: " ")); style-src 'unsafe-inline'; "
+    /// 128 random bits, base64: the nonce that allows a site's own scripts.
+    static func nonce() -> String {
+        var g = SystemRandomNumberGenerator()
+        return Data((0..<16).map { _ in UInt8.random(in: 0...255, using: &g) }).base64EncodedString()
+    }
+
+    /// Every `<hN>` of rendered Markdown with the id its `#anchor` links use: GitHub's slug of the heading's text,
+    /// numbered when repeated (`x`, `x-1`, …) — the rule the table-of-contents pass writes links with.
+    static func headingIds(_ html: String) -> String {
+        guard let re = try? NSRegularExpression(pattern: #"<h([1-6])>(.*?)</h\1>"#, options: [.dotMatchesLineSeparators]) else { return html }
+        var used: [String: Int] = [:]
+        var out = ""
+        var last = html.startIndex
+        for m in re.matches(in: html, range: NSRange(html.startIndex..., in: html)) {
+            let whole = Range(m.range, in: html)!, level = String(html[Range(m.range(at: 1), in: html)!])
+            let inner = String(html[Range(m.range(at: 2), in: html)!])
+            var slug = anchorSlug(HTMLText.unescape(inner.replacingOccurrences(of: "<[^>]*>", with: "", options: .regularExpression)))
+            if let n = used[slug] { used[slug] = n + 1; slug += "-\(n + 1)" } else { used[slug] = 0 }
+            out += html[last..<whole.lowerBound] + "<h\(level) id=\"\(attr(slug))\">\(inner)</h\(level)>"
+            last = whole.upperBound
+        }
+        return out + html[last...]
+    }
+
+    /// No script but the tool's own (by the site's nonce), no network: images from the site's own files or inlined.
+    static func contentSecurityPolicy(nonce: String) -> String {
+        "default-src 'none'; script-src 'nonce-\(nonce)'; style-src 'unsafe-inline'; "
             + "img-src 'self' data:; media-src 'self' data:; base-uri 'none'; form-action 'none'"
     }
 }

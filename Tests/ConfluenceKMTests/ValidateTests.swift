@@ -1,5 +1,6 @@
 import ConfluenceKM
 import Foundation
+import Synchronization
 import Testing
 
 /// `validate`, `--against` and signed bundles.
@@ -292,5 +293,89 @@ import Testing
         #expect(single.contains("src=\"data:image/png;base64,") && single.contains("data-loaded=\"true\""))
         let index = try String(contentsOf: site.appendingPathComponent("index.html"), encoding: .utf8)
         #expect(index.contains("<li><a href=\"articles/ENG/engineering-home.html\">Engineering Home</a><ul><li><a href=\"articles/ENG/architecture-guide.html\">Architecture Guide</a><ul><li><a href=\"articles/ENG/release-notes-2-0.html\">"), "the page tree")
+    }
+
+    /// Every page of the site opened in Chromium, from the index, following every relative link and image; a
+    /// target that is not a file of the site, or an `#anchor` that no element of the rendered target carries, is a
+    /// dead link.
+    static func deadLinks(site: URL) throws -> (pages: Int, dead: [String]) {
+        let root = site.standardizedFileURL
+        var seen: Set<String> = ["index.html"], frontier = ["index.html"], doms: [String: String] = [:]
+        var references: [(from: String, target: String, fragment: String?)] = []
+        let attribute = try NSRegularExpression(pattern: #"(?:href|src)="([^"]*)""#)
+        while !frontier.isEmpty {
+            let batch = frontier
+            frontier = []
+            let rendered = Mutex<[String: String]>([:])
+            DispatchQueue.concurrentPerform(iterations: batch.count) { i in
+                let url = root.appendingPathComponent(batch[i])
+                let dom = (try? Support.run("/usr/bin/timeout", ["60", "/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu",
+                    "--disable-dev-shm-usage", "--virtual-time-budget=2000", "--dump-dom", url.absoluteString]).stdout) ?? ""
+                rendered.withLock { $0[batch[i]] = dom }
+            }
+            doms.merge(rendered.withLock { $0 }) { a, _ in a }
+            for page in batch {
+                let dom = doms[page]!
+                let dir = URL(fileURLWithPath: "/" + page).deletingLastPathComponent()
+                for m in attribute.matches(in: dom, range: NSRange(dom.startIndex..., in: dom)) {
+                    let value = String(dom[Range(m.range(at: 1), in: dom)!]).replacingOccurrences(of: "&amp;", with: "&")
+                    if value.hasPrefix("data:") || value.range(of: "^[a-zA-Z][a-zA-Z0-9+.-]*:", options: .regularExpression) != nil { continue }
+                    let parts = value.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)
+                    let pathPart = String(parts[0]), fragment = parts.count > 1 ? String(parts[1]) : nil
+                    let target = pathPart.isEmpty ? page
+                        : String(dir.appendingPathComponent(pathPart.removingPercentEncoding ?? pathPart).standardizedFileURL.path.dropFirst())
+                    references.append((page, target, fragment?.removingPercentEncoding))
+                    if target.hasSuffix(".html"), FileManager.default.fileExists(atPath: root.appendingPathComponent(target).path),
+                       seen.insert(target).inserted { frontier.append(target) }
+                }
+            }
+        }
+        var dead: [String] = []
+        for r in references {
+            guard FileManager.default.fileExists(atPath: root.appendingPathComponent(r.target).path) else { dead.append("\(r.from) → \(r.target)"); continue }
+            if let f = r.fragment, !f.isEmpty, let dom = doms[r.target], !dom.contains("id=\"\(f)\""), !dom.contains("name=\"\(f)\"") {
+                dead.append("\(r.from) → \(r.target)#\(f)")
+            }
+        }
+        return (doms.count, dead)
+    }
+
+    @Test func chromiumFindsNoDeadLinkInTheSite() throws {
+        let dir = Support.tempDir("crawl")
+        // The sample export (links across spaces, images, attachments) and a bundle of it in the tree layout.
+        let zip = try FixtureExportTests.zipped()
+        let site = dir.appendingPathComponent("site")
+        #expect(try Support.cli(["preview", zip.path, "--html", site.path]).status == 0)
+        let flat = try Self.deadLinks(site: site)
+        #expect(flat.pages >= 7 && flat.dead.isEmpty, "\(flat.dead)")
+        let guide = try String(contentsOf: site.appendingPathComponent("articles/ENG/architecture-guide.html"), encoding: .utf8)
+        #expect(guide.contains("<h1 id=\"overview\">"))
+        #expect(FileManager.default.fileExists(atPath: site.appendingPathComponent("assets/site.js").path))
+        #expect(!guide.contains("hljs.highlightElement"), "scripts are shared files, not inlined into every page")
+        // A real export with tables of contents (repeated headings among them): every `#anchor` lands.
+        let tocSite = dir.appendingPathComponent("toc-site")
+        if Support.hasReferenceExports {
+            #expect(try Support.cli(["preview", Support.referenceExports.appendingPathComponent("4.3.2.xml.zip").path, "--html", tocSite.path]).status == 0)
+            let toc = try Self.deadLinks(site: tocSite)
+            let page = try String(contentsOf: tocSite.appendingPathComponent("articles/SPACE1/page-1.html"), encoding: .utf8)
+            #expect(page.contains("href=\"#titre-2-1\"") && page.contains("<h2 id=\"titre-2-1\">"), "a table of contents whose links land")
+            #expect(toc.pages >= 5 && toc.dead.isEmpty, "\(toc.dead)")
+        }
+        let bundle = dir.appendingPathComponent("tree-bundle")
+        #expect(try Support.cli(["convert", zip.path, "-o", bundle.path, "--layout", "tree"]).status == 0)
+        let treeSite = dir.appendingPathComponent("tree-site")
+        #expect(try Support.cli(["preview", bundle.path, "--html", treeSite.path]).status == 0)
+        let tree = try Self.deadLinks(site: treeSite)
+        #expect(tree.pages >= 7 && tree.dead.isEmpty, "\(tree.dead)")
+        // The crawl does find a dead link: a page taken out of the site.
+        try FileManager.default.removeItem(at: site.appendingPathComponent("articles/OPS/runbook-restart-recover.html"))
+        #expect(try Self.deadLinks(site: site).dead.contains { $0.hasSuffix("→ articles/OPS/runbook-restart-recover.html") })
+        // A standalone page links to nothing outside itself.
+        let file = dir.appendingPathComponent("guide.html")
+        #expect(try Support.cli(["preview", zip.path, "--page", "Architecture Guide", "--html", file.path]).status == 0)
+        let single = try String(contentsOf: file, encoding: .utf8)
+        let relative = try NSRegularExpression(pattern: #"(?:href|src)="(?!#|data:|[a-zA-Z][a-zA-Z0-9+.-]*:)[^"]*""#)
+        #expect(relative.firstMatch(in: single, range: NSRange(single.startIndex..., in: single)) == nil, "a relative link in a standalone page")
+        #expect(single.contains("title=\"not in this file: ../OPS/runbook-restart-recover.html"), "a link to another page is kept as text")
     }
 }

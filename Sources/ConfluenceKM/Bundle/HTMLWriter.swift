@@ -158,6 +158,33 @@ public enum HTMLText {
         }
         return out
     }
+
+    /// The text of escaped HTML (what a browser shows): the references ``escape(_:apostrophe:)`` writes and
+    /// numeric references; any other `&name;` stays as written.
+    public static func unescape(_ s: String) -> String {
+        guard s.contains("&") else { return s }
+        var out = ""
+        var rest = Substring(s)
+        while let amp = rest.firstIndex(of: "&") {
+            out += rest[..<amp]
+            let after = rest[rest.index(after: amp)...]
+            guard let semi = after.prefix(12).firstIndex(of: ";") else { out += "&"; rest = after; continue }
+            let name = after[..<semi]
+            var scalar: Unicode.Scalar?
+            switch name {
+            case "amp": scalar = "&"
+            case "lt": scalar = "<"
+            case "gt": scalar = ">"
+            case "quot": scalar = "\""
+            case "apos": scalar = "'"
+            default:
+                if name.hasPrefix("#x") || name.hasPrefix("#X") { scalar = UInt32(name.dropFirst(2), radix: 16).flatMap(Unicode.Scalar.init) }
+                else if name.hasPrefix("#") { scalar = UInt32(name.dropFirst()).flatMap(Unicode.Scalar.init) }
+            }
+            if let scalar { out.unicodeScalars.append(scalar); rest = after[after.index(after: semi)...] } else { out += "&"; rest = after }
+        }
+        return out + rest
+    }
 }
 
 extension String {

@@ -14,7 +14,7 @@ func urlComponent(_ s: String) -> String {
 }
 
 /// A GitHub-style anchor slug for a heading or `ac:anchor` name.
-func anchorSlug(_ s: String) -> String {
+public func anchorSlug(_ s: String) -> String {
     var out = ""
     for c in s.lowercased() {
         if c.isLetter || c.isNumber || c == "-" || c == "_" { out.append(c) } else if c == " " { out.append("-") }

@@ -260,16 +260,11 @@ extension PlanBuilder {
         return children
     }
 
-    /// Pages in Confluence's order: position, then title, then id.
+    /// Pages in Confluence's order (``PageOrder``).
     private func inTreeOrder(_ list: [String]) -> [String] {
         list.sorted { a, b in
             let ca = selected[a]!, cb = selected[b]!
-            switch (ca.position, cb.position) {
-            case let (x?, y?) where x != y: return x < y
-            case (.some, nil): return true
-            case (nil, .some): return false
-            default: return ca.title != cb.title ? ca.title < cb.title : IDOrder.less(a, b)
-            }
+            return PageOrder.less((ca.position, ca.title, a), (cb.position, cb.title, b))
         }
     }
 
