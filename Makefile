@@ -18,9 +18,9 @@ deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-# Python tools the tests use (MkDocs builds a front-matter bundle in --strict mode).
+# Python tools the tests use: MkDocs with Material and pymdown-extensions builds the mkdocs flavour in --strict mode.
 deps-py:
-	@python3 -c "import mkdocs" 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check mkdocs
+	@python3 -c "import mkdocs, material, pymdownx" 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check mkdocs mkdocs-material pymdown-extensions
 
 build: deps
 	$(SWIFT) build
@@ -32,6 +32,8 @@ demo: build
 	@cd $(DEMO_EXPORT) && zip -qrX $(CURDIR)/$(DEMO_ZIP) attachments entities.xml exportDescriptor.properties
 	@.build/debug/confluence-km convert $(DEMO_ZIP) --output $(DEMO_BUNDLE) --force
 	@echo "bundle: $(CURDIR)/$(DEMO_BUNDLE)"
+	@.build/debug/confluence-km convert $(DEMO_ZIP) --output $(DEMO_BUNDLE)-mkdocs --flavor mkdocs --force -q
+	@echo "the same as a MkDocs site: mkdocs serve -f $(CURDIR)/$(DEMO_BUNDLE)-mkdocs/mkdocs.yml  (pip install mkdocs-material)"
 
 test: build deps-py
 	CKM_BIN=$(CURDIR)/.build/debug/confluence-km $(SWIFT) test
@@ -70,4 +72,4 @@ fuzz: deps
 	done
 
 clean:
-	rm -rf .build $(DEMO_BUNDLE)
+	rm -rf .build $(DEMO_BUNDLE) $(DEMO_BUNDLE)-mkdocs

@@ -64,7 +64,7 @@ struct Convert: ParsableCommand {
     @Option(help: "Also write the metadata as front matter at the top of each .md: none or yaml.")
     var frontMatter: String?
 
-    @Option(help: "The Markdown flavour: gfm (default: GitHub's alerts and <details>) or obsidian (a vault: callouts, folded callouts for expands, front matter with tags and aliases, .obsidian/app.json).")
+    @Option(help: "The Markdown flavour: gfm (default: GitHub's alerts and <details>), mkdocs (MkDocs Material: admonitions, ??? for expands, mkdocs.yml with the page tree as nav, attachments under articles/_attachments) or obsidian (a vault: callouts, folded callouts for expands, front matter with tags and aliases, .obsidian/app.json).")
     var flavor: String?
 
     @Option(help: "flat (default): every article of a space in its folder; tree: the folder tree is the page tree (a page with children is Parent/index.md, its children in Parent/).")
@@ -213,7 +213,7 @@ struct Convert: ParsableCommand {
         try options.mapping.validate()
         try permissions.apply(&options.permissions)
         if let flavor {
-            guard let f = Flavor(rawValue: flavor) else { throw ValidationError("--flavor must be gfm or obsidian") }
+            guard let f = Flavor(rawValue: flavor) else { throw ValidationError("--flavor must be one of " + Flavor.allCases.map(\.rawValue).joined(separator: ", ")) }
             options.conversion.flavor = f
         }
         if let layout {

@@ -66,7 +66,8 @@ public enum SiteWriter {
         let site = try OutputFolder(destination: out, marker: marker)
         defer { site.discard() }
         let listing = BundleFiles.list(root: root.path)
-        for path in listing.files where path.hasPrefix("attachments/") {
+        // Attachments: under attachments/, or under articles/_attachments/ in the mkdocs flavour.
+        for path in listing.files where path.hasPrefix("attachments/") || path.hasPrefix(Flavor.mkdocs.attachmentsRoot + "/") {
             try site.copy(from: root.path, path)
         }
         let report = (try? BundleFiles.read(root: root.path, "report.json")).flatMap { try? JSONDecoder().decode(ConversionReport.self, from: $0) }
@@ -210,7 +211,7 @@ public enum SiteWriter {
         }
         let pagePath = String(markdownPath.dropLast(3)) + ".html"
         var html = String(decoding: try BundleFiles.read(root: root.path, pagePath), as: UTF8.self)
-        let re = try NSRegularExpression(pattern: #"(src|href)="((?:\.\./)*attachments/[^"]+)""#)
+        let re = try NSRegularExpression(pattern: #"(src|href)="((?:\.\./)*_?attachments/[^"]+)""#)
         let pageDir = URL(fileURLWithPath: "/" + pagePath).deletingLastPathComponent()
         for m in re.matches(in: html, range: NSRange(html.startIndex..., in: html)).reversed() {
             let range = Range(m.range, in: html)!

@@ -40,7 +40,7 @@ public let articleSchemaJSON = #"""
           "mediaType": {"type": ["string", "null"]},
           "bytes": {"type": "integer"},
           "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
-          "path": {"type": "string", "pattern": "^attachments/[^/]+/[^/]+/[^/]+$"},
+          "path": {"type": "string", "pattern": "^(attachments|articles/_attachments)/[^/]+/[^/]+/[^/]+$"},
           "version": {"type": "integer"}
         }
       }

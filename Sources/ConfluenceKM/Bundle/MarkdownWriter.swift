@@ -172,7 +172,8 @@ public struct MarkdownWriter: Sendable {
         case .panel(let panel):
             if let hooks {
                 let body = renderBlocks(panel.blocks)
-                return hooks.panel(panel.kind, title: renderInlines(panel.title, context: .heading).trimmingSpaces(), body: body)
+                return hooks.panel(panel.kind, title: renderInlines(panel.title, context: .heading).trimmingSpaces(),
+                                   plainTitle: Inline.plainText(panel.title), body: body)
             }
             guard let alert = Self.alert(panel.kind) else {
                 var inner: [Block] = []
@@ -191,7 +192,8 @@ public struct MarkdownWriter: Sendable {
             return lines.map { $0.isEmpty ? ">" : "> " + $0 }
         case .details(let summary, let inner):
             if let hooks {
-                return hooks.details(summary: renderInlines(summary, context: .heading).trimmingSpaces(), body: renderBlocks(inner))
+                return hooks.details(summary: renderInlines(summary, context: .heading).trimmingSpaces(),
+                                     plainSummary: Inline.plainText(summary), body: renderBlocks(inner))
             }
             var lines = ["<details>", "<summary>" + HTMLWriter().inlines(summary) + "</summary>", ""]
             let body = renderBlocks(inner)
@@ -289,7 +291,8 @@ public struct MarkdownWriter: Sendable {
         for (i, item) in list.items.enumerated() {
             var marker = list.ordered ? "\(list.start + i). " : "- "
             if let checked = item.checked { marker += checked ? "[x] " : "[ ] " }
-            let indent = String(repeating: " ", count: list.ordered ? "\(list.start + i). ".count : 2)
+            let width = list.ordered ? "\(list.start + i). ".count : 2
+            let indent = String(repeating: " ", count: hooks?.listIndent(markerWidth: width) ?? width)
             var body = renderItemBlocks(item.blocks, loose: loose)
             if body.isEmpty { body = [""] }
             if item.checked == nil, let first = body.first, first.isEmpty, body.count > 1 {
@@ -505,8 +508,11 @@ public struct MarkdownWriter: Sendable {
             guard case .url(let source) = image.target else { return escapeText(image.alt, context: context, previous: previous) }
             var out: String
             if image.width != nil || image.height != nil || image.align != nil || image.border {
-                // Markdown has no image size: an `<img>` keeps it.
-                out = HTMLWriter().image(image)
+                // Markdown has no image size: an `<img>` keeps it (or the flavour's own syntax).
+                notes.linkDepth += 1
+                let alt = escapeText(image.alt, context: context, previous: nil)
+                notes.linkDepth -= 1
+                out = hooks?.sizedImage(image, alt: alt, destination: escapeDestination(source)) ?? HTMLWriter().image(image)
             } else {
                 notes.linkDepth += 1
                 out = "![" + escapeText(image.alt, context: context, previous: nil) + "](" + escapeDestination(source) + titlePart(image.title) + ")"
@@ -549,7 +555,7 @@ public struct MarkdownWriter: Sendable {
             return "$" + (context == .tableCell ? line.replacingOccurrences(of: "|", with: "\\|") : line) + "$"
         case .lineBreak:
             switch context {
-            case .text: return "\\\n"
+            case .text: return hooks?.lineBreak ?? "\\\n"
             case .heading: return " "
             case .tableCell: return "<br>"
             }
@@ -650,11 +656,17 @@ public struct MarkdownWriter: Sendable {
                 out.append("\\"); out.append(c)
             case "<":
                 // Only where it could open a tag, a comment or an autolink.
-                if let n = next, n.properties.isAlphabetic || n == "/" || n == "!" || n == "?" { out.append("\\") }
+                if let n = next, n.properties.isAlphabetic || n == "/" || n == "!" || n == "?" {
+                    if hooks?.escapesByReference == true { out.append(contentsOf: "&lt;".unicodeScalars); break }
+                    out.append("\\")
+                }
                 out.append(c)
             case "&":
                 // Only where it could start a character reference.
-                if Self.startsReference(scalars, at: i) { out.append("\\") }
+                if Self.startsReference(scalars, at: i) {
+                    if hooks?.escapesByReference == true { out.append(contentsOf: "&amp;".unicodeScalars); break }
+                    out.append("\\")
+                }
                 out.append(c)
             case "_":
                 if !(isWord(prev) && isWord(next)) { out.append("\\") }
@@ -764,10 +776,26 @@ extension String {
 /// The few constructs a Markdown flavour writes its own way; everything else (escaping, lists, tables, links) is the
 /// GFM writer's. A flavour is one file: its hooks and its entry in ``Flavor``.
 protocol MarkdownHooks: Sendable {
-    /// A panel, given its title and its body as Markdown lines.
-    func panel(_ kind: PanelKind, title: String, body: [String]) -> [String]
-    /// Content shown on demand (expand), given its summary and body as Markdown lines.
-    func details(summary: String, body: [String]) -> [String]
+    /// A panel, given its title (as Markdown and as plain text) and its body as Markdown lines.
+    func panel(_ kind: PanelKind, title: String, plainTitle: String, body: [String]) -> [String]
+    /// Content shown on demand (expand), given its summary (as Markdown and as plain text) and body as Markdown lines.
+    func details(summary: String, plainSummary: String, body: [String]) -> [String]
+    /// How far a list item's later lines are indented, given its marker's width (`- ` is 2, `10. ` is 4).
+    func listIndent(markerWidth: Int) -> Int
+    /// An image with a size, alignment or border, given its escaped alt text and destination; nil: an `<img>`.
+    func sizedImage(_ image: Image, alt: String, destination: String) -> String?
+    /// A hard line break in text (GFM: a backslash at the end of the line).
+    var lineBreak: String { get }
+    /// `<` and `&` that could start markup written as `&lt;` and `&amp;` (for parsers without CommonMark's
+    /// backslash escapes of every punctuation character).
+    var escapesByReference: Bool { get }
+}
+
+extension MarkdownHooks {
+    func listIndent(markerWidth: Int) -> Int { markerWidth }
+    func sizedImage(_ image: Image, alt: String, destination: String) -> String? { nil }
+    var lineBreak: String { "\\\n" }
+    var escapesByReference: Bool { false }
 }
 
 /// The Markdown flavours a bundle can be written in.
@@ -777,6 +805,15 @@ public enum Flavor: String, Sendable, CaseIterable {
     /// An Obsidian vault: callouts (`> [!info] Title`, `> [!note]- Summary` folded), front matter with tags and
     /// aliases.
     case obsidian
+    /// MkDocs Material: admonitions (`!!! info "Title"`, `??? note "Summary"` for expands), four-space list
+    /// indents, `attr_list` image sizes, and `mkdocs.yml` at the bundle root with the page tree as its nav.
+    case mkdocs
+
+    /// Where attachments are written: MkDocs serves only what lies in its `docs_dir` (`articles/`).
+    public var attachmentsRoot: String { self == .mkdocs ? "articles/_attachments" : "attachments" }
+
+    /// Whether every article starts with YAML front matter (`--front-matter yaml` asks for it in any flavour).
+    public var writesFrontMatter: Bool { self != .gfm }
 
     /// The writer of this flavour.
     func writer(tables: MarkdownWriter.TableMode) -> MarkdownWriter {
@@ -784,6 +821,7 @@ public enum Flavor: String, Sendable, CaseIterable {
         switch self {
         case .gfm: break
         case .obsidian: w.hooks = ObsidianHooks()
+        case .mkdocs: w.hooks = MkDocsHooks()
         }
         return w
     }

@@ -13,11 +13,11 @@ struct ObsidianHooks: MarkdownHooks {
         }
     }
 
-    func panel(_ kind: PanelKind, title: String, body: [String]) -> [String] {
+    func panel(_ kind: PanelKind, title: String, plainTitle: String, body: [String]) -> [String] {
         quoted("[!\(Self.callout(kind))]" + (title.isEmpty ? "" : " " + title), body)
     }
 
-    func details(summary: String, body: [String]) -> [String] {
+    func details(summary: String, plainSummary: String, body: [String]) -> [String] {
         quoted("[!note]- " + (summary.isEmpty ? "Details" : summary), body)
     }
 

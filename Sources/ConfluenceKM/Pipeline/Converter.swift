@@ -223,7 +223,7 @@ public struct Converter {
         let referencedOnly = options.filters.attachments == .referenced
         var frontMatter: (@Sendable (ArticleMetadata) throws -> String)?
         let obsidian = options.conversion.flavor == .obsidian
-        if options.frontMatter == .yaml || obsidian {
+        if options.frontMatter == .yaml || options.conversion.flavor.writesFrontMatter {
             let writer = MetadataWriter(mapping: options.mapping)
             frontMatter = { meta in try writer.frontMatter(meta, aliases: obsidian) }
         }
@@ -368,6 +368,14 @@ public struct Converter {
         try staging.write(try encoder.encode(report) + Data("\n".utf8), to: "report.json")
         if let record = FieldMappingRecord(options.mapping) {
             try staging.write(try encoder.encode(record) + Data("\n".utf8), to: "mapping.json")
+        }
+        if options.conversion.flavor == .mkdocs {
+            let entries = plan.order.compactMap { plan.articles[$0]?.metadata }.map {
+                MkDocsConfig.Entry(id: $0.id, title: $0.title, markdown: $0.markdown, spaceKey: $0.spaceKey, category: $0.category,
+                                   blogPost: $0.type == .blogpost, created: $0.created)
+            }
+            let yaml = MkDocsConfig.yaml(entries: entries, spaceRoots: plan.targets.spaceRoots, children: plan.targets.childrenOf)
+            try staging.write(Data(yaml.utf8), to: "mkdocs.yml")
         }
         if options.conversion.flavor == .obsidian {
             // The vault's settings: links as relative Markdown paths (as written), attachments in attachments/.

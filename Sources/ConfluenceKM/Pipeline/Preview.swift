@@ -36,7 +36,7 @@ extension Converter {
                                  withModel: includeModel)
             } ?? pipeline.convertWithoutBody(a)
             var md = out.markdown
-            if options.frontMatter == .yaml || options.conversion.flavor == .obsidian {
+            if options.frontMatter == .yaml || options.conversion.flavor.writesFrontMatter {
                 md = try writer.frontMatter(a.metadata, aliases: options.conversion.flavor == .obsidian) + md
             }
             var meta = a.metadata

@@ -54,7 +54,7 @@ extension PlanBuilder {
         }
         usedNames[owner, default: []].insert(Naming.clashKey(name))
         let folder = spaceFolders[spaceOf[owner]!.key]!
-        let dest = "attachments/\(folder)/\(Naming.idComponent(owner))/\(name)"
+        let dest = "\(options.conversion.flavor.attachmentsRoot)/\(folder)/\(Naming.idComponent(owner))/\(name)"
         planned[owner, default: []].append(PlannedAttachment(info: a, entry: "attachments/" + entry, path: dest, version: version))
         attachmentEntries["attachments/" + entry] = dest
     }

@@ -262,7 +262,8 @@ struct PlanBuilder {
             return sa != sb ? sa < sb : IDOrder.less(a, b)
         }
         var taken: [String: Set<String>] = [:]
-        var usedFolders: Set<String> = []
+        // `_attachments` is where the mkdocs flavour writes attachments, beside the space folders.
+        var usedFolders: Set<String> = [Naming.clashKey("_attachments")]
         for id in ids {
             let c = selected[id]!
             let space = spaceOf[id]!
