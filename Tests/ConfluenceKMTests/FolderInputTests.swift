@@ -26,6 +26,29 @@ import Testing
         #expect(inspect.status == 0)
     }
 
+    /// A folder that is not an export is named as a folder, with what it lacks; `inspect` counts its files' bytes,
+    /// not the folder's own inode.
+    @Test func aFolderThatIsNotAnExportIsNamedAsAFolder() throws {
+        let dir = Support.tempDir()
+        let empty = dir.appendingPathComponent("empty")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        let r = try Support.cli(["convert", empty.path, "-o", dir.appendingPathComponent("b1").path])
+        #expect(r.status == 1 && r.stderr.contains("\(empty.path): the folder is empty"), "\(r.stderr)")
+        let files = dir.appendingPathComponent("attachments-only")
+        try FileManager.default.createDirectory(at: files.appendingPathComponent("attachments/1/2"), withIntermediateDirectories: true)
+        try Data("x".utf8).write(to: files.appendingPathComponent("attachments/1/2/1"))
+        let m = try Support.cli(["inspect", files.path])
+        #expect(m.status == 1 && m.stderr.contains("the folder holds neither entities.xml nor Cloud's CSV tables"), "\(m.stderr)")
+        #expect(!m.stderr.contains("ZIP") && !m.stderr.contains("archive"))
+        let acme = Support.fixtures.appendingPathComponent("acme-site")
+        let i = try Support.cli(["inspect", acme.path])
+        let total = try FileManager.default.subpathsOfDirectory(atPath: acme.path).reduce(Int64(0)) { sum, p in
+            let a = try FileManager.default.attributesOfItem(atPath: acme.appendingPathComponent(p).path)
+            return sum + ((a[.type] as? FileAttributeType) == .typeRegular ? (a[.size] as? Int64 ?? 0) : 0)
+        }
+        #expect(i.stdout.contains("files \(total) bytes"), "\(i.stdout)")
+    }
+
     @Test func aSymbolicLinkInsideTheFolderIsNeverFollowed() throws {
         let dir = Support.tempDir("folder-link").appendingPathComponent("export")
         try FileManager.default.copyItem(at: Support.fixtures.appendingPathComponent("acme-site"), to: dir)

@@ -118,12 +118,14 @@ public final class ArchiveReader {
         }
         if status == ARCHIVE_EOF {
             if entriesRead == 0 {
+                if folderPrefix != nil { throw ConversionError.emptyFolder(path: path) }
                 throw ConversionError.notAnArchive(path: path, reason: "no entries")
             }
             return nil
         }
         guard status >= ARCHIVE_WARN, let e = entryPointer else {
             let reason = Self.message(handle)
+            if folderPrefix != nil { throw ConversionError.unreadableFolder(path: path, entry: currentEntry, reason: reason) }
             if entriesRead == 0 { throw ConversionError.notAnArchive(path: path, reason: reason) }
             throw ConversionError.corruptArchive(path: path, entry: currentEntry, reason: reason)
         }
@@ -159,11 +161,17 @@ public final class ArchiveReader {
         return ArchiveEntry(path: name, kind: kind, size: size, isEncrypted: archive_entry_is_encrypted(e) != 0)
     }
 
+    /// A read that failed: a truncated or corrupt ZIP, or a file of an export folder that could not be read.
+    private func failure(_ reason: String) -> ConversionError {
+        folderPrefix != nil ? .unreadableFolder(path: path, entry: currentEntry, reason: reason)
+            : .corruptArchive(path: path, entry: currentEntry, reason: reason)
+    }
+
     /// Reads up to `buffer.count` bytes of the current entry; 0 at its end.
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         let n = archive_read_data(handle, buffer.baseAddress, buffer.count)
         if n < 0 {
-            throw ConversionError.corruptArchive(path: path, entry: currentEntry, reason: Self.message(handle))
+            throw failure(Self.message(handle))
         }
         entryBytes += Int64(n)
         totalBytes += Int64(n)
@@ -192,7 +200,7 @@ public final class ArchiveReader {
             if n == 0 { break }
             out.append(contentsOf: chunk[0..<n])
             if out.count > limit {
-                throw ConversionError.corruptArchive(path: path, entry: currentEntry, reason: "entry larger than \(limit) bytes")
+                throw failure("entry larger than \(limit) bytes")
             }
         }
         return out
@@ -213,7 +221,7 @@ public final class ArchiveReader {
     /// Skips the current entry's data (still decompressed for streaming ZIPs, so corruption is found).
     public func skip() throws {
         if archive_read_data_skip(handle) < ARCHIVE_WARN {
-            throw ConversionError.corruptArchive(path: path, entry: currentEntry, reason: Self.message(handle))
+            throw failure(Self.message(handle))
         }
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// An unrecoverable problem: the conversion stops, nothing is left at the destination.
 ///
 /// `description` is one lower-case line naming the file, what is wrong and how to fix it.
@@ -8,6 +10,9 @@ public enum ConversionError: Error, CustomStringConvertible, Equatable, Sendable
     case notAnArchive(path: String, reason: String)
     case corruptArchive(path: String, entry: String?, reason: String)
     case missingEntities(path: String)
+    /// An export folder (an unzipped export) that holds nothing, or a file of it that cannot be read.
+    case emptyFolder(path: String)
+    case unreadableFolder(path: String, entry: String?, reason: String)
     case malformedEntities(path: String, line: Int, column: Int, reason: String)
     case outputExists(path: String)
     case outputFailed(path: String, reason: String)
@@ -42,7 +47,14 @@ public enum ConversionError: Error, CustomStringConvertible, Equatable, Sendable
             let at = entry.map { " at entry '\($0)'" } ?? ""
             return "\(path): the ZIP archive is truncated or corrupt\(at) (\(reason)); export the space again or copy the file anew"
         case .missingEntities(let path):
+            if Self.isFolder(path) {
+                return "\(path): the folder holds neither entities.xml nor Cloud's CSV tables; pass the folder an export was unzipped into (or its .zip)"
+            }
             return "\(path): no entities.xml in the archive; this is not a Confluence XML export (export the space as XML, not HTML or PDF)"
+        case .emptyFolder(let path):
+            return "\(path): the folder is empty; pass the folder a Confluence export was unzipped into (entities.xml, attachments/) or its .zip"
+        case .unreadableFolder(let path, let entry, let reason):
+            return "\(path): cannot read \(entry.map { "'\($0)' in " } ?? "")the export folder (\(reason)); check the folder's permissions"
         case .malformedEntities(let path, let line, let column, let reason):
             return "\(path): entities.xml is malformed at line \(line), column \(column): \(reason); the export is damaged, export the space again"
         case .outputExists(let path):
@@ -80,5 +92,11 @@ public enum ConversionError: Error, CustomStringConvertible, Equatable, Sendable
         case .macroFailed(let macro, let contentId, let title):
             return "page \(contentId) '\(title)': macro '\(macro)' is set to fail by --macro \(macro)=fail"
         }
+    }
+
+    /// Whether the export named is a folder (an unzipped export), for the wording of its errors.
+    static func isFolder(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
     }
 }

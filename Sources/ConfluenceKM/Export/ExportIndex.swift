@@ -142,6 +142,8 @@ public struct ExportIndex: Sendable {
 
     /// Sizes of the archive's metadata entries (entities.xml, CSV tables), for `inspect`.
     public var metadataBytes: Int64 = 0
+    /// The sizes of every regular file of the export as it lists them (uncompressed), for `inspect` of a folder.
+    public var fileBytes: Int64 = 0
     /// Entries of the archive that were skipped (unsafe names, links, devices, duplicates, encrypted).
     public var archiveDiagnostics: [Diagnostic] = []
 

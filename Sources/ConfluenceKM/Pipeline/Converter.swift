@@ -48,7 +48,7 @@ public struct Converter {
                 continue
             }
             switch entry.kind {
-            case .file: break
+            case .file: builder.index.fileBytes = Checked.add(builder.index.fileBytes, Checked.size(entry.size))
             case .directory: continue
             case .symlink: skip(entry, "it is a symbolic link, never followed"); continue
             case .hardlink: skip(entry, "it is a hard link, never followed"); continue

@@ -179,7 +179,8 @@ extension Converter {
             users: Set(index.users.values).union(index.displayNames.keys).count, groups: groupDetails.count,
             restrictions: restrictions, cloudOnly: cloudOnly.map { .init(name: $0.key, count: $0.value) }.sorted { $0.name < $1.name },
             sizes: ["metadata": index.metadataBytes, "attachments": Checked.sum(index.attachmentFiles.values),
-                    "archive": (try? FileManager.default.attributesOfItem(atPath: exportPath)[.size] as? Int64) ?? 0],
+                    ConversionError.isFolder(exportPath) ? "files" : "archive": ConversionError.isFolder(exportPath) ? index.fileBytes
+                        : (try? FileManager.default.attributesOfItem(atPath: exportPath)[.size] as? Int64) ?? 0],
             groupDetails: groupDetails, pageTrees: pageTrees)
     }
 
