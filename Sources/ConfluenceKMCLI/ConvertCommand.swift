@@ -10,8 +10,11 @@ struct Convert: ParsableCommand {
             on failure nothing is left at --output. The same export and options always give a byte-identical bundle.
             """)
 
-    @Argument(help: "The export ZIP written by Confluence (XML space export, site backup or Cloud CSV export), or its unzipped folder.")
-    var export: String
+    @Argument(help: "The export ZIP written by Confluence (XML space export, site backup or Cloud CSV export), or its unzipped folder. Several exports make one bundle: links between their spaces resolve; a space in two of them is an error unless --prefer newest. None: the config file's exports.")
+    var exports: [String] = []
+
+    @Option(help: "With several exports holding one space: newest takes the copy changed last (the other is reported as space-superseded) instead of refusing.")
+    var prefer: String?
 
     @Option(name: [.short, .long], help: "The bundle folder to write. It must not exist or be empty, unless --force.")
     var output: String = ""
@@ -205,6 +208,12 @@ struct Convert: ParsableCommand {
         options.force = force
         if includeArchived { options.includeArchived = true }
         if let timezone { options.timeZone = TimeZone(identifier: timezone) }
+        if let prefer {
+            guard ConvertOptions.Preference(rawValue: prefer) == .newest else { throw ValidationError("--prefer must be newest") }
+            options.preferNewest = true
+        }
+        let exports = self.exports.isEmpty ? options.exports : self.exports
+        guard !exports.isEmpty else { throw ValidationError("name the export to convert (a .zip or its unzipped folder), or list exports: in --config") }
         if let jobs { options.jobs = jobs }
         try applyConversionFlags(&options.conversion)
         if let users { options.userNames = try UserDirectory.load(users) }
@@ -241,7 +250,7 @@ struct Convert: ParsableCommand {
         if dryRun {
             let plan: DryRunReport
             do {
-                plan = try Converter(exportPath: export, options: options).dryRun()
+                plan = try Converter(exportPaths: exports, options: options).dryRun()
             } catch let ConversionError.strictWarnings(count, report) {
                 printDiagnostics(report)
                 try writeStrictReport(report)
@@ -253,7 +262,7 @@ struct Convert: ParsableCommand {
         guard logFormat == "text" || logFormat == "json" else { throw ValidationError("--log-format must be text or json") }
         let timings = stats ? ConversionStats() : nil
         let progress = quiet ? nil : ProgressBar.forStandardError()
-        var converter = Converter(exportPath: export, options: options)
+        var converter = Converter(exportPaths: exports, options: options)
         if let bar = progress {
             converter.progress = { @Sendable (phase: String, done: Int, total: Int) in bar.update(phase: phase, done: done, total: total) }
         }

@@ -17,6 +17,8 @@ public enum ConversionError: Error, CustomStringConvertible, Equatable, Sendable
     case outputExists(path: String)
     case outputFailed(path: String, reason: String)
     case invalidOption(String)
+    /// Several exports that cannot make one bundle: a space in two of them, ids that collide, different zones.
+    case exportsConflict(String)
     case macroFailed(macro: String, contentId: String, title: String)
     case unmappedGroups([String])
     case strictWarnings(count: Int, report: ConversionReport)
@@ -61,7 +63,7 @@ public enum ConversionError: Error, CustomStringConvertible, Equatable, Sendable
             return "\(path): the output folder exists and is not empty; choose another --output or pass --force to replace it"
         case .outputFailed(let path, let reason):
             return "\(path): cannot write the bundle: \(reason)"
-        case .invalidOption(let message):
+        case .invalidOption(let message), .exportsConflict(let message):
             return message
         case .limitExceeded(let path, let what, let flag):
             return "\(path): \(what); the export is refused as a safety measure (raise \(flag) if it is genuine)"

@@ -87,6 +87,8 @@ public enum DiagnosticCode: String, CaseIterable, Codable, Sendable, Comparable,
     case tooDeep = "too-deep"
     /// the descriptor's `timezoneId` is unknown; UTC is used (warning)
     case unknownTimezone = "unknown-timezone"
+    /// `--prefer newest`: a space that two exports hold is taken from the one with the later change; the other's copy is left out (info)
+    case spaceSuperseded = "space-superseded"
 
     /// content shown or hidden in Confluence by a condition (show-if, hide-if) is kept for every reader of the article, marked with the condition (warning)
     case conditionalContent = "conditional-content"

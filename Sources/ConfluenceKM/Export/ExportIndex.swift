@@ -74,6 +74,10 @@ public struct ExportIndex: Sendable {
     public var users: [String: String] = [:]
     /// Attachment files present in the archive: "contentId/attachmentId/version" → size.
     public var attachmentFiles: [String: Int64] = [:]
+    /// Several exports merged (``merging(_:preferNewest:)``): which export (its number in the list) holds each
+    /// attachment file, and each body. Empty for one export.
+    public var attachmentOrigin: [String: Int] = [:]
+    public var bodyOrigin: [String: Int] = [:]
     /// Objects counted but not converted, by class (Draft, Comment, …).
     public var classCounts: [String: Int] = [:]
     public var sawEntities = false

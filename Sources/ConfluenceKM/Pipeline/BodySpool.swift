@@ -11,7 +11,7 @@ final class BodySpool: @unchecked Sendable {
     private var start: Int64 = 0
     private var buffer: [UInt8] = []
     /// Bodies in the order written; hashed by ``keep(_:)`` once the index knows which are wanted.
-    private var written: [(id: String, offset: Int64, length: Int)] = []
+    private var written: [Written] = []
     private(set) var ranges: [String: (offset: Int64, length: Int)] = [:]
     private let lock = NSLock()
     private var repairs: [String: [UInt32]] = [:]
@@ -57,11 +57,23 @@ final class BodySpool: @unchecked Sendable {
         written.append((id, start, Int(offset + Int64(buffer.count) - start)))
     }
 
+    typealias Written = (id: String, offset: Int64, length: Int)
+
     /// Makes the bodies `wanted` accepts readable (a body written twice: the later one) and forgets the rest (their
     /// bytes stay in the file, unread).
     func keep(_ wanted: (String) -> Bool) {
-        for w in written where wanted(w.id) { ranges[w.id] = (w.offset, w.length) }
-        written = []
+        keep(takeWritten(), wanted)
+    }
+
+    /// The bodies written since the last call (one export's, when several are indexed into one spool).
+    func takeWritten() -> [Written] {
+        defer { written = [] }
+        return written
+    }
+
+    /// Makes the bodies of `list` that `wanted` accepts readable.
+    func keep(_ list: [Written], _ wanted: (String) -> Bool) {
+        for w in list where wanted(w.id) { ranges[w.id] = (w.offset, w.length) }
     }
 
     private func flush() throws {

@@ -12,13 +12,21 @@ import Foundation
 public struct Converter {
     public static let toolVersion = "0.1.0"
 
-    public let exportPath: String
+    /// The exports, in the order given: one, or several merged into one bundle (``ExportIndex/merging(_:preferNewest:timeZoneGiven:)``).
+    public let exportPaths: [String]
+    /// The first export: the one messages about the export as a whole name.
+    public var exportPath: String { exportPaths[0] }
     public let options: ConvertOptions
     /// Called with the phase, items done and items in all (0 when unknown); from the converting thread only.
     public var progress: (@Sendable (String, Int, Int) -> Void)?
 
     public init(exportPath: String, options: ConvertOptions = ConvertOptions()) {
-        self.exportPath = exportPath
+        self.init(exportPaths: [exportPath], options: options)
+    }
+
+    public init(exportPaths: [String], options: ConvertOptions = ConvertOptions()) {
+        precondition(!exportPaths.isEmpty, "at least one export")
+        self.exportPaths = exportPaths
         self.options = options
     }
 
@@ -28,8 +36,28 @@ public struct Converter {
     public func index() throws -> ExportIndex { try index(spool: nil) }
 
     /// The index pass; with a spool, every body is set aside as it streams past (see ``BodySpool``); without one
-    /// (dry run), bodies are skipped.
+    /// (dry run), bodies are skipped. Several exports are indexed one after the other and merged; each body is
+    /// read back from the export that holds it.
     func index(spool: BodySpool?) throws -> ExportIndex {
+        if exportPaths.count == 1 {
+            let index = try index(exportPaths[0], spool: spool)
+            // Bodies of historical versions (and of anything else not indexed) were spooled as they streamed past;
+            // their offsets are dropped now.
+            spool?.keep { index.bodies[$0] != nil }
+            return index
+        }
+        var parts: [ExportIndex.Part] = [], written: [[BodySpool.Written]] = []
+        for path in exportPaths {
+            parts.append(ExportIndex.Part(name: path, index: try index(path, spool: spool)))
+            written.append(spool?.takeWritten() ?? [])
+        }
+        let merged = try ExportIndex.merging(parts, preferNewest: options.preferNewest, timeZoneGiven: options.timeZone != nil)
+        for (k, list) in written.enumerated() { spool?.keep(list) { merged.bodyOrigin[$0] == k } }
+        return merged
+    }
+
+    /// One export's index pass.
+    private func index(_ exportPath: String, spool: BodySpool?) throws -> ExportIndex {
         let archive = try ArchiveReader(path: exportPath, limits: options.limits)
         var builder = ExportIndexBuilder()
         builder.wantedProperties = Set(options.mapping.properties.values)
@@ -116,9 +144,6 @@ public struct Converter {
             throw ConversionError.missingEntities(path: exportPath)
         }
         var index = builder.finish()
-        // Bodies of historical versions (and of anything else not indexed) were spooled as they streamed past;
-        // their offsets are dropped now.
-        spool?.keep { index.bodies[$0] != nil }
         index.descriptor = descriptor ?? [:]
         index.attachmentFiles = attachmentFiles
         return index
@@ -187,6 +212,7 @@ public struct Converter {
         // memory the index held is reused by them instead of adding to the peak.
         let plan: ConversionPlan
         let descriptor: [String: String]
+        let origins: [String: Int]
         do {
             let index = try stats.measure("index") { try self.index(spool: spool) }
             try spool.finishWriting()
@@ -197,8 +223,9 @@ public struct Converter {
                 index.attachmentFiles[String($0.dropFirst("attachments/".count))] ?? 0
             })))
             descriptor = index.descriptor
+            origins = index.attachmentOrigin
         }
-        let results = try stats.measure("content") { try content(plan: plan, staging: staging, spool: spool) }
+        let results = try stats.measure("content") { try content(plan: plan, staging: staging, spool: spool, origins: origins) }
         let report = try stats.measure("bundle") { try writeBundle(descriptor: descriptor, plan: plan, results: results, staging: staging) }
         let warnings = (report.summary["warnings"] ?? 0) + (report.summary["errors"] ?? 0)
         if options.strict && warnings > 0 { throw ConversionError.strictWarnings(count: warnings, report: report) }
@@ -213,13 +240,30 @@ public struct Converter {
         var diagnostics: [Diagnostic]
     }
 
+    /// Copies the planned attachment files (those `only` accepts, by bundle path) from the export that holds each,
+    /// hashing them as they are written; `origins` says which export that is when there are several.
+    private func copyAttachments(plan: ConversionPlan, staging: StagingFolder, origins: [String: Int], into results: inout ContentResults,
+                                 only: (String) -> Bool = { _ in true }, copied: (String) -> Void) throws {
+        for (k, path) in exportPaths.enumerated() {
+            let archive = try ArchiveReader(path: path, limits: options.limits)
+            try safeEntries(archive) { entry in
+                guard let dest = plan.attachmentEntries[entry.path], only(dest),
+                      exportPaths.count == 1 || origins[String(entry.path.dropFirst("attachments/".count))] == k else { return }
+                let sink = try staging.sink(dest)
+                try archive.stream { try sink.write($0) }
+                let sha = try sink.finish()
+                results.attachments[entry.path] = (sink.bytes, sha)
+                copied(dest)
+            }
+        }
+    }
+
     struct ContentResults {
         var articles: [String: ArticleResult] = [:]
         var attachments: [String: (bytes: Int64, sha256: String)] = [:]
     }
 
-    private func content(plan: ConversionPlan, staging: StagingFolder, spool: BodySpool) throws -> ContentResults {
-        let archive = try ArchiveReader(path: exportPath, limits: options.limits)
+    private func content(plan: ConversionPlan, staging: StagingFolder, spool: BodySpool, origins: [String: Int]) throws -> ContentResults {
         let referencedOnly = options.filters.attachments == .referenced
         var frontMatter: (@Sendable (ArticleMetadata) throws -> String)?
         let obsidian = options.conversion.flavor == .obsidian
@@ -250,13 +294,9 @@ public struct Converter {
         for (id, _) in wanted.sorted(by: { $0.1 < $1.1 }) {
             if let body = try spool.body(id) { submit(id, body) }
         }
-        // Then one pass over the archive for the attachments (entities.xml and the tables are skipped by seeking).
-        try safeEntries(archive) { entry in
-            if !referencedOnly, let dest = plan.attachmentEntries[entry.path] {
-                let sink = try staging.sink(dest)
-                try archive.stream { try sink.write($0) }
-                let sha = try sink.finish()
-                results.attachments[entry.path] = (sink.bytes, sha)
+        // Then one pass over each export for the attachments (entities.xml and the tables are skipped by seeking).
+        if !referencedOnly {
+            try copyAttachments(plan: plan, staging: staging, origins: origins, into: &results) { _ in
                 copied += 1
                 progress?("copying attachments", copied, attachmentTotal)
             }
@@ -270,14 +310,7 @@ public struct Converter {
         if referencedOnly {
             // Only now is it known which attachments the bodies link or show: copy those in one more pass.
             let wanted = plan.targets.references.paths
-            let again = try ArchiveReader(path: exportPath, limits: options.limits)
-            try safeEntries(again) { entry in
-                guard let dest = plan.attachmentEntries[entry.path], wanted.contains(dest) else { return }
-                let sink = try staging.sink(dest)
-                try again.stream { try sink.write($0) }
-                let sha = try sink.finish()
-                results.attachments[entry.path] = (sink.bytes, sha)
-            }
+            try copyAttachments(plan: plan, staging: staging, origins: origins, into: &results, only: wanted.contains) { _ in }
         }
         let comments = pool.comments
         for (articleId, list) in plan.commentsOf {

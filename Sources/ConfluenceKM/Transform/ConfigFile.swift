@@ -9,7 +9,7 @@ public struct ConfigError: Error, CustomStringConvertible, Sendable {
 /// `--config km.yaml`: every setting of a conversion; CLI flags override it. README lists every key.
 public enum ConfigFile {
     static let topKeys = ["timezone", "include-archived", "allow-unmatched", "keep-secrets", "tables", "base-url", "source-urls", "macros", "users", "front-matter", "layout", "flavor", "jobs",
-                          "filters", "mapping", "permissions", "limits"]
+                          "exports", "prefer", "filters", "mapping", "permissions", "limits"]
     static let filterKeys = ["types", "labels", "created-after", "modified-after", "modified-before", "spaces",
                              "personal-spaces", "subtrees", "attachments"]
     static let mappingKeys = ["fields", "labels", "category", "author", "properties"]
@@ -58,6 +58,12 @@ public enum ConfigFile {
                 let resolved = file.hasPrefix("/") ? file : URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent(file).path
                 options.userNames = try UserDirectory.load(resolved)
             case "front-matter": options.frontMatter = try r.choice(value, key.name, FrontMatter.self)
+            case "exports":
+                // Relative to the file's folder, like `users`.
+                options.exports = try r.strings(value, key.name).map {
+                    $0.hasPrefix("/") ? $0 : URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent($0).path
+                }
+            case "prefer": options.preferNewest = try r.choice(value, key.name, ConvertOptions.Preference.self) == .newest
             case "layout": options.layout = try r.choice(value, key.name, Layout.self)
             case "flavor": options.conversion.flavor = try r.choice(value, key.name, Flavor.self)
             case "jobs":

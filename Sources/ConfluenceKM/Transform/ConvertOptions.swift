@@ -6,6 +6,13 @@ public struct ConvertOptions: Sendable {
     public var includeArchived = false
     /// Overrides the export's `timezoneId` for its zone-less dates.
     public var timeZone: TimeZone?
+    /// Several exports holding one space: take the copy changed last (`--prefer newest`) instead of refusing.
+    public var preferNewest = false
+    /// The exports named by the config file (`exports:`), converted when the command line names none.
+    public var exports: [String] = []
+
+    /// `--prefer`: which copy of a space that several exports hold is taken.
+    public enum Preference: String, CaseIterable, Sendable { case newest }
     /// Replace a non-empty output folder.
     public var force = false
     /// Worker threads converting bodies.

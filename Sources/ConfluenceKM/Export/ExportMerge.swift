@@ -1,0 +1,158 @@
+import Foundation
+
+/// Several exports into one bundle (`convert a.zip b.zip DIR …`): their indexes merged into one, so that the plan,
+/// the links between spaces and the bundle see one export. Merging widens nothing and guesses nothing:
+///
+/// - a space that two exports hold is an error naming both, unless `--prefer newest`, which keeps the copy whose
+///   content changed last (ties: the export given first) and reports the other as `space-superseded`;
+/// - an id that two exports both use for different objects (exports of different sites) is an error: content, bodies
+///   and attachments would be mixed up otherwise;
+/// - exports made in different time zones are an error unless `--timezone` says how to read their dates.
+///
+/// Which export holds each attachment file and each body is recorded, so that each is read from that export only.
+extension ExportIndex {
+    public struct Part: Sendable {
+        public var name: String
+        public var index: ExportIndex
+        public init(name: String, index: ExportIndex) {
+            self.name = name
+            self.index = index
+        }
+    }
+
+    public static func merging(_ parts: [Part], preferNewest: Bool, timeZoneGiven: Bool) throws -> ExportIndex {
+        var parts = parts
+        var diagnostics: [Diagnostic] = []
+        // Content without a space of its own belongs to its export's space (as the plan would place it).
+        for k in parts.indices { parts[k].index.placeContentWithoutSpace() }
+        try dropSupersededSpaces(&parts, preferNewest: preferNewest, diagnostics: &diagnostics)
+        if !timeZoneGiven {
+            let zones = parts.map { ($0.name, $0.index.descriptor["timezoneId"] ?? "") }.filter { !$0.1.isEmpty }
+            if let first = zones.first, let other = zones.first(where: { $0.1 != first.1 }) {
+                throw ConversionError.exportsConflict("\(first.0) and \(other.0) were made in different time zones (\(first.1), \(other.1)); pass --timezone to read both, or convert them separately")
+            }
+        }
+        var merged = ExportIndex()
+        var owner: [String: String] = [:]  // "kind\u{1}id" → export name, for the collision message
+        func claim(_ kind: String, _ id: String, _ name: String) throws {
+            if let first = owner.updateValue(name, forKey: kind + "\u{1}" + id) {
+                throw ConversionError.exportsConflict("\(kind) id \(id) is in both \(first) and \(name) (exports of different sites?); convert them into separate bundles")
+            }
+        }
+        for (k, part) in parts.enumerated() {
+            let x = part.index, name = part.name
+            for (id, s) in x.spaces { try claim("space", id, name); merged.spaces[id] = s }
+            for (id, c) in x.contents { try claim("content", id, name); merged.contents[id] = c }
+            for (id, a) in x.attachments { try claim("attachment", id, name); merged.attachments[id] = a }
+            for (id, b) in x.bodies { try claim("body", id, name); merged.bodies[id] = b; merged.bodyOrigin[id] = k }
+            for (id, c) in x.comments { try claim("comment", id, name); merged.comments[id] = c }
+            for (id, p) in x.spacePermissions { try claim("space permission", id, name); merged.spacePermissions[id] = p }
+            for (id, p) in x.permissions { try claim("permission set", id, name); merged.permissions[id] = p }
+            for (id, l) in x.labels {
+                if let m = merged.labels[id], m != l {
+                    throw ConversionError.exportsConflict("label id \(id) is '\(m.name)' in one export and '\(l.name)' in \(name) (exports of different sites?); convert them into separate bundles")
+                }
+                merged.labels[id] = l
+            }
+            for (key, size) in x.attachmentFiles where merged.attachmentFiles[key] == nil {
+                merged.attachmentFiles[key] = size
+                merged.attachmentOrigin[key] = k
+            }
+            merged.permissionSets += x.permissionSets
+            merged.permissionsNotUnderstood += x.permissionsNotUnderstood
+            merged.spacesWithUnreadPermissions.formUnion(x.spacesWithUnreadPermissions)
+            merged.unconverted += x.unconverted
+            for (id, list) in x.labellings { merged.labellings[id, default: []] += list }
+            for (id, props) in x.contentProperties { merged.contentProperties[id, default: [:]].merge(props) { a, _ in a } }
+            merged.users.merge(x.users) { a, _ in a }
+            merged.displayNames.merge(x.displayNames) { a, _ in a }
+            merged.accountIds.merge(x.accountIds) { a, _ in a }
+            for (g, members) in x.groupMembers { merged.groupMembers[g, default: []].formUnion(members) }
+            merged.groupNames.formUnion(x.groupNames)
+            merged.classCounts.merge(x.classCounts, uniquingKeysWith: +)
+            merged.historicalContents += x.historicalContents
+            merged.historicalAttachments += x.historicalAttachments
+            merged.metadataBytes = Checked.add(merged.metadataBytes, x.metadataBytes)
+            merged.fileBytes = Checked.add(merged.fileBytes, x.fileBytes)
+            merged.sawEntities = merged.sawEntities || x.sawEntities
+            merged.sawCSV = merged.sawCSV || x.sawCSV
+            merged.archiveDiagnostics += x.archiveDiagnostics.map { d in
+                var d = d
+                d.message = "\(name): " + d.message
+                return d
+            }
+            // The manifest names every export's descriptor, each key prefixed by the export's file name (numbered
+            // when two share one), never by where it lay: the bundle does not depend on the paths given.
+            var label = (name as NSString).lastPathComponent
+            if parts[..<k].contains(where: { ($0.name as NSString).lastPathComponent == label }) { label += " (\(k + 1))" }
+            for (key, value) in x.descriptor { merged.descriptor["\(label): \(key)"] = value }
+        }
+        if let zone = parts.lazy.compactMap({ $0.index.descriptor["timezoneId"] }).first { merged.descriptor["timezoneId"] = zone }
+        merged.archiveDiagnostics += diagnostics
+        return merged
+    }
+
+    /// Gives every page, blog post and folder without a known space the export's only space (or the descriptor's).
+    mutating func placeContentWithoutSpace() {
+        let fallback: SpaceInfo? = spaces.count == 1 ? spaces.values.first
+            : descriptor["spaceKey"].flatMap { key in spaces.values.first { $0.key == key } }
+        guard let fallback else { return }
+        for (id, c) in contents where c.spaceId.map({ spaces[$0] == nil }) ?? true { contents[id]?.spaceId = fallback.id }
+    }
+
+    /// A space key in several exports: an error, or with `--prefer newest` every copy but the newest dropped.
+    private static func dropSupersededSpaces(_ parts: inout [Part], preferNewest: Bool, diagnostics: inout [Diagnostic]) throws {
+        var holders: [String: [Int]] = [:]
+        for (k, p) in parts.enumerated() { for key in Set(p.index.spaces.values.map(\.key)) { holders[key, default: []].append(k) } }
+        for key in holders.keys.sorted() {
+            guard let list = holders[key], list.count > 1 else { continue }
+            guard preferNewest else {
+                throw ConversionError.exportsConflict("space \(key) is in both \(parts[list[0]].name) and \(parts[list[1]].name); give it once, or pass --prefer newest to take the copy changed last")
+            }
+            let changed = list.map { parts[$0].index.lastChange(ofSpace: key) }
+            var keep = 0
+            for i in 1..<list.count where changed[i] > changed[keep] { keep = i }
+            for (i, k) in list.enumerated() where i != keep {
+                parts[k].index.removeSpace(key)
+                diagnostics.append(Diagnostic(.spaceSuperseded, .info,
+                    message: "space \(key) of \(parts[k].name) (last change \(changed[i].isEmpty ? "unknown" : changed[i])) is left out: \(parts[list[keep]].name) holds a newer copy (last change \(changed[keep].isEmpty ? "unknown" : changed[keep])); --prefer newest"))
+            }
+        }
+    }
+
+    /// The latest modification or creation date of the space's content, as the export writes it (comparable text).
+    func lastChange(ofSpace key: String) -> String {
+        let ids = Set(spaces.values.filter { $0.key == key }.map(\.id))
+        return contents.values.filter { $0.spaceId.map(ids.contains) ?? false }
+            .map { max($0.lastModified ?? "", $0.created ?? "") }.max() ?? ""
+    }
+
+    /// Takes a space and everything in it out of the index: its content, their bodies, attachments and files,
+    /// comments, labels, restrictions and properties, and the space's permissions.
+    mutating func removeSpace(_ key: String) {
+        let removed = spaces.values.filter { $0.key == key }
+        let ids = Set(removed.map(\.id))
+        for id in ids { spaces[id] = nil }
+        if spaces.isEmpty {
+            // The export held only this space: nothing of it stays (objects attached to no content — a space
+            // logo, say — cannot be told apart otherwise).
+            contents = [:]; attachments = [:]; bodies = [:]; comments = [:]; labellings = [:]; contentProperties = [:]
+            attachmentFiles = [:]; permissionSets = []; permissions = [:]; spacePermissions = [:]; unconverted = []
+            spacesWithUnreadPermissions = []; permissionsNotUnderstood = []
+            return
+        }
+        // Its content, and the space's own description (which holds its logo and its description's body).
+        var gone = Set(contents.values.filter { $0.spaceId.map(ids.contains) ?? false }.map(\.id))
+        gone.formUnion(removed.compactMap(\.descriptionId))
+        for id in gone { contents[id] = nil; labellings[id] = nil; contentProperties[id] = nil }
+        attachments = attachments.filter { !($0.value.containerId.map(gone.contains) ?? false) }
+        bodies = bodies.filter { !($0.value.contentId.map(gone.contains) ?? false) }
+        comments = comments.filter { !gone.contains($0.value.ownerId) }
+        attachmentFiles = attachmentFiles.filter { !gone.contains(String($0.key.prefix { $0 != "/" })) }
+        let sets = Set(permissionSets.filter { gone.contains($0.contentId) }.map(\.id))
+        permissionSets.removeAll { gone.contains($0.contentId) }
+        for s in sets { permissions[s] = nil }
+        spacePermissions = spacePermissions.filter { !($0.value.spaceId.map(ids.contains) ?? false) }
+        spacesWithUnreadPermissions.subtract(ids)
+    }
+}
