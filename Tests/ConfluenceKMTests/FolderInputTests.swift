@@ -84,6 +84,21 @@ import Testing
         let v = try Support.cli(["validate", bundle.path])
         #expect(v.status == 0, "\(v.stdout)")
     }
+
+    /// A tree bundle crosses the gap as a delta like a flat one: applied to the previous bundle, it gives the new
+    /// bundle byte for byte.
+    @Test func aTreeBundleRoundTripsThroughDeltaAndApply() throws {
+        let (v1, v2) = try DeltaTests.exportPair()
+        let dir = Support.tempDir()
+        let previous = dir.appendingPathComponent("previous"), full = dir.appendingPathComponent("full"), delta = dir.appendingPathComponent("delta")
+        #expect(try Support.cli(["convert", v1.path, "-o", previous.path, "--layout", "tree"]).status == 0)
+        #expect(try Support.cli(["convert", v2.path, "-o", full.path, "--layout", "tree"]).status == 0)
+        #expect(try Support.cli(["convert", v2.path, "-o", delta.path, "--layout", "tree", "--since", previous.path]).status == 0)
+        #expect(try Support.cli(["validate", delta.path]).status == 0)
+        let applied = try Support.cli(["apply", delta.path, "--to", previous.path])
+        #expect(applied.status == 0, "\(applied.stderr)")
+        #expect(try Support.files(in: previous) == Support.files(in: full))
+    }
 }
 
 @Suite struct ObsidianFlavorTests {
