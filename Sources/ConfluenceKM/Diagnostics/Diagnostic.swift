@@ -46,18 +46,31 @@ extension Diagnostic {
 /// Numeric-aware ordering of content ids: ids are usually decimal numbers, but keys may be any string.
 public enum IDOrder {
     public static func less(_ a: String, _ b: String) -> Bool {
-        let an = isDigits(a), bn = isDigits(b)
-        if an && bn {
-            if a.utf8.count != b.utf8.count { return a.utf8.count < b.utf8.count }
-            return a < b
+        // Over the UTF-8 bytes (every sort of the plan compares ids): ASCII ids compare as bytes, which is what
+        // String's `<` gives them; any other id falls back to String's order.
+        var a = a, b = b
+        let byBytes: Bool? = a.withUTF8 { x in
+            b.withUTF8 { y in
+                let xn = isDigits(x), yn = isDigits(y)
+                if xn && yn && x.count != y.count { return x.count < y.count }
+                if xn != yn { return xn }  // numeric ids first
+                if !xn && (x.contains { $0 >= 0x80 } || y.contains { $0 >= 0x80 }) { return nil }
+                let n = min(x.count, y.count)
+                for i in 0..<n where x[i] != y[i] { return x[i] < y[i] }
+                return x.count < y.count
+            }
         }
-        if an != bn { return an }  // numeric ids first
-        return a < b
+        return byBytes ?? (a < b)
+    }
+
+    private static func isDigits(_ s: UnsafeBufferPointer<UInt8>) -> Bool {
+        !s.isEmpty && s.allSatisfy { $0 >= 48 && $0 <= 57 }
     }
 
     static func isDigits(_ s: String) -> Bool {
         !s.isEmpty && s.utf8.allSatisfy { $0 >= 48 && $0 <= 57 }
     }
+
 }
 
 extension Diagnostic {

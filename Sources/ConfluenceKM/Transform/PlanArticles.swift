@@ -242,7 +242,7 @@ extension PlanBuilder {
         var homes: [String: String] = [:]
         for s in index.spaces.values { if let h = s.homePageId, selected[h] != nil { homes[s.key] = h } }
         var targets = BundleTargets(
-            byTitle: byTitle, articlePaths: paths.mapValues { $0 + ".md" }, titles: selected.mapValues(title),
+            byTitle: byTitle, articlePaths: paths.mapValues { $0 + ".md" }, titles: selected.mapValues { Self.title($0) },
             attachmentPaths: attachmentPaths, users: userNames(), homes: homes, children: childrenInOrder())
         targets.attachmentLists = attachmentLists
         targets.parents = parentOf
@@ -262,10 +262,8 @@ extension PlanBuilder {
 
     /// Pages in Confluence's order (``PageOrder``).
     private func inTreeOrder(_ list: [String]) -> [String] {
-        list.sorted { a, b in
-            let ca = selected[a]!, cb = selected[b]!
-            return PageOrder.less((ca.position, ca.title, a), (cb.position, cb.title, b))
-        }
+        list.map { id in selected[id].map { ($0.position, $0.title, id) } ?? (nil, "", id) }
+            .sorted { PageOrder.less($0, $1) }.map(\.2)
     }
 
     /// Names for every user key, account id and username a body can mention.

@@ -139,8 +139,8 @@ struct PlanBuilder {
         for u in unmatched {
             diagnostics.append(Diagnostic(.unmatchedFilter, .warning, message: u.message + "; it is ignored (--allow-unmatched)"))
         }
-        for c in self.selected.values.sorted(by: { IDOrder.less($0.id, $1.id) }) {
-            guard let space = spaceOf[c.id], let (kind, reason) = filteredOut(c, space, &subtrees) else { continue }
+        for id in self.selected.keys.sorted(by: IDOrder.less) {
+            guard let c = self.selected[id], let space = spaceOf[id], let (kind, reason) = filteredOut(c, space, &subtrees) else { continue }
             self.selected[c.id] = nil
             skipped["filtered-\(kind)", default: 0] += 1
             diagnostics.append(Diagnostic(.filtered, .info, contentId: c.id, title: c.title, message: "filtered out: \(reason)"))
@@ -185,7 +185,8 @@ struct PlanBuilder {
     mutating func linkKeptTree() {
         var keptWalk = TreeWalk(parent: rawParent)
         let selected = self.selected
-        for c in selected.values.sorted(by: { IDOrder.less($0.id, $1.id) }) where c.kind != .blogpost {
+        for id in selected.keys.sorted(by: IDOrder.less) {
+            guard let c = selected[id], c.kind != .blogpost else { continue }
             guard let p = c.parentId else { continue }
             if let parent = selected[p], parent.kind != .blogpost {
                 parentOf[c.id] = p
@@ -244,9 +245,16 @@ struct PlanBuilder {
     /// A kept page's ancestors, from the root down.
     func ancestors(_ id: String) -> [String] {
         var chain: [String] = []
-        var seen: Set<String> = [id]
         var cur = parentOf[id]
-        while let p = cur, seen.insert(p).inserted, chain.count < Limits.maxTreeDepth {
+        // A cycle ends the chain: a linear check while it is short (most are), a set once it is long.
+        var seen: Set<String>?
+        while let p = cur, p != id, chain.count < Limits.maxTreeDepth {
+            if chain.count < 16 {
+                if chain.contains(p) { break }
+            } else {
+                if seen == nil { seen = Set(chain) }
+                if !seen!.insert(p).inserted { break }
+            }
             chain.append(p)
             cur = parentOf[p]
         }
@@ -256,11 +264,9 @@ struct PlanBuilder {
     // MARK: 5. Names, per space, in id order
 
     mutating func assignPaths() {
-        let spaceOf = self.spaceOf
-        ids = selected.keys.sorted { a, b in
-            let sa = spaceOf[a]!.key, sb = spaceOf[b]!.key
-            return sa != sb ? sa < sb : IDOrder.less(a, b)
-        }
+        // The sort keys looked up once, not in every comparison.
+        ids = selected.keys.map { (spaceOf[$0]!.key, $0) }
+            .sorted { $0.0 != $1.0 ? $0.0 < $1.0 : IDOrder.less($0.1, $1.1) }.map(\.1)
         var taken: [String: Set<String>] = [:]
         // `_attachments` is where the mkdocs flavour writes attachments, beside the space folders.
         var usedFolders: Set<String> = [Naming.clashKey("_attachments")]
@@ -330,8 +336,12 @@ struct PlanBuilder {
     }
 
     /// The article's title: Confluence's, or, when it has none, one made from its id.
-    func title(_ c: ContentInfo) -> String {
-        c.title.trimmingCharacters(in: .whitespaces).isEmpty ? "Untitled \(c.kind.rawValue) \(c.id)" : c.title
+    func title(_ c: ContentInfo) -> String { Self.title(c) }
+
+    static func title(_ c: ContentInfo) -> String {
+        // Most titles start with a letter: only the rest are trimmed to see whether anything is left.
+        if let first = c.title.unicodeScalars.first, !CharacterSet.whitespaces.contains(first) { return c.title }
+        return c.title.trimmingCharacters(in: .whitespaces).isEmpty ? "Untitled \(c.kind.rawValue) \(c.id)" : c.title
     }
 
     /// An id that is not a Confluence id form is reported (file names use a digest of it).
