@@ -7,7 +7,7 @@ struct Preview: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print one page's Markdown and metadata (or every page's, with --all), converted as convert would; nothing is written.")
 
-    @Argument(help: "The export ZIP, or its unzipped folder.")
+    @Argument(help: "The export ZIP, or its unzipped folder; or a bundle (folder or archive) to show as written.")
     var export: String
 
     @Option(help: "The page or blog post: its content id or exact title.")
@@ -41,6 +41,10 @@ struct Preview: ParsableCommand {
         var options = ConvertOptions()
         if let config { try ConfigFile.apply(config, to: &options) }
         try options.mapping.validate()
+        // A bundle written as one archive is shown from its unpacked copy, like a bundle folder.
+        let unpacked = BundleArchive.isBundleArchive(self.export) ? try UnpackedBundle(self.export) : nil
+        defer { withExtendedLifetime(unpacked) {} }  // its folder stays until the end
+        let export = unpacked?.folder.path ?? self.export
         if let html, let page {
             let site = FileManager.default.temporaryDirectory.appendingPathComponent("ckm-page-\(getpid())").path
             let bundle = site + "-bundle"

@@ -42,7 +42,8 @@ public final class ArchiveReader {
     /// The entry the disk reader fills (it has no entry of its own), freed in deinit.
     private var diskEntry: OpaquePointer?
 
-    public init(path: String, limits: ArchiveLimits = ArchiveLimits()) throws {
+    /// `bundle`: the archive is a bundle written as one file (ZIP, tar or zstd-compressed tar), not an export.
+    public init(path: String, limits: ArchiveLimits = ArchiveLimits(), bundle: Bool = false) throws {
         self.limits = limits
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
@@ -77,6 +78,10 @@ public final class ArchiveReader {
         self.path = path
         archive_read_support_format_zip(a)
         archive_read_support_filter_none(a)
+        if bundle {
+            archive_read_support_format_tar(a)
+            archive_read_support_filter_zstd(a)
+        }
         if archive_read_open_filename(a, path, 1 << 16) != ARCHIVE_OK {
             let reason = Self.message(a)
             // `handle` is set: deinit frees the reader.

@@ -57,8 +57,12 @@ public enum Delta {
     /// manifest must be unchanged in the bundle. Any other delta is refused before anything is touched. Files are
     /// read without following links (``BundleFiles``) and written through a new staging folder.
     public static func apply(delta deltaPath: String, to bundlePath: String) throws {
-        let delta = URL(fileURLWithPath: deltaPath).standardizedFileURL
-        let bundle = URL(fileURLWithPath: bundlePath).standardizedFileURL
+        // Either may be an archive (`-o BUNDLE.zip`): read from its unpacked copy; a bundle archive is written anew.
+        let unpackedDelta = try UnpackedBundle(deltaPath), unpackedBundle = try UnpackedBundle(bundlePath)
+        defer { withExtendedLifetime((unpackedDelta, unpackedBundle)) {} }  // their folders stay until the end
+        let delta = unpackedDelta.folder.standardizedFileURL
+        let bundle = unpackedBundle.folder.standardizedFileURL
+        let destination = URL(fileURLWithPath: bundlePath).standardizedFileURL
         guard let data = try? BundleFiles.read(root: delta.path, "delta.json", maxBytes: 256 << 20),
               let d = try? JSONDecoder().decode(Description.self, from: data) else {
             throw ConversionError.invalidOption("\(deltaPath): not a delta bundle (no delta.json)")
@@ -71,7 +75,7 @@ public enum Delta {
         }
         let next = try manifestFiles(delta)
         let plan = try check(d, current: current, next: next, delta: delta.path, bundle: bundle)
-        let staging = try StagingFolder(destination: bundle, force: true)
+        let staging = try StagingFolder(destination: destination, force: true)
         // The new bundle: unchanged files from the bundle, added and changed ones from the delta, its manifest.
         for (path, source) in plan {
             let fd = try BundleFiles.open(root: source.path, path)

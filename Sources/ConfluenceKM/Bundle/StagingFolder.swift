@@ -23,14 +23,23 @@ final class StagingFolder: @unchecked Sendable {
     private let marker: String?
     /// The destination was an empty folder when the run started (it may be replaced without --force if it still is).
     private var startedEmpty = false
+    /// The bundle is written as one archive at the destination (`-o BUNDLE.zip`): the folder is packed at commit.
+    let archive: BundleArchive.Format?
 
     init(destination: URL, force: Bool, marker: String? = nil) throws {
         self.force = force
         self.marker = marker
         self.destination = destination.standardizedFileURL
+        archive = marker == nil ? BundleArchive.format(of: self.destination.path) : nil
         let fm = FileManager.default
         var isDir: ObjCBool = false
-        if fm.fileExists(atPath: self.destination.path, isDirectory: &isDir) {
+        if archive != nil, fm.fileExists(atPath: self.destination.path, isDirectory: &isDir) {
+            if isDir.boolValue {
+                throw ConversionError.outputFailed(path: self.destination.path, reason: "it is a folder, and the name asks for an archive; choose another output")
+            }
+            if !force { throw ConversionError.outputFailed(path: self.destination.path, reason: "the file exists; pass --force to replace it") }
+            if !BundleArchive.isBundleArchive(self.destination.path) { throw ConversionError.notABundle(path: self.destination.path) }
+        } else if fm.fileExists(atPath: self.destination.path, isDirectory: &isDir) {
             if !isDir.boolValue {
                 throw ConversionError.outputFailed(path: self.destination.path, reason: "it is a file, not a folder; choose another output")
             }
@@ -190,6 +199,7 @@ final class StagingFolder: @unchecked Sendable {
     /// place. Where the filesystem has neither, the old bundle is moved aside as `-old` first, and a kill between
     /// the two renames is repaired by the next run (``removeStale(in:name:)`` puts it back).
     func commit() throws {
+        if let archive { return try commitArchive(archive) }
         if let marker { try write(Data("written by confluence-km; this folder is replaced by the next run\n".utf8), to: marker) }
         let dest = destination.path
         if ckm_renameat2(AT_FDCWD, root.path, AT_FDCWD, dest, CKM_RENAME_NOREPLACE) == 0 {
@@ -218,6 +228,32 @@ final class StagingFolder: @unchecked Sendable {
             }
         }
         throw ConversionError.outputFailed(path: dest, reason: String(cString: strerror(err)))
+    }
+
+    /// Packs the folder into a temporary file beside the destination, then renames it into place (replacing only
+    /// a bundle archive this tool wrote, checked again now) and removes the folder.
+    private func commitArchive(_ format: BundleArchive.Format) throws {
+        let dest = destination.path
+        let temporary = destination.deletingLastPathComponent().appendingPathComponent(
+            "." + destination.lastPathComponent + Self.tempMarker + String(getpid()) + "-archive").path
+        TemporaryPaths.register(temporary)
+        defer { TemporaryPaths.unregister(temporary) }
+        unlink(temporary)
+        do {
+            try BundleArchive.pack(folder: root, into: temporary, format: format)
+            var st = stat()
+            if lstat(dest, &st) == 0 && !(force && BundleArchive.isBundleArchive(dest)) {
+                throw force ? ConversionError.notABundle(path: dest)
+                    : ConversionError.outputFailed(path: dest, reason: "the file exists; pass --force to replace it")
+            }
+            if rename(temporary, dest) != 0 { throw ConversionError.outputFailed(path: dest, reason: String(cString: strerror(errno))) }
+        } catch {
+            unlink(temporary)
+            throw error
+        }
+        try? FileManager.default.removeItem(at: root)
+        committed = true
+        TemporaryPaths.unregister(root.path)
     }
 
     private func commitByTwoRenames() throws {

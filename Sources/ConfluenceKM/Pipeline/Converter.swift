@@ -229,7 +229,10 @@ public struct Converter {
         let report = try stats.measure("bundle") { try writeBundle(descriptor: descriptor, plan: plan, results: results, staging: staging) }
         let warnings = (report.summary["warnings"] ?? 0) + (report.summary["errors"] ?? 0)
         if options.strict && warnings > 0 { throw ConversionError.strictWarnings(count: warnings, report: report) }
-        if let previous = options.since { try Delta.reduce(staging: staging, previous: URL(fileURLWithPath: previous)) }
+        if let previous = options.since {
+            let unpacked = try UnpackedBundle(previous)  // removed when the delta is made
+            try withExtendedLifetime(unpacked) { try Delta.reduce(staging: staging, previous: unpacked.folder) }
+        }
         try stats.measure("commit") { try staging.commit() }
         return report
     }
