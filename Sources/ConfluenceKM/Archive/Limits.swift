@@ -21,6 +21,11 @@ enum Checked {
         return overflow ? (b > 0 ? .max : .min) : r
     }
 
+    static func multiply(_ a: Int64, _ b: Int64) -> Int64 {
+        let (r, overflow) = a.multipliedReportingOverflow(by: b)
+        return overflow ? ((a < 0) != (b < 0) ? .min : .max) : r
+    }
+
     /// A size declared by the archive: negative is unknown.
     static func size(_ declared: Int64?) -> Int64 {
         guard let d = declared, d >= 0 else { return 0 }

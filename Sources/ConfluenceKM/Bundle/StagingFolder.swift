@@ -26,7 +26,10 @@ final class StagingFolder: @unchecked Sendable {
     /// The bundle is written as one archive at the destination (`-o BUNDLE.zip`): the folder is packed at commit.
     let archive: BundleArchive.Format?
 
-    init(destination: URL, force: Bool, marker: String? = nil) throws {
+    /// `scratchBytes`: for an archive output, about how much the folder may hold at most; when the memory file
+    /// system (/dev/shm) has room for it, the folder is staged there (mode 0700), so that the bundle's many small
+    /// files never touch the disk — only the one archive does.
+    init(destination: URL, force: Bool, marker: String? = nil, scratchBytes: Int64? = nil) throws {
         self.force = force
         self.marker = marker
         self.destination = destination.standardizedFileURL
@@ -60,10 +63,13 @@ final class StagingFolder: @unchecked Sendable {
                 }
             }
         }
+        var scratch = parent
+        if archive != nil, let need = scratchBytes, Self.hasRoom(in: "/dev/shm", for: need) { scratch = URL(fileURLWithPath: "/dev/shm") }
         Self.removeStale(in: parent, name: self.destination.lastPathComponent)
-        root = parent.appendingPathComponent(
+        if scratch != parent { Self.removeStale(in: scratch, name: self.destination.lastPathComponent) }
+        root = scratch.appendingPathComponent(
             "." + self.destination.lastPathComponent + Self.tempMarker + String(getpid()) + "-" + String(UInt32.random(in: 0...UInt32.max), radix: 16))
-        if mkdir(root.path, 0o755) != 0 {
+        if mkdir(root.path, scratch == parent ? 0o755 : 0o700) != 0 {
             throw ConversionError.outputFailed(path: self.destination.path,
                 reason: "nothing can be written in \(parent.path) (\(String(cString: strerror(errno))))")
         }
@@ -74,6 +80,13 @@ final class StagingFolder: @unchecked Sendable {
     deinit {
         if !committed { try? FileManager.default.removeItem(at: root) }
         TemporaryPaths.unregister(root.path)
+    }
+
+    /// Whether `folder` is a writable directory with at least `bytes` free.
+    static func hasRoom(in folder: String, for bytes: Int64) -> Bool {
+        var st = stat(), fs = statvfs()
+        guard lstat(folder, &st) == 0, st.st_mode & S_IFMT == S_IFDIR, access(folder, W_OK) == 0, statvfs(folder, &fs) == 0 else { return false }
+        return Int64(fs.f_bavail) * Int64(fs.f_frsize) >= bytes
     }
 
     /// Removes the temporary folder now (a failed conversion).

@@ -196,7 +196,14 @@ public struct Converter {
     /// Converts the export into a bundle at `output`. Nothing is left at `output` if it throws.
     @discardableResult
     public func convert(to output: String, stats: ConversionStats? = nil) throws -> ConversionReport {
-        let staging = try StagingFolder(destination: URL(fileURLWithPath: output), force: options.force)
+        // An archive output may be staged in memory when there is room for 20 times the exports' bytes (their
+        // uncompressed bodies, history included, are spooled there too) plus 256 MiB.
+        let exportBytes = exportPaths.reduce(Int64(0)) { sum, p in
+            var st = stat()
+            return lstat(p, &st) == 0 && st.st_mode & S_IFMT == S_IFREG ? Checked.add(sum, Int64(st.st_size)) : Int64.max / 64
+        }
+        let staging = try StagingFolder(destination: URL(fileURLWithPath: output), force: options.force,
+                                        scratchBytes: Checked.add(Checked.multiply(exportBytes, 20), 256 << 20))
         do {
             return try convert(into: staging, stats: stats)
         } catch {
