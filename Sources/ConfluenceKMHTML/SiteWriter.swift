@@ -1,5 +1,6 @@
 import ConfluenceKM
 import Foundation
+import Synchronization
 
 /// `preview --html DIR`: a browsable static site of a bundle — an index with the page tree of each space, every
 /// article rendered with libcmark-gfm, its metadata and access, and the report's diagnostics beside the page they
@@ -94,7 +95,8 @@ public enum SiteWriter {
         // (it needs CORS), and a nonce the bundle could not know when it was made is stricter than `'self'`.
         let nonce = HTML.nonce()
         let csp = HTML.contentSecurityPolicy(nonce: nonce)
-        func page(_ title: String, _ body: String, depth: Int) -> String {
+        let notes = diagnostics, shared = assets
+        @Sendable func page(_ title: String, _ body: String, depth: Int) -> String {
             let up = String(repeating: "../", count: depth)
             return """
             <!DOCTYPE html>
@@ -105,18 +107,19 @@ public enum SiteWriter {
             <title>\(HTML.text(title))</title>
             <style>body{font-family:sans-serif;max-width:60em;margin:2em auto}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em}
             .meta{background:#f6f8fa;padding:.5em 1em}.diag{background:#fff8e1;padding:.5em 1em}\(style)</style>
-            \(assets.map { "<script nonce=\"\(nonce)\" src=\"\(up)\($0.path)\"></script>" }.joined(separator: "\n"))
+            \(shared.map { "<script nonce=\"\(nonce)\" src=\"\(up)\($0.path)\"></script>" }.joined(separator: "\n"))
             </head><body>
             \(depth == 0 ? "" : "<p class=\"site-nav\"><a href=\"\(up)index.html\">Index</a></p>")
             \(body)
             </body></html>
             """
         }
-        for a in articles {
+        // Every article's page, on all cores (each reads its own Markdown and writes its own file).
+        @Sendable func render(_ a: Article) throws {
             let md = (try? BundleFiles.read(root: root.path, a.markdown, maxBytes: 256 << 20)).map { String(decoding: $0, as: UTF8.self) } ?? ""
             var html = HTML.headingIds(GFMRenderer.html(md))
             // Links between articles point at their pages.
-            html = html.replacingOccurrences(of: ##"href="([^"#:]+)\.md(#[^"]*)?""##, with: "href=\"$1.html$2\"", options: .regularExpression)
+            html = HTML.markdownLink.stringByReplacingMatches(in: html, range: NSRange(html.startIndex..., in: html), withTemplate: "href=\"$1.html$2\"")
             var meta = "<div class=\"meta\"><p><b>\(HTML.text(a.title))</b> (\(HTML.text(a.type)) \(HTML.text(a.id)), space \(HTML.text(a.spaceKey)))</p>"
                 + "<p>author \(HTML.text(a.author ?? "-")), created \(HTML.text(a.created ?? "-")), updated \(HTML.text(a.lastUpdated ?? "-"))</p>"
             if let tags = a.tags, !tags.isEmpty { meta += "<p>tags: \(tags.map(HTML.text).joined(separator: ", "))</p>" }
@@ -127,12 +130,17 @@ public enum SiteWriter {
             }
             meta += "</div>"
             var diag = ""
-            if let ds = diagnostics[a.id], !ds.isEmpty {
+            if let ds = notes[a.id], !ds.isEmpty {
                 diag = "<div class=\"diag\"><p>Conversion notes:</p><ul>" + ds.map { "<li>\(HTML.text($0.severity.rawValue)) <code>\(HTML.text($0.code.rawValue))</code>: \(HTML.text($0.message))</li>" }.joined() + "</ul></div>"
             }
             let target = String(a.markdown.dropLast(3)) + ".html"
             try site.write(Data(page(a.title, meta + diag + "<article>\(html)</article>", depth: a.markdown.split(separator: "/").count - 1).utf8), to: target)
         }
+        let failure = Mutex<Error?>(nil), all = articles
+        DispatchQueue.concurrentPerform(iterations: all.count) { i in
+            do { try render(all[i]) } catch { failure.withLock { if $0 == nil { $0 = error } } }
+        }
+        if let error = failure.withLock({ $0 }) { throw error }
         // The index: each space's page tree in Confluence's order, then its blog posts, newest first.
         var index = "<h1>Bundle</h1>"
         let bySpace = Dictionary(grouping: articles, by: \.spaceKey)
@@ -286,15 +294,21 @@ enum HTML {
 
     /// Every `<hN>` of rendered Markdown with the id its `#anchor` links use: GitHub's slug of the heading's text,
     /// numbered when repeated (`x`, `x-1`, …) — the rule the table-of-contents pass writes links with.
+    /// A link to an article's Markdown (relative, no scheme), to point at its page.
+    static let markdownLink = try! NSRegularExpression(pattern: ##"href="([^"#:]+)\.md(#[^"]*)?""##)
+    static let heading = try! NSRegularExpression(pattern: #"<h([1-6])>(.*?)</h\1>"#, options: [.dotMatchesLineSeparators])
+    static let tag = try! NSRegularExpression(pattern: "<[^>]*>")
+
     static func headingIds(_ html: String) -> String {
-        guard let re = try? NSRegularExpression(pattern: #"<h([1-6])>(.*?)</h\1>"#, options: [.dotMatchesLineSeparators]) else { return html }
+        let re = heading
         var used: [String: Int] = [:]
         var out = ""
         var last = html.startIndex
         for m in re.matches(in: html, range: NSRange(html.startIndex..., in: html)) {
             let whole = Range(m.range, in: html)!, level = String(html[Range(m.range(at: 1), in: html)!])
             let inner = String(html[Range(m.range(at: 2), in: html)!])
-            var slug = anchorSlug(HTMLText.unescape(inner.replacingOccurrences(of: "<[^>]*>", with: "", options: .regularExpression)))
+            let text = tag.stringByReplacingMatches(in: inner, range: NSRange(inner.startIndex..., in: inner), withTemplate: "")
+            var slug = anchorSlug(HTMLText.unescape(text))
             if let n = used[slug] { used[slug] = n + 1; slug += "-\(n + 1)" } else { used[slug] = 0 }
             out += html[last..<whole.lowerBound] + "<h\(level) id=\"\(attr(slug))\">\(inner)</h\(level)>"
             last = whole.upperBound
