@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import ConfluenceKM
 
 /// Each filter, mapping rule and configuration setting, on the acme-site and perm-site fixtures.
 @Suite struct FilterMappingTests {
@@ -193,5 +194,29 @@ import Testing
         #expect(r.status == 0, "mkdocs build --strict failed (make test installs mkdocs):\n\(r.stderr)")
         #expect(!r.stderr.contains("WARNING"), "\(r.stderr)")
         #expect(FileManager.default.fileExists(atPath: site.appendingPathComponent("site/articles/ENG/architecture-guide/index.html").path))
+    }
+}
+
+/// The export's zone-less dates as ISO 8601 UTC: the calendar-free conversion agrees with Foundation's calendar.
+@Suite struct ExportDateTests {
+    @Test(arguments: ["UTC", "Europe/Berlin", "America/New_York", "Asia/Kolkata"])
+    func datesAgreeWithFoundation(_ zoneName: String) throws {
+        let zone = try #require(TimeZone(identifier: zoneName))
+        let parse = DateFormatter()
+        parse.locale = Locale(identifier: "en_US_POSIX")
+        parse.timeZone = zone
+        parse.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        let iso = ISO8601DateFormatter()
+        iso.timeZone = TimeZone(identifier: "UTC")
+        var g = SystemRandomNumberGenerator()
+        for _ in 0..<500 {
+            // Whole hours away from midnight–4 am: clear of every DST change of these zones.
+            let raw = String(format: "%04d-%02d-%02d %02d:%02d:%02d", Int.random(in: 1971...2037, using: &g), Int.random(in: 1...12, using: &g),
+                             Int.random(in: 1...28, using: &g), Int.random(in: 5...23, using: &g), Int.random(in: 0...59, using: &g), Int.random(in: 0...59, using: &g))
+            let expected = iso.string(from: try #require(parse.date(from: raw)))
+            #expect(ConversionPlan.isoDate(raw + ".123", zone) == expected, "\(raw) in \(zoneName)")
+        }
+        #expect(ConversionPlan.isoDate("2022-13-01 00:00:00", zone) == nil)
+        #expect(ConversionPlan.isoDate("not a date", zone) == nil)
     }
 }

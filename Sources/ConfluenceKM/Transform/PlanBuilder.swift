@@ -212,12 +212,17 @@ struct PlanBuilder {
         let parentOf = self.parentOf
         func depth(_ id: String) -> Int {
             var path: [String] = []
-            var seen: Set<String> = []
+            var seen: Set<String>?  // a cycle ends the walk: a linear check while the path is short, then a set
             var cur: String? = id
             var base = 0
             while let c = cur {
                 if let d = depthOf[c] { base = d; break }
-                if !seen.insert(c).inserted { break }
+                if path.count < 16 {
+                    if path.contains(c) { break }
+                } else {
+                    if seen == nil { seen = Set(path) }
+                    if !seen!.insert(c).inserted { break }
+                }
                 path.append(c)
                 cur = parentOf[c]
             }
@@ -226,7 +231,7 @@ struct PlanBuilder {
         }
         let maxDepth = Limits.maxTreeDepth
         var anchorOf: [String: String] = [:]  // for pages at depth >= maxDepth: their ancestor at maxDepth - 1
-        for id in parentOf.keys.sorted(by: IDOrder.less) where depth(id) >= maxDepth {
+        for id in parentOf.keys.filter({ depth($0) >= maxDepth }).sorted(by: IDOrder.less) {
             var path: [String] = []
             var cur = id
             while anchorOf[cur] == nil, depth(cur) > maxDepth, let p = parentOf[cur] { path.append(cur); cur = p }
@@ -274,7 +279,7 @@ struct PlanBuilder {
             let c = selected[id]!
             let space = spaceOf[id]!
             checkId(c.kind.rawValue, id, id, c.title)
-            if c.title.trimmingCharacters(in: .whitespaces).isEmpty {
+            if Self.isBlank(c.title) {
                 diagnostics.append(Diagnostic(.emptyTitle, .warning, contentId: id, title: title(c),
                     message: "the \(c.kind.rawValue) has no title; it is called '\(title(c))'"))
             }
@@ -339,9 +344,13 @@ struct PlanBuilder {
     func title(_ c: ContentInfo) -> String { Self.title(c) }
 
     static func title(_ c: ContentInfo) -> String {
-        // Most titles start with a letter: only the rest are trimmed to see whether anything is left.
-        if let first = c.title.unicodeScalars.first, !CharacterSet.whitespaces.contains(first) { return c.title }
-        return c.title.trimmingCharacters(in: .whitespaces).isEmpty ? "Untitled \(c.kind.rawValue) \(c.id)" : c.title
+        isBlank(c.title) ? "Untitled \(c.kind.rawValue) \(c.id)" : c.title
+    }
+
+    /// Nothing but white space (most titles start with a letter: only the rest are trimmed to see).
+    static func isBlank(_ title: String) -> Bool {
+        if let first = title.unicodeScalars.first, !CharacterSet.whitespaces.contains(first) { return false }
+        return title.trimmingCharacters(in: .whitespaces).isEmpty
     }
 
     /// An id that is not a Confluence id form is reported (file names use a digest of it).

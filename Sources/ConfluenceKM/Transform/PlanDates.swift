@@ -15,31 +15,56 @@ extension ConversionPlan {
     /// "2022-03-04 15:28:39.123" in the export's zone → "2022-03-04T14:28:39Z". Calendar-free: civil dates to
     /// days (Howard Hinnant's algorithm) and the zone's offset at that instant.
     static func isoDate(_ raw: String, _ zone: TimeZone) -> String? {
-        var parts: [Int] = []
+        // The first six numbers (no array: this runs twice per article).
+        var f = (0, 0, 0, 0, 0, 0), n = 0
         var current = 0, inNumber = false
+        func take(_ v: Int) {
+            switch n {
+            case 0: f.0 = v
+            case 1: f.1 = v
+            case 2: f.2 = v
+            case 3: f.3 = v
+            case 4: f.4 = v
+            default: f.5 = v
+            }
+            n += 1
+        }
         for b in raw.utf8 {
             if b >= 48 && b <= 57 {
                 if current > 1_000_000 { return nil }  // no field of a date is that long (and no overflow)
                 current = current * 10 + Int(b - 48)
                 inNumber = true
             }
-            else if inNumber { parts.append(current); current = 0; inNumber = false; if parts.count == 6 { break } }
+            else if inNumber { take(current); current = 0; inNumber = false; if n == 6 { break } }
         }
-        if inNumber && parts.count < 6 { parts.append(current) }
-        guard parts.count >= 6, (1...9999).contains(parts[0]), (1...12).contains(parts[1]), (1...31).contains(parts[2]), parts[3] < 24, parts[4] < 60, parts[5] < 61 else { return nil }
-        let local = daysFromCivil(parts[0], parts[1], parts[2]) * 86400 + parts[3] * 3600 + parts[4] * 60 + parts[5]
+        if inNumber && n < 6 { take(current) }
+        guard n == 6, (1...9999).contains(f.0), (1...12).contains(f.1), (1...31).contains(f.2), f.3 < 24, f.4 < 60, f.5 < 61 else { return nil }
+        let local = daysFromCivil(f.0, f.1, f.2) * 86400 + f.3 * 3600 + f.4 * 60 + f.5
         // The offset at the local time, corrected once for the offset at the resulting instant (DST edges).
-        var offset = zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(local)))
-        offset = zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(local - offset)))
+        var offset = 0
+        if zone.identifier != "UTC" && zone.identifier != "GMT" {
+            offset = zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(local)))
+            offset = zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(local - offset)))
+        }
         let utc = local - offset
         let days = Int((Double(utc) / 86400).rounded(.down))
         let secs = utc - days * 86400
         let (y, m, d) = civilFromDays(days)
-        func p(_ v: Int, _ w: Int = 2) -> String {
-            let s = String(v)
-            return s.count >= w ? s : String(repeating: "0", count: w - s.count) + s
+        guard (0...9999).contains(y) else {
+            // A year the offset pushed past 9999 (or before 0): written as it is.
+            func p(_ v: Int, _ w: Int = 2) -> String { String(repeating: "0", count: max(0, w - String(v).count)) + String(v) }
+            return "\(p(y, 4))-\(p(m))-\(p(d))T\(p(secs / 3600)):\(p(secs % 3600 / 60)):\(p(secs % 60))Z"
         }
-        return "\(p(y, 4))-\(p(m))-\(p(d))T\(p(secs / 3600)):\(p(secs % 3600 / 60)):\(p(secs % 60))Z"
+        // "YYYY-MM-DDTHH:MM:SSZ", written as bytes.
+        return String(unsafeUninitializedCapacity: 20) { out in
+            func put(_ at: Int, _ v: Int, _ width: Int) {
+                var v = v
+                for i in stride(from: at + width - 1, through: at, by: -1) { out[i] = UInt8(48 + v % 10); v /= 10 }
+            }
+            put(0, y, 4); out[4] = 45; put(5, m, 2); out[7] = 45; put(8, d, 2); out[10] = 84
+            put(11, secs / 3600, 2); out[13] = 58; put(14, secs % 3600 / 60, 2); out[16] = 58; put(17, secs % 60, 2); out[19] = 90
+            return 20
+        }
     }
 
     static func daysFromCivil(_ y0: Int, _ m: Int, _ d: Int) -> Int {
