@@ -220,3 +220,18 @@ import Testing
         #expect(ConversionPlan.isoDate("not a date", zone) == nil)
     }
 }
+
+@Suite struct SlugTests {
+    /// The ASCII fast path gives what the rule over Characters gives.
+    @Test func asciiSlugsFollowTheUnicodeRule() {
+        let alphabet = Array("aZ09 -_.:&/?!#%()[]{}'\"\\\t\nCONcon")
+        var g = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let s = String((0..<Int.random(in: 0...40, using: &g)).map { _ in alphabet.randomElement(using: &g)! })
+            #expect(Naming.slug(s) == Naming.unicodeSlug(s), "\(s.debugDescription)")
+        }
+        #expect(Naming.slug("Runbook: Restart & Recover") == "runbook-restart-recover")
+        #expect(Naming.slug("CON") == "con-page")
+        #expect(Naming.slug(String(repeating: "ab ", count: 80)).utf8.count <= 100)
+    }
+}

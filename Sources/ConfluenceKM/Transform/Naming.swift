@@ -12,6 +12,29 @@ enum Naming {
     static func slug(_ title: String, maxBytes: Int = 100) -> String {
         var out = ""
         var dash = false
+        if title.utf8.allSatisfy({ $0 < 0x80 }) {
+            // ASCII (most titles): the same rule over bytes — A–Z lowered, a–z and 0–9 kept, the rest a `-`.
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(title.utf8.count)
+            for b in title.utf8 {
+                let l = b >= 65 && b <= 90 ? b + 32 : b
+                if (l >= 97 && l <= 122) || (l >= 48 && l <= 57) {
+                    if dash && !bytes.isEmpty { bytes.append(45) }
+                    dash = false
+                    bytes.append(l)
+                } else {
+                    dash = true
+                }
+            }
+            return finish(String(decoding: bytes, as: UTF8.self), maxBytes: maxBytes)
+        }
+        return unicodeSlug(title, maxBytes: maxBytes)
+    }
+
+    /// ``slug(_:maxBytes:)`` over Characters, for any script.
+    static func unicodeSlug(_ title: String, maxBytes: Int = 100) -> String {
+        var out = ""
+        var dash = false
         for c in title.precomposedStringWithCanonicalMapping.lowercased() {
             if c.isLetter || c.isNumber {
                 if dash && !out.isEmpty { out.append("-") }
@@ -21,7 +44,11 @@ enum Naming {
                 dash = true
             }
         }
-        out = truncate(out, maxBytes: maxBytes)
+        return finish(out, maxBytes: maxBytes)
+    }
+
+    private static func finish(_ slug: String, maxBytes: Int) -> String {
+        var out = truncate(slug, maxBytes: maxBytes)
         while out.hasSuffix("-") { out.removeLast() }
         if reserved.contains(out) { out += "-page" }
         return out

@@ -40,7 +40,11 @@ struct PlanBuilder {
         self.diagnostics = diagnostics
         selected = Selection(contents: index.contents)
         spaceOf = SpaceLookup(spaces: index.spaces)
-        rawParent = { id in index.contents[id]?.parentId.flatMap { index.contents[$0] != nil ? $0 : nil } }
+        // The raw tree as one table, looked up by every walk up a page's ancestors.
+        var parents: [String: String] = [:]
+        parents.reserveCapacity(index.contents.count)
+        for (id, c) in index.contents { if let p = c.parentId, index.contents[p] != nil { parents[id] = p } }
+        rawParent = { [parents] id in parents[id] }
     }
 
     // MARK: 1. Current pages and blog posts
