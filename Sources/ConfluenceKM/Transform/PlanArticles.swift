@@ -163,12 +163,16 @@ extension PlanBuilder {
 
     /// The article's metadata, mapped (``Mapping``).
     private mutating func metadata(_ c: ContentInfo, access: Access) -> ArticleMetadata {
-        let id = c.id, space = spaceOf[id]!
+        // No closure below captures `self`: each would copy the whole builder.
+        let id = c.id, space = spaceOf[id]!, zone = self.zone
         var tags = Set<String>()
         // The space's labels (its categories) are the home article's tags too.
-        let labelled = [id] + (space.homePageId == id ? [space.descriptionId].compactMap { $0 } : [])
-        for l in labelled.flatMap({ index.labellings[$0] ?? [] }) {
-            if let label = index.labels[l], label.namespace == "global", !label.name.isEmpty { tags.insert(label.name) }
+        var labelled = [id]
+        if space.homePageId == id, let d = space.descriptionId { labelled.append(d) }
+        for owner in labelled {
+            for l in index.labellings[owner] ?? [] {
+                if let label = index.labels[l], label.namespace == "global", !label.name.isEmpty { tags.insert(label.name) }
+            }
         }
         let authorName = named(author(c.creator, c))
         let modifierName = named(author(c.lastModifier, c))
@@ -176,7 +180,8 @@ extension PlanBuilder {
         let category: String
         switch options.mapping.category {
         case .space: category = space.name
-        case .topAncestor: category = chain.first.flatMap { selected[$0]?.title } ?? c.title
+        case .topAncestor:
+            if let top = chain.first, let t = selected[top]?.title { category = t } else { category = c.title }
         }
         var extra: [String: String] = [:]
         for (field, property) in options.mapping.properties {
