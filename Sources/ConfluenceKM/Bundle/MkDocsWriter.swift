@@ -5,20 +5,8 @@ import Foundation
 /// indented less, in lists too), `<br>` and `&lt;` where CommonMark would use a backslash, and image sizes as
 /// `attr_list` attributes.
 struct MkDocsHooks: MarkdownHooks {
-    static func admonition(_ kind: PanelKind) -> String {
-        switch kind {
-        case .info: "info"
-        case .note: "note"
-        case .tip: "tip"
-        case .success: "success"
-        case .warning: "warning"
-        case .error: "danger"
-        case .plain: "quote"
-        }
-    }
-
     func panel(_ kind: PanelKind, title: String, plainTitle: String, body: [String]) -> [String] {
-        block("!!! " + Self.admonition(kind), title: plainTitle, body: body)
+        block("!!! " + kind.calloutName, title: plainTitle, body: body)
     }
 
     func details(summary: String, plainSummary: String, body: [String]) -> [String] {
@@ -135,24 +123,6 @@ public enum MkDocsConfig {
         return "Confluence: " + spaces.joined(separator: ", ")
     }
 
-    /// A YAML double-quoted scalar (JSON's escaping is valid YAML): quotes, backslashes and control characters
-    /// escaped, so a crafted title stays one value.
-    static func quoted(_ s: String) -> String {
-        var out = "\""
-        for c in s.unicodeScalars {
-            switch c {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            default:
-                if c.value < 0x20 || c.value == 0x7F || (0x80...0x9F).contains(c.value) || c == "\u{2028}" || c == "\u{2029}" || c == "\u{FEFF}" {
-                    out += String(format: "\\u%04X", c.value)
-                } else {
-                    out.unicodeScalars.append(c)
-                }
-            }
-        }
-        return out + "\""
-    }
+    /// A YAML double-quoted scalar (the dump's escaping, which YAML reads): a crafted title stays one value.
+    static func quoted(_ s: String) -> String { DocumentDump.quoted(s) }
 }

@@ -1,20 +1,8 @@
 /// Obsidian's callouts: `> [!info] Title` for panels (kinds by meaning: a red error box is `danger`), and a folded
 /// callout `> [!note]- Summary` for an expand, which Obsidian shows closed until clicked.
 struct ObsidianHooks: MarkdownHooks {
-    static func callout(_ kind: PanelKind) -> String {
-        switch kind {
-        case .info: "info"
-        case .note: "note"
-        case .tip: "tip"
-        case .success: "success"
-        case .warning: "warning"
-        case .error: "danger"
-        case .plain: "quote"
-        }
-    }
-
     func panel(_ kind: PanelKind, title: String, plainTitle: String, body: [String]) -> [String] {
-        quoted("[!\(Self.callout(kind))]" + (title.isEmpty ? "" : " " + title), body)
+        quoted("[!\(kind.calloutName)]" + (title.isEmpty ? "" : " " + title), body)
     }
 
     func details(summary: String, plainSummary: String, body: [String]) -> [String] {
@@ -23,5 +11,21 @@ struct ObsidianHooks: MarkdownHooks {
 
     private func quoted(_ head: String, _ body: [String]) -> [String] {
         ([head] + body).map { $0.isEmpty ? ">" : "> " + $0 }
+    }
+}
+
+extension PanelKind {
+    /// The callout (Obsidian) or admonition (MkDocs Material) type of a panel: both name them alike — a red error
+    /// box is `danger`, a panel with no meaning of its own a `quote`.
+    var calloutName: String {
+        switch self {
+        case .info: "info"
+        case .note: "note"
+        case .tip: "tip"
+        case .success: "success"
+        case .warning: "warning"
+        case .error: "danger"
+        case .plain: "quote"
+        }
     }
 }
