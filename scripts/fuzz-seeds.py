@@ -8,6 +8,7 @@ import io
 import os
 import re
 import sys
+import tarfile
 import zipfile
 
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -36,6 +37,15 @@ for folder in sorted(glob.glob(os.path.join(root, "Fixtures/exports/*/"))):
                 z.write(full, os.path.relpath(full, folder))
     if buf.tell() < 1 << 20:
         open(os.path.join(out, "archive", name + ".zip"), "wb").write(buf.getvalue())
+    # The same files as a tar: the archive target also unpacks its input as a bundle archive.
+    tbuf = io.BytesIO()
+    with tarfile.open(fileobj=tbuf, mode="w") as t:
+        for dirpath, _, files in os.walk(folder):
+            for f in sorted(files):
+                full = os.path.join(dirpath, f)
+                t.add(full, os.path.relpath(full, folder), recursive=False)
+    if tbuf.tell() < 1 << 20:
+        open(os.path.join(out, "archive", name + ".tar"), "wb").write(tbuf.getvalue())
 
 # URLs: every href/src/ri:value of the spec files, and the known tricks.
 urls = set()

@@ -40,7 +40,7 @@ public enum FuzzEntryPoints {
         _ = ConversionPlan(index: index, options: ConvertOptions())
     }
 
-    /// Bytes as an export ZIP: the index pass, the plan and the dry run, with small limits.
+    /// Bytes as an export ZIP: the index pass, the plan and the dry run, with small limits; then as a bundle archive.
     public static func archive(_ data: Data, scratch: String) {
         let path = scratch + "/fuzz-\(getpid()).zip"
         guard FileManager.default.createFile(atPath: path, contents: data) else { return }
@@ -51,6 +51,23 @@ public enum FuzzEntryPoints {
         options.limits.maxEntries = 10_000
         _ = try? Converter(exportPath: path, options: options).dryRun()
         _ = try? Converter(exportPath: path, options: options).currentBodies()
+        // The same bytes as a bundle archive (ZIP, tar or zstd tar): whatever unpacks lies inside the folder and is
+        // a regular file or a folder — never a link, never outside.
+        let folder = URL(fileURLWithPath: scratch + "/fuzz-\(getpid())-bundle")
+        try? FileManager.default.removeItem(at: folder)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        guard (try? BundleArchive.unpack(path, into: folder, limits: options.limits)) != nil else { return }
+        for rel in (try? BundleArchive.regularFiles(under: folder.path)) ?? [] {
+            guard BundlePath.isSafe(rel) else { fatalError("unpacked an unsafe path: \(rel.debugDescription)") }
+        }
+        if let e = FileManager.default.enumerator(atPath: folder.path) {
+            for case let rel as String in e {
+                var st = stat()
+                guard lstat(folder.path + "/" + rel, &st) == 0 else { continue }
+                let kind = st.st_mode & S_IFMT
+                if kind != S_IFREG && kind != S_IFDIR { fatalError("unpacked something that is not a file or a folder: \(rel.debugDescription)") }
+            }
+        }
     }
 }
 
