@@ -16,7 +16,7 @@ struct Convert: ParsableCommand {
     @Option(help: "With several exports holding one space: newest takes the copy changed last (the other is reported as space-superseded) instead of refusing.")
     var prefer: String?
 
-    @Option(name: [.short, .long], help: "The bundle folder to write. It must not exist or be empty, unless --force.")
+    @Option(name: [.short, .long], help: "The bundle folder to write. It must not exist or be empty, unless --force. A name ending in .zip, .tar or .tar.zst writes the bundle as one deterministic archive.")
     var output: String = ""
 
     @Flag(help: "Replace a non-empty --output folder (the old bundle is removed only once the new one is in place).")
