@@ -96,6 +96,8 @@ public enum SiteWriter {
         let nonce = HTML.nonce()
         let csp = HTML.contentSecurityPolicy(nonce: nonce)
         let notes = diagnostics, shared = assets
+        // A bundle in the mkdocs flavour numbers repeated headings as MkDocs does (`x_1`): its links say so.
+        let repeatSeparator = listing.files.contains("mkdocs.yml") ? Flavor.mkdocs.repeatedHeadingSeparator : Flavor.gfm.repeatedHeadingSeparator
         @Sendable func page(_ title: String, _ body: String, depth: Int) -> String {
             let up = String(repeating: "../", count: depth)
             return """
@@ -117,7 +119,7 @@ public enum SiteWriter {
         // Every article's page, on all cores (each reads its own Markdown and writes its own file).
         @Sendable func render(_ a: Article) throws {
             let md = (try? BundleFiles.read(root: root.path, a.markdown, maxBytes: 256 << 20)).map { String(decoding: $0, as: UTF8.self) } ?? ""
-            var html = HTML.headingIds(GFMRenderer.html(md))
+            var html = HTML.headingIds(GFMRenderer.html(md), repeatSeparator: repeatSeparator)
             // Links between articles point at their pages.
             html = HTML.markdownLink.stringByReplacingMatches(in: html, range: NSRange(html.startIndex..., in: html), withTemplate: "href=\"$1.html$2\"")
             var meta = "<div class=\"meta\"><p><b>\(HTML.text(a.title))</b> (\(HTML.text(a.type)) \(HTML.text(a.id)), space \(HTML.text(a.spaceKey)))</p>"
@@ -292,14 +294,15 @@ enum HTML {
         return Data((0..<16).map { _ in UInt8.random(in: 0...255, using: &g) }).base64EncodedString()
     }
 
-    /// Every `<hN>` of rendered Markdown with the id its `#anchor` links use: GitHub's slug of the heading's text,
-    /// numbered when repeated (`x`, `x-1`, …) — the rule the table-of-contents pass writes links with.
     /// A link to an article's Markdown (relative, no scheme), to point at its page.
     static let markdownLink = try! NSRegularExpression(pattern: ##"href="([^"#:]+)\.md(#[^"]*)?""##)
     static let heading = try! NSRegularExpression(pattern: #"<h([1-6])>(.*?)</h\1>"#, options: [.dotMatchesLineSeparators])
     static let tag = try! NSRegularExpression(pattern: "<[^>]*>")
 
-    static func headingIds(_ html: String) -> String {
+    /// Every `<hN>` of rendered Markdown with the id its `#anchor` links use: GitHub's slug of the heading's text,
+    /// numbered when repeated (`x`, `x-1`, …; `x_1` for the mkdocs flavour) — the rule the table-of-contents pass
+    /// writes links with.
+    static func headingIds(_ html: String, repeatSeparator: String = "-") -> String {
         let re = heading
         var used: [String: Int] = [:]
         var out = ""
@@ -309,7 +312,7 @@ enum HTML {
             let inner = String(html[Range(m.range(at: 2), in: html)!])
             let text = tag.stringByReplacingMatches(in: inner, range: NSRange(inner.startIndex..., in: inner), withTemplate: "")
             var slug = anchorSlug(HTMLText.unescape(text))
-            if let n = used[slug] { used[slug] = n + 1; slug += "-\(n + 1)" } else { used[slug] = 0 }
+            if let n = used[slug] { used[slug] = n + 1; slug += repeatSeparator + "\(n + 1)" } else { used[slug] = 0 }
             out += html[last..<whole.lowerBound] + "<h\(level) id=\"\(attr(slug))\">\(inner)</h\(level)>"
             last = whole.upperBound
         }

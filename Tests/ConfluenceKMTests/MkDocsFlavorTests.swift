@@ -32,7 +32,7 @@ import Testing
         <ul><li>outer<ul><li>inner</li></ul></li><li><p>with code</p><ac:structured-macro ac:name="code"><ac:parameter ac:name="language">python</ac:parameter><ac:plain-text-body><![CDATA[print("in a list")]]></ac:plain-text-body></ac:structured-macro></li></ul>\
         <table><tbody><tr><th>Name</th><th>Value</th></tr><tr><td>a</td><td>1</td></tr></tbody></table>\
         <p><ac:image ac:width="120"><ri:attachment ri:filename="pic.png"/></ac:image></p>\
-        <p>See <ac:link><ri:page ri:content-title="Files"/></ac:link> and <a href="#first-part">the top</a>.</p>
+        <p>See <ac:link><ri:page ri:content-title="Files"/></ac:link> and <a href="#first-part">the top</a>.</p><h1>First part</h1><p>A heading repeated.</p>
         """
 
     @Test func everyConstructRendersAsMkDocsMeansIt() throws {
@@ -68,11 +68,15 @@ import Testing
         #expect(html.contains("a literal &lt;b&gt; tag, 1 &amp;amp; 2, x_y_z and <del>gone</del>.<br>"), "text as written, a hard break")
         #expect(html.contains("href=\"../files/\""), "a link to another page")
         #expect(html.contains("id=\"first-part\"") && html.contains("href=\"#first-part\""), "anchors land")
+        #expect(md.contains("(#first-part_1)") && html.contains("id=\"first-part_1\"") && html.contains("href=\"#first-part_1\""),
+                "a repeated heading is numbered as MkDocs numbers it")
         #expect(FileManager.default.fileExists(atPath: site.appendingPathComponent("_attachments/MT/12/pic.png").path))
         // The preview site of the same bundle carries the image too.
         let preview = Support.tempDir("mkdocs-preview").appendingPathComponent("site")
         #expect(try Support.cli(["preview", bundle.path, "--html", preview.path]).status == 0)
         #expect(FileManager.default.fileExists(atPath: preview.appendingPathComponent("articles/_attachments/MT/12/pic.png").path))
+        let page = try String(contentsOf: preview.appendingPathComponent("articles/MT/every-construct.html"), encoding: .utf8)
+        #expect(page.contains("<h1 id=\"first-part_1\">") && page.contains("href=\"#first-part_1\""), "the preview site numbers it alike")
     }
 
     /// Every real export: its mkdocs flavour builds with `--strict`, without a warning.

@@ -812,6 +812,9 @@ public enum Flavor: String, Sendable, CaseIterable {
     /// Where attachments are written: MkDocs serves only what lies in its `docs_dir` (`articles/`).
     public var attachmentsRoot: String { self == .mkdocs ? "articles/_attachments" : "attachments" }
 
+    /// How the flavour's renderer numbers a repeated heading's id: GitHub `x-1`, Python-Markdown (MkDocs) `x_1`.
+    public var repeatedHeadingSeparator: String { self == .mkdocs ? "_" : "-" }
+
     /// Whether every article starts with YAML front matter (`--front-matter yaml` asks for it in any flavour).
     public var writesFrontMatter: Bool { self != .gfm }
 

@@ -44,7 +44,9 @@ final class IncludePass: DocumentRewriter {
                 document = nested.run(document)
                 features.formUnion(nested.features)
             }
-            if document.features.contains(.tableOfContents) { document = TableOfContentsPass().run(document) }
+            if document.features.contains(.tableOfContents) {
+                document = TableOfContentsPass(repeatSeparator: pipeline.settings.flavor.repeatedHeadingSeparator).run(document)
+            }
             return excerptOnly ? ExcerptPass.excerpts(document.blocks) : document.blocks
         }
         log.add(.includeAsLink, .info, "macro '\(macro)' of '\(title)' is written as a link (the included content is not available)")

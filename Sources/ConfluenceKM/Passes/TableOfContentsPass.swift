@@ -9,6 +9,13 @@ final class TableOfContentsPass: DocumentRewriter {
     }
     private var headings: [Heading] = []
     private var next = 0
+    /// Between a repeated heading's slug and its number: `-` as GitHub (`x`, `x-1`), `_` as Python-Markdown
+    /// (`x`, `x_1`), so the links land where the flavour's renderer puts the ids.
+    private let repeatSeparator: String
+
+    init(repeatSeparator: String = "-") {
+        self.repeatSeparator = repeatSeparator
+    }
 
     func run(_ document: Document) -> Document {
         var used: [String: Int] = [:]
@@ -17,7 +24,7 @@ final class TableOfContentsPass: DocumentRewriter {
             switch b {
             case .heading(let level, _, let inlines):
                 var slug = anchorSlug(Inline.plainText(inlines))
-                if let n = used[slug] { used[slug] = n + 1; slug += "-\(n + 1)" } else { used[slug] = 0 }
+                if let n = used[slug] { used[slug] = n + 1; slug += repeatSeparator + "\(n + 1)" } else { used[slug] = 0 }
                 headings.append(Heading(level: level, text: inlines, slug: slug))
             case .generated(.toc): hasTOC = true
             default: break

@@ -72,7 +72,7 @@ public final class BodyPipeline: @unchecked Sendable {
             d = includes.run(d)
             d.features.formUnion(includes.features)
         }
-        if d.features.contains(.tableOfContents) { d = TableOfContentsPass().run(d) }
+        if d.features.contains(.tableOfContents) { d = TableOfContentsPass(repeatSeparator: settings.flavor.repeatedHeadingSeparator).run(d) }
         if d.features.contains(.references) || (!settings.sourceURLs.isEmpty && d.features.contains(.externalLinks)) {
             d = ResolvePass(page: body.page, targets: targets, baseURL: settings.baseURL, sourceURLs: settings.sourceURLs, log: log).run(d)
         }
