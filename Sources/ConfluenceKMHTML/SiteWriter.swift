@@ -211,7 +211,7 @@ public enum SiteWriter {
         return out
     }
 
-    /// One article of a site as a standalone file: the site's scripts inlined (the same hashes allow them), images
+    /// One article of a site as a standalone file: the site's scripts inlined (the same nonce allows them), images
     /// and attachments as data: URIs, and links to other pages of the site (which the file does not carry) kept as
     /// text with the page they named as a title — a standalone page links to nothing that is not in it.
     public static func standalone(site: String, markdownPath: String, to file: String) throws {

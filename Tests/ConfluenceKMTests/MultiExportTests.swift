@@ -70,6 +70,8 @@ import Testing
         let diagnostics = try Support.json(try #require(files["report.json"]))["diagnostics"] as? [[String: Any]] ?? []
         let superseded = diagnostics.filter { $0["code"] as? String == "space-superseded" }
         #expect(superseded.count == 1 && (superseded.first?["message"] as? String ?? "").contains("space OPS of \(old.path)"))
+        let skipped = try Support.json(try #require(files["report.json"]))["skipped"] as? [String: Int] ?? [:]
+        #expect(skipped["archive-entry"] == nil, "a superseded space is not a skipped archive entry: \(skipped)")
     }
 
     @Test func idsTwoSitesShareAreRefused() throws {

@@ -78,6 +78,8 @@ public struct ExportIndex: Sendable {
     /// attachment file, and each body. Empty for one export.
     public var attachmentOrigin: [String: Int] = [:]
     public var bodyOrigin: [String: Int] = [:]
+    /// What merging several exports decided (`space-superseded`), for the report.
+    public var mergeDiagnostics: [Diagnostic] = []
     /// Objects counted but not converted, by class (Draft, Comment, …).
     public var classCounts: [String: Int] = [:]
     public var sawEntities = false

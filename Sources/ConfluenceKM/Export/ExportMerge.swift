@@ -88,7 +88,7 @@ extension ExportIndex {
             for (key, value) in x.descriptor { merged.descriptor["\(label): \(key)"] = value }
         }
         if let zone = parts.lazy.compactMap({ $0.index.descriptor["timezoneId"] }).first { merged.descriptor["timezoneId"] = zone }
-        merged.archiveDiagnostics += diagnostics
+        merged.mergeDiagnostics = diagnostics
         return merged
     }
 

@@ -34,7 +34,7 @@ struct PlanBuilder {
     init(index: ExportIndex, options: ConvertOptions) {
         self.index = index
         self.options = options
-        var diagnostics = index.archiveDiagnostics
+        var diagnostics = index.archiveDiagnostics + index.mergeDiagnostics
         if !index.archiveDiagnostics.isEmpty { skipped["archive-entry"] = index.archiveDiagnostics.count }
         zone = ConversionPlan.timeZone(index: index, options: options, diagnostics: &diagnostics)
         self.diagnostics = diagnostics
