@@ -79,9 +79,11 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: site.appendingPathComponent("articles/ENG/architecture-guide.html").path))
     }
 
-    /// A crafted bundle archive (a name leaving the bundle, a link, a name twice) is refused before anything is read;
-    /// nothing is written outside the temporary folder, and that folder is gone afterwards.
-    @Test(arguments: ["dotdot", "symlink", "twice"])
+    /// A crafted bundle archive (a name leaving the bundle, a link, a name twice, a file larger than its manifest says,
+    /// no manifest first) is refused; nothing is written outside the temporary folder, and that folder is gone
+    /// afterwards. A real bundle whose files compress far past an export's ratio limit is read (the manifest, not
+    /// the ratio, bounds it).
+    @Test(arguments: ["dotdot", "symlink", "twice", "larger", "notfirst"])
     func aCraftedBundleArchiveIsRefused(_ kind: String) throws {
         let dir = Support.tempDir("crafted-\(kind)")
         let archive = dir.appendingPathComponent("bundle.tar")
@@ -91,8 +93,11 @@ import Testing
             with tarfile.open(path, "w") as t:
                 def add(name, data=b"x"):
                     i = tarfile.TarInfo(name); i.size = len(data); t.addfile(i, io.BytesIO(data))
-                add("manifest.json", b'{"tool":{"name":"confluence-km","version":"0"},"files":[]}')
+                manifest = b'{"formatVersion":1,"tool":{"name":"confluence-km","version":"0"},"export":{"descriptor":{}},"files":[{"path":"report.json","bytes":1,"sha256":"00"}]}'
+                if kind == "notfirst": add("report.json")
+                add("manifest.json", manifest)
                 if kind == "dotdot": add("../escaped-\(kind)")
+                if kind == "larger": add("report.json", b"x" * 100000)
                 if kind == "symlink":
                     i = tarfile.TarInfo("articles/link"); i.type = tarfile.SYMTYPE; i.linkname = "/etc/passwd"; t.addfile(i)
                 if kind == "twice": add("report.json"); add("report.json")
@@ -107,5 +112,18 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: dir.deletingLastPathComponent().appendingPathComponent("escaped-\(kind)").path))
         #expect(!FileManager.default.fileExists(atPath: tmp.deletingLastPathComponent().appendingPathComponent("escaped-\(kind)").path))
         #expect(try FileManager.default.contentsOfDirectory(atPath: tmp.path).isEmpty, "the unpacked copy is removed")
+    }
+
+    @Test func aBundleThatCompressesWellIsReadBack() throws {
+        let dir = Support.tempDir()
+        let src = dir.appendingPathComponent("export")
+        try FileManager.default.copyItem(at: Support.fixtures.appendingPathComponent("acme-site"), to: src)
+        try Data(count: 3_000_000).write(to: src.appendingPathComponent("attachments/2003/5001/2"))  // zeros: zstd takes them past 1000:1
+        let zip = dir.appendingPathComponent("export.zip")
+        try Support.zip(folder: src, to: zip)
+        let archive = dir.appendingPathComponent("bundle.tar.zst")
+        #expect(try Support.cli(["convert", zip.path, "-o", archive.path, "--max-ratio", "100000"]).status == 0)
+        let r = try Support.cli(["validate", archive.path])
+        #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
     }
 }

@@ -42,8 +42,13 @@ public final class ArchiveReader {
     /// The entry the disk reader fills (it has no entry of its own), freed in deinit.
     private var diskEntry: OpaquePointer?
 
+    /// A bundle archive: its sizes are bounded by its manifest (``BundleArchive/unpack(_:into:limits:)``), not by
+    /// the compression ratio, which zstd legitimately takes far past an export ZIP's.
+    private var isBundle = false
+
     /// `bundle`: the archive is a bundle written as one file (ZIP, tar or zstd-compressed tar), not an export.
     public init(path: String, limits: ArchiveLimits = ArchiveLimits(), bundle: Bool = false) throws {
+        isBundle = bundle
         self.limits = limits
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
@@ -186,7 +191,7 @@ public final class ArchiveReader {
         if totalBytes > limits.maxTotalBytes {
             throw ConversionError.limitExceeded(path: path, what: "more than \(limits.maxTotalBytes) uncompressed bytes", flag: "--max-total-bytes")
         }
-        if entryBytes > 1 << 20, folderPrefix == nil {
+        if entryBytes > 1 << 20, folderPrefix == nil, !isBundle {
             let compressed = max(1, archive_filter_bytes(handle, -1) - entryCompressedStart)
             if Double(entryBytes) / Double(compressed) > limits.maxRatio {
                 throw ConversionError.limitExceeded(

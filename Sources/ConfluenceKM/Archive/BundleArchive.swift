@@ -98,12 +98,18 @@ public enum BundleArchive {
     }
 
     /// Unpacks a bundle archive into `folder` (created, must not exist). Anything but a plain bundle is refused:
-    /// an entry that is not a regular file, a name ``BundlePath`` refuses, a name given twice, more than the limits.
+    /// a first entry that is not `manifest.json`, an entry that is not a regular file, a name ``BundlePath``
+    /// refuses, a name given twice, a file larger than the manifest says (a file it does not list: 64 MiB at most,
+    /// for `validate` to report), more than the limits, or more bytes than the folder's file system has free.
+    /// The manifest, not the compression ratio, bounds what is written: a crafted archive must declare its size.
     public static func unpack(_ archivePath: String, into folder: URL, limits: ArchiveLimits = ArchiveLimits()) throws {
         let reader = try ArchiveReader(path: archivePath, limits: limits, bundle: true)
         if mkdir(folder.path, 0o700) != 0 { throw ConversionError.outputFailed(path: folder.path, reason: String(cString: strerror(errno))) }
+        var declared: [String: Int64] = [:]
         var seen: Set<String> = []
         var count = 0
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
+        defer { buffer.deallocate() }
         while let entry = try reader.nextEntry() {
             if entry.kind == .directory { continue }
             guard entry.kind == .file, entry.unsafeNameReason == nil, BundlePath.isSafe(entry.path) else {
@@ -114,6 +120,12 @@ public enum BundleArchive {
             if count > limits.maxEntries {
                 throw ConversionError.limitExceeded(path: archivePath, what: "more than \(limits.maxEntries) entries", flag: "--max-entries")
             }
+            if count == 1 {
+                guard entry.path == "manifest.json" else {
+                    throw ConversionError.invalidOption("\(archivePath): its first entry is '\(entry.path)', not manifest.json; it is not a bundle archive written by convert")
+                }
+            }
+            let limit: Int64 = count == 1 ? 1 << 30 : declared[entry.path] ?? 64 << 20
             let target = folder.path + "/" + entry.path
             var parent = ""
             for component in entry.path.split(separator: "/").dropLast() {
@@ -125,7 +137,29 @@ public enum BundleArchive {
             let fd = open(target, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
             if fd < 0 { throw ConversionError.outputFailed(path: target, reason: String(cString: strerror(errno))) }
             defer { close(fd) }
-            try reader.stream { chunk in try writeAll(fd, chunk, target) }
+            var written: Int64 = 0
+            while true {
+                let n = try reader.read(into: buffer)
+                if n == 0 { break }
+                written += Int64(n)
+                if written > limit {
+                    throw ConversionError.invalidOption("\(archivePath): '\(entry.path)' is larger than its manifest says (\(limit) bytes); the archive is refused")
+                }
+                try writeAll(fd, UnsafeRawBufferPointer(rebasing: buffer[0..<n]), target)
+            }
+            if count == 1 {
+                // What the rest may take: the sizes the manifest lists, which must fit where they are unpacked.
+                guard let m = try? JSONDecoder().decode(Manifest.self, from: Data(contentsOf: URL(fileURLWithPath: target))) else {
+                    throw ConversionError.invalidOption("\(archivePath): its manifest.json cannot be read; it is not a bundle archive written by convert")
+                }
+                for f in m.files { declared[f.path] = max(0, f.bytes) }
+                let needed = Checked.sum(declared.values)
+                var fs = statvfs()
+                if statvfs(folder.path, &fs) == 0 {
+                    let available = Int64(fs.f_bavail) * Int64(fs.f_frsize)
+                    if needed > available { throw ConversionError.notEnoughDisk(path: folder.path, needed: needed, available: available) }
+                }
+            }
         }
     }
 
