@@ -304,15 +304,14 @@ enum HTML {
     /// writes links with.
     static func headingIds(_ html: String, repeatSeparator: String = "-") -> String {
         let re = heading
-        var used: [String: Int] = [:]
+        var ids = HeadingIds(separator: repeatSeparator)
         var out = ""
         var last = html.startIndex
         for m in re.matches(in: html, range: NSRange(html.startIndex..., in: html)) {
             let whole = Range(m.range, in: html)!, level = String(html[Range(m.range(at: 1), in: html)!])
             let inner = String(html[Range(m.range(at: 2), in: html)!])
             let text = tag.stringByReplacingMatches(in: inner, range: NSRange(inner.startIndex..., in: inner), withTemplate: "")
-            var slug = anchorSlug(HTMLText.unescape(text))
-            if let n = used[slug] { used[slug] = n + 1; slug += repeatSeparator + "\(n + 1)" } else { used[slug] = 0 }
+            let slug = ids.next(HTMLText.unescape(text))
             out += html[last..<whole.lowerBound] + "<h\(level) id=\"\(attr(slug))\">\(inner)</h\(level)>"
             last = whole.upperBound
         }

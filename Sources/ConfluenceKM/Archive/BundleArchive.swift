@@ -25,7 +25,7 @@ public enum BundleArchive {
 
     /// Writes the regular files under `folder` into `file` (which must not exist): `manifest.json` first.
     static func pack(folder: URL, into file: String, format: Format) throws {
-        let files = try regularFiles(under: folder.path).sorted { a, b in
+        let files = BundleFiles.list(root: folder.path).files.sorted { a, b in
             a == "manifest.json" ? b != "manifest.json" : (b == "manifest.json" ? false : a < b)
         }
         guard let a = archive_write_new() else { throw ConversionError.outputFailed(path: file, reason: "libarchive could not allocate a writer") }
@@ -75,26 +75,6 @@ public enum BundleArchive {
         }
         try check(archive_write_close(a))
         if fsync(fd) != 0 { throw ConversionError.outputFailed(path: file, reason: String(cString: strerror(errno))) }
-    }
-
-    /// Every regular file under `root`, as relative paths (the staging folder is the tool's own: nothing else is in it).
-    static func regularFiles(under root: String) throws -> [String] {
-        var out: [String] = []
-        var pending = [""]
-        while let dir = pending.popLast() {
-            let full = dir.isEmpty ? root : root + "/" + dir
-            for name in try FileManager.default.contentsOfDirectory(atPath: full) {
-                let rel = dir.isEmpty ? name : dir + "/" + name
-                var st = stat()
-                guard lstat(root + "/" + rel, &st) == 0 else { continue }
-                switch st.st_mode & S_IFMT {
-                case S_IFDIR: pending.append(rel)
-                case S_IFREG: out.append(rel)
-                default: break
-                }
-            }
-        }
-        return out
     }
 
     /// Unpacks a bundle archive into `folder` (created, must not exist). Anything but a plain bundle is refused:
@@ -154,10 +134,8 @@ public enum BundleArchive {
                 }
                 for f in m.files { declared[f.path] = max(0, f.bytes) }
                 let needed = Checked.sum(declared.values)
-                var fs = statvfs()
-                if statvfs(folder.path, &fs) == 0 {
-                    let available = Int64(fs.f_bavail) * Int64(fs.f_frsize)
-                    if needed > available { throw ConversionError.notEnoughDisk(path: folder.path, needed: needed, available: available) }
+                if let available = StagingFolder.freeBytes(at: folder.path), needed > available {
+                    throw ConversionError.notEnoughDisk(path: folder.path, needed: needed, available: available)
                 }
             }
         }
@@ -186,8 +164,7 @@ public final class UnpackedBundle {
 
     /// `path` itself when it is a folder; its unpacked copy when it is a bundle archive.
     public init(_ path: String, limits: ArchiveLimits = ArchiveLimits()) throws {
-        var isDir: ObjCBool = false
-        guard BundleArchive.format(of: path) != nil, FileManager.default.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue else {
+        guard BundleArchive.format(of: path) != nil, FileManager.default.fileExists(atPath: path), !ConversionError.isFolder(path) else {
             folder = URL(fileURLWithPath: path)
             temporary = nil
             return

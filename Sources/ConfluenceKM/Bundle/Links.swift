@@ -22,6 +22,28 @@ public func anchorSlug(_ s: String) -> String {
     return out
 }
 
+/// The ids of a page's headings, in order: the slug of each heading's text, numbered when repeated — `x`, then
+/// `x-1`, `x-2` (GitHub) or `x_1`, `x_2` (Python-Markdown, the mkdocs flavour). The table-of-contents pass writes
+/// its links with it and the preview site gives its headings these ids, so the two always agree.
+public struct HeadingIds {
+    private var used: [String: Int] = [:]
+    private let separator: String
+
+    public init(separator: String = "-") {
+        self.separator = separator
+    }
+
+    public mutating func next(_ text: String) -> String {
+        let slug = anchorSlug(text)
+        guard let n = used[slug] else {
+            used[slug] = 0
+            return slug
+        }
+        used[slug] = n + 1
+        return slug + separator + "\(n + 1)"
+    }
+}
+
 /// The relative path from one bundle file to another ("articles/A/x.md" → "../../attachments/A/1/f.png").
 public func relativePath(from source: String, to target: String) -> String {
     let from = source.split(separator: "/").dropLast()

@@ -84,9 +84,16 @@ final class StagingFolder: @unchecked Sendable {
 
     /// Whether `folder` is a writable directory with at least `bytes` free.
     static func hasRoom(in folder: String, for bytes: Int64) -> Bool {
-        var st = stat(), fs = statvfs()
-        guard lstat(folder, &st) == 0, st.st_mode & S_IFMT == S_IFDIR, access(folder, W_OK) == 0, statvfs(folder, &fs) == 0 else { return false }
-        return Int64(fs.f_bavail) * Int64(fs.f_frsize) >= bytes
+        var st = stat()
+        guard lstat(folder, &st) == 0, st.st_mode & S_IFMT == S_IFDIR, access(folder, W_OK) == 0, let free = freeBytes(at: folder) else { return false }
+        return free >= bytes
+    }
+
+    /// The bytes free for this user on the file system holding `path`; nil when it cannot be told.
+    static func freeBytes(at path: String) -> Int64? {
+        var fs = statvfs()
+        guard statvfs(path, &fs) == 0 else { return nil }
+        return Int64(fs.f_bavail) * Int64(fs.f_frsize)
     }
 
     /// Removes the temporary folder now (a failed conversion).
@@ -134,9 +141,7 @@ final class StagingFolder: @unchecked Sendable {
 
     /// Refuses to start writing when the destination's filesystem cannot hold the bundle.
     func checkFreeSpace(needed: Int64) throws {
-        var st = statvfs()
-        guard statvfs(root.path, &st) == 0 else { return }
-        let available = Int64(st.f_bavail) * Int64(st.f_frsize)
+        guard let available = Self.freeBytes(at: root.path) else { return }
         if available < needed { throw ConversionError.notEnoughDisk(path: destination.path, needed: needed, available: available) }
     }
 

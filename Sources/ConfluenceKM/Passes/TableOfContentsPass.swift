@@ -18,14 +18,12 @@ final class TableOfContentsPass: DocumentRewriter {
     }
 
     func run(_ document: Document) -> Document {
-        var used: [String: Int] = [:]
+        var ids = HeadingIds(separator: repeatSeparator)
         var hasTOC = false
         DocumentWalk.blocks(document.blocks) { b in
             switch b {
             case .heading(let level, _, let inlines):
-                var slug = anchorSlug(Inline.plainText(inlines))
-                if let n = used[slug] { used[slug] = n + 1; slug += repeatSeparator + "\(n + 1)" } else { used[slug] = 0 }
-                headings.append(Heading(level: level, text: inlines, slug: slug))
+                headings.append(Heading(level: level, text: inlines, slug: ids.next(Inline.plainText(inlines))))
             case .generated(.toc): hasTOC = true
             default: break
             }

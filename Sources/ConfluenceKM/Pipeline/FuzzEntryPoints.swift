@@ -57,7 +57,7 @@ public enum FuzzEntryPoints {
         try? FileManager.default.removeItem(at: folder)
         defer { try? FileManager.default.removeItem(at: folder) }
         guard (try? BundleArchive.unpack(path, into: folder, limits: options.limits)) != nil else { return }
-        for rel in (try? BundleArchive.regularFiles(under: folder.path)) ?? [] {
+        for rel in BundleFiles.list(root: folder.path).files {
             guard BundlePath.isSafe(rel) else { fatalError("unpacked an unsafe path: \(rel.debugDescription)") }
         }
         if let e = FileManager.default.enumerator(atPath: folder.path) {

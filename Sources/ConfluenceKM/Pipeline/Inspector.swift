@@ -166,6 +166,8 @@ extension Converter {
         var cloudOnly: [String: Int] = [:]
         for u in index.unconverted where u.cloudOnly { cloudOnly[u.type.lowercased(), default: 0] += 1 }
         let d = index.descriptor
+        // An unzipped export folder: the bytes of its files, not its inode.
+        let folder = ConversionError.isFolder(exportPath)
         return InspectReport(
             format: index.sawCSV ? "csv" : "xml", source: d["source"] == "cloud" ? "cloud" : "server",
             exportType: d["exportType"], buildNumber: d["buildNumber"] ?? d["createdByBuildNumber"], version: d["createdByVersionNumber"],
@@ -179,7 +181,7 @@ extension Converter {
             users: Set(index.users.values).union(index.displayNames.keys).count, groups: groupDetails.count,
             restrictions: restrictions, cloudOnly: cloudOnly.map { .init(name: $0.key, count: $0.value) }.sorted { $0.name < $1.name },
             sizes: ["metadata": index.metadataBytes, "attachments": Checked.sum(index.attachmentFiles.values),
-                    ConversionError.isFolder(exportPath) ? "files" : "archive": ConversionError.isFolder(exportPath) ? index.fileBytes
+                    folder ? "files" : "archive": folder ? index.fileBytes
                         : (try? FileManager.default.attributesOfItem(atPath: exportPath)[.size] as? Int64) ?? 0],
             groupDetails: groupDetails, pageTrees: pageTrees)
     }
