@@ -272,6 +272,13 @@ chain = [page2("1000", "Level 0", "<p>root</p>")]
 for i in range(1, 8000):
     chain.append(page2(str(1000 + i), f"Level {i}", "<p>x</p>", extra=ref("parent", "Page", str(1000 + i - 1))))
 zipped("chain.zip", chain)
+# Parents that loop: 3001 → 3002 → 3003 → 3001, a page under the loop, and a page that is its own parent.
+zipped("cycle.zip", [
+    page2("3001", "Loop A", "<p>a</p>", extra=ref("parent", "Page", "3003")),
+    page2("3002", "Loop B", "<p>b</p>", extra=ref("parent", "Page", "3001")),
+    page2("3003", "Loop C", "<p>c</p>", extra=ref("parent", "Page", "3002")),
+    page2("3004", "Under the loop", "<p>d</p>", extra=ref("parent", "Page", "3002")),
+    page2("3005", "Its own parent", "<p>e</p>", extra=ref("parent", "Page", "3005"))])
 
 # A zip64 entry whose declared size is 2^63-1: patched into the central directory and local header of a
 # small stored attachment (libarchive reports the declared size; summing it trapped).

@@ -300,6 +300,26 @@ extension HostileTests {
         #expect(codes.filter { $0 == "tree-too-deep" }.count == 8000 - Limits.maxTreeDepth)
     }
 
+    @Test func parentsThatLoopAreCutOnceInEitherLayout() throws {
+        for layout in ["flat", "tree"] {
+            let o = try convert("cycle.zip", ["--layout", layout], function: "cycle-\(layout)")
+            #expect(o.result.status == 0, "\(layout): \(o.result.stderr)")
+            let cycles = try report(o).filter { $0["code"] as? String == "tree-cycle" }.compactMap { $0["contentId"] as? String }
+            #expect(cycles.sorted() == ["3001", "3005"], "\(layout): the lowest id of each loop")
+            var parents: [String: String] = [:]
+            for (path, data) in o.files where path.hasSuffix(".json") && path.hasPrefix("articles/") {
+                let meta = try Support.json(data)
+                if let id = meta["id"] as? String { parents[id] = meta["parentId"] as? String ?? "" }
+            }
+            #expect(parents == ["3001": "", "3002": "3001", "3003": "3002", "3004": "3002", "3005": ""], "\(layout)")
+            #expect(try Support.cli(["validate", o.bundle.path]).status == 0)
+            if layout == "tree" {
+                // The former loop nests as a chain.
+                #expect(o.files.keys.contains("articles/HOST/loop-a/loop-b/loop-c.md"), "\(o.files.keys.sorted())")
+            }
+        }
+    }
+
     @Test func validateHashesAHugeFileInChunks() throws {
         let (bundle, _) = try Support.convert(try FixtureExportTests.zipped())
         let big = bundle.appendingPathComponent("attachments/big.bin")

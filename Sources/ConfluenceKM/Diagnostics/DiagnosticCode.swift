@@ -65,6 +65,8 @@ public enum DiagnosticCode: String, CaseIterable, Codable, Sendable, Comparable,
     case filtered = "filtered"
     /// the page's parent was not converted; it hangs under its nearest kept ancestor (or the root) (info)
     case reparented = "reparented"
+    /// the page's parents lead back to it (a crafted export): the page with the lowest id in the loop is placed at the root (warning)
+    case treeCycle = "tree-cycle"
     /// with `--allow-unmatched`: a `--spaces`, `--exclude-spaces`, `--subtree`, `--exclude-subtree`, `--labels-*` or `--role` value that matches nothing in the export (without it, that is an error and nothing is converted) (warning)
     case unmatchedFilter = "unmatched-filter"
     /// a group that grants access has no KM role: it grants nothing, the article stays restricted (warning (error with `--strict-permissions`))

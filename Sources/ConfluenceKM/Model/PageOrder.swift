@@ -3,11 +3,16 @@
 /// then id.
 public enum PageOrder {
     public static func less(_ a: (position: Int?, title: String, id: String), _ b: (position: Int?, title: String, id: String)) -> Bool {
-        switch (a.position, b.position) {
+        less(a.position, a.title, b.position, b.title) ?? IDOrder.less(a.id, b.id)
+    }
+
+    /// The order by position and title alone; nil when both are the same (then the ids decide).
+    static func less(_ p: Int?, _ t: String, _ q: Int?, _ u: String) -> Bool? {
+        switch (p, q) {
         case let (x?, y?) where x != y: return x < y
         case (.some, nil): return true
         case (nil, .some): return false
-        default: return a.title != b.title ? a.title < b.title : IDOrder.less(a.id, b.id)
+        default: return t != u ? t < u : nil
         }
     }
 }

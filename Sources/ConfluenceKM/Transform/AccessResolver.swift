@@ -82,7 +82,9 @@ struct AccessResolver {
         return l
     }
 
-    func hasViewRestriction(_ id: String) -> Bool { viewSets[id] != nil }
+    /// The content with a View restriction (or a permission not understood, which restricts).
+    var restrictedIds: Dictionary<String, [[ExportIndex.Subject]]>.Keys { viewSets.keys }
+    func hasEditRestriction(_ id: String) -> Bool { editSets[id] != nil }
 
     /// The levels a reader of `content` must pass: the space's, then each View restriction from the root down
     /// (`chain`: the content and ancestors that have one; nil when there were too many to follow: nobody passes).

@@ -67,15 +67,21 @@ struct ConversionPlan: Sendable {
         b.assignSpaces()
         b.applyFilters()
         b.linkKeptTree()
+        b.breakCycles()
         b.limitDepth()
         b.assignPaths()
         b.planAttachments()
         b.reportPermissionsNotUnderstood()
+        // What bodies can point to and the articles need nothing of each other: with two cores, built side by side.
+        let shared = b, built = TargetsBox()
+        let other = options.jobs > 1 ? Thread { built.targets = shared.targets(); built.done.signal() } : nil
+        other?.start()
         b.planArticles()
         if options.filters.types.contains(.comments) { b.planComments() }
-        targets = b.targets()
+        if other != nil { built.done.wait() } else { built.targets = b.targets() }
+        targets = built.targets!
         articles = b.articles
-        order = b.ids
+        order = b.order.map { b.table.ids[$0] }
         skipped = b.skipped
         diagnostics = b.diagnostics
         unmatched = b.unmatched
@@ -86,4 +92,10 @@ struct ConversionPlan: Sendable {
         commentAuthors = b.commentAuthors
         zone = b.zone
     }
+}
+
+/// The link targets built on another thread (``ConversionPlan/init(index:options:)``), handed back once `done`.
+private final class TargetsBox: @unchecked Sendable {
+    var targets: BundleTargets?
+    let done = DispatchSemaphore(value: 0)
 }

@@ -12,7 +12,7 @@ enum Naming {
     static func slug(_ title: String, maxBytes: Int = 100) -> String {
         var out = ""
         var dash = false
-        if title.utf8.allSatisfy({ $0 < 0x80 }) {
+        if isASCII(title) {
             // ASCII (most titles): the same rule over bytes — A–Z lowered, a–z and 0–9 kept, the rest a `-`.
             var bytes: [UInt8] = []
             bytes.reserveCapacity(title.utf8.count)
@@ -58,11 +58,18 @@ enum Naming {
     /// no leading dot, no trailing dot or space, no reserved device name; at most `maxBytes` bytes, extension kept.
     static func safeFileName(_ name: String, maxBytes: Int = 150) -> String {
         var out = ""
-        for c in name.precomposedStringWithCanonicalMapping.unicodeScalars {
-            if c.value < 0x20 || c.value == 0x7f || "/\\:*?\"<>|".unicodeScalars.contains(c) {
-                out.append("_")
-            } else {
-                out.unicodeScalars.append(c)
+        if isASCII(name) {
+            // ASCII (most names) is its own canonical composition: the same rule over bytes.
+            out = String(decoding: name.utf8.map { b in
+                b < 0x20 || b == 0x7f || forbiddenBytes.contains(b) ? UInt8(ascii: "_") : b
+            }, as: UTF8.self)
+        } else {
+            for c in name.precomposedStringWithCanonicalMapping.unicodeScalars {
+                if c.value < 0x20 || c.value == 0x7f || "/\\:*?\"<>|".unicodeScalars.contains(c) {
+                    out.append("_")
+                } else {
+                    out.unicodeScalars.append(c)
+                }
             }
         }
         while out.hasPrefix(".") { out = "_" + out.dropFirst() }
@@ -75,6 +82,11 @@ enum Naming {
         }
         return out
     }
+
+    /// The characters Windows forbids in a file name (besides control characters), as bytes.
+    private static let forbiddenBytes = Array("/\\:*?\"<>|".utf8)
+
+    static func isASCII(_ s: String) -> Bool { s.utf8.allSatisfy { $0 < 0x80 } }
 
     /// "name.tar.gz" → ("name.tar", ".gz"); "name" → ("name", "").
     static func splitExtension(_ name: String) -> (String, String) {
@@ -114,6 +126,6 @@ enum Naming {
 
     /// The key under which two names clash on a case-insensitive, normalising filesystem.
     static func clashKey(_ name: String) -> String {
-        name.precomposedStringWithCanonicalMapping.lowercased()
+        isASCII(name) ? name.lowercased() : name.precomposedStringWithCanonicalMapping.lowercased()
     }
 }

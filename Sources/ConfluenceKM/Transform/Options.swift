@@ -103,7 +103,11 @@ public struct Mapping: Sendable, Equatable {
         for k in properties.keys.sorted() { try produce(k, "mapping.properties \(k)") }
     }
 
+    /// Whether any rule renames, merges or drops labels (without one, tags are the labels, sorted).
+    var rewritesLabels: Bool { !labelDrop.isEmpty || !labelRename.isEmpty || !labelMerge.isEmpty }
+
     func tags(_ labels: [String]) -> [String] {
+        if !rewritesLabels { return Set(labels).sorted() }
         var out = Set<String>()
         for l in labels {
             if labelDrop.contains(l) { continue }

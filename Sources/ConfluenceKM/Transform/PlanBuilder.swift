@@ -1,26 +1,33 @@
 import Foundation
 
 /// Builds a ``ConversionPlan`` one step at a time; each step reads what the earlier ones decided (the order is
-/// ``ConversionPlan/init(index:options:)``'s).
+/// ``ConversionPlan/init(index:options:)``'s). Pages are numbers of a ``PageTable`` throughout (arrays, not
+/// dictionaries keyed by id); ids become Strings again in what the plan hands on.
 struct PlanBuilder {
     let index: ExportIndex
     let options: ConvertOptions
     let zone: TimeZone
+    let zoneIsUTC: Bool
+    let table: PageTable
     var diagnostics: [Diagnostic]
     var skipped: [String: Int] = [:]
     var unmatched: [Unmatched] = []
-    /// The content kept so far, and the space of each.
-    var selected: Selection
-    var spaceOf: SpaceLookup
-    /// The raw page tree: every current page, kept or not.
-    let rawParent: (String) -> String?
-    /// The kept page tree.
-    var parentOf: [String: String] = [:]
-    /// Kept ids in output order, their bundle paths (without `.md`), and each space's folder.
-    var ids: [String] = []
-    var paths: [String: String] = [:]
+    /// The content kept so far, and the space of each (an index into `spaces`, -1 none).
+    var kept: [Bool]
+    var spaceOf: [Int]
+    let spaces: [SpaceInfo]
+    private let spaceNumbers: [String: Int]
+    /// The kept page tree (-1: at the root).
+    var parentOf: [Int]
+    /// Kept pages in output order (space key, then id), their titles, bundle paths (without `.md`), and each
+    /// space's folder (by space key, and by space number).
+    var order: [Int] = []
+    var titles: [String]
+    var paths: [String]
+    var markdown: [String]
     var spaceFolders: [String: String] = [:]
-    var planned: [String: [PlannedAttachment]] = [:]
+    var folderOfSpace: [String?]
+    var planned: [[PlannedAttachment]]
     var attachmentEntries: [String: String] = [:]
     var articles: [String: PlannedArticle] = [:]
     var bodyOwners: [String: String] = [:]
@@ -30,6 +37,10 @@ struct PlanBuilder {
     var unresolvedUsers: Set<String> = []
     var unmappedReported: Set<String> = []
     var spacesWithoutPermissions: Set<String> = []
+    /// For each parent: its ancestors' ids and its own, its children's ancestors (``ancestorIds(_:)``).
+    var chainThrough: [[String]?]
+    /// Names already found for a user key (``author(_:_:)``).
+    var namesByKey: [String: String] = [:]
 
     init(index: ExportIndex, options: ConvertOptions) {
         self.index = index
@@ -37,40 +48,56 @@ struct PlanBuilder {
         var diagnostics = index.archiveDiagnostics + index.mergeDiagnostics
         if !index.archiveDiagnostics.isEmpty { skipped["archive-entry"] = index.archiveDiagnostics.count }
         zone = ConversionPlan.timeZone(index: index, options: options, diagnostics: &diagnostics)
+        zoneIsUTC = ConversionPlan.isUTC(zone)
         self.diagnostics = diagnostics
-        selected = Selection(contents: index.contents)
-        spaceOf = SpaceLookup(spaces: index.spaces)
-        // The raw tree as one table, looked up by every walk up a page's ancestors.
-        var parents: [String: String] = [:]
-        parents.reserveCapacity(index.contents.count)
-        for (id, c) in index.contents { if let p = c.parentId, index.contents[p] != nil { parents[id] = p } }
-        rawParent = { [parents] id in parents[id] }
+        table = PageTable(index.contents)
+        let n = table.count
+        kept = [Bool](repeating: false, count: n)
+        spaceOf = [Int](repeating: -1, count: n)
+        parentOf = [Int](repeating: -1, count: n)
+        titles = table.contents.map { Self.title($0) }
+        paths = [String](repeating: "", count: n)
+        markdown = paths
+        chainThrough = [[String]?](repeating: nil, count: n)
+        planned = [[PlannedAttachment]](repeating: [], count: n)
+        spaces = index.spaces.keys.sorted().map { index.spaces[$0]! }
+        var spaceNumbers: [String: Int] = [:]
+        for (i, s) in spaces.enumerated() { spaceNumbers[s.id] = i }
+        self.spaceNumbers = spaceNumbers
+        folderOfSpace = [String?](repeating: nil, count: spaces.count)
     }
+
+    /// The space of a kept page.
+    func space(_ n: Int) -> SpaceInfo { spaces[spaceOf[n]] }
 
     // MARK: 1. Current pages and blog posts
 
     mutating func selectCurrent() {
         if index.historicalContents > 0 { skipped["historical-version"] = index.historicalContents }
         if index.historicalAttachments > 0 { skipped["attachment-historical-version"] = index.historicalAttachments }
-        for c in index.contents.values {
-            switch c.status {
+        // Fields are read from the table in place: binding a whole ContentInfo per page copies (retains) every one
+        // of its fields, which at tens of thousands of pages was a fifth of the plan.
+        for n in 0..<table.count {
+            switch table.contents[n].status {
             case "current": break
             case "draft": skipped["draft", default: 0] += 1; continue
             case "deleted": skipped["trash", default: 0] += 1; continue
             case "archived":
                 if !options.includeArchived {
+                    let c = table.contents[n]
                     skipped["archived", default: 0] += 1
                     diagnostics.append(Diagnostic(.skippedArchived, .info, contentId: c.id, title: c.title,
                         message: "archived \(c.kind.rawValue) left out (pass --include-archived to convert it)"))
                     continue
                 }
             default:
+                let c = table.contents[n]
                 skipped["unknown-status", default: 0] += 1
                 diagnostics.append(Diagnostic(.skippedStatus, .warning, contentId: c.id, title: c.title,
                     message: "content status '\(c.status)' is not known; left out"))
                 continue
             }
-            selected[c.id] = c
+            kept[n] = true
         }
     }
 
@@ -101,18 +128,19 @@ struct PlanBuilder {
     // MARK: 2. Spaces
 
     mutating func assignSpaces() {
-        let fallbackSpace: SpaceInfo? = {
-            if index.spaces.count == 1 { return index.spaces.values.first }
-            if let key = index.descriptor["spaceKey"] { return index.spaces.values.first { $0.key == key } }
+        let fallbackSpace: Int? = {
+            if index.spaces.count == 1, let only = index.spaces.values.first { return spaceNumbers[only.id] }
+            if let key = index.descriptor["spaceKey"], let s = index.spaces.values.first(where: { $0.key == key }) { return spaceNumbers[s.id] }
             return nil
         }()
-        for c in selected.values {
-            if let sid = c.spaceId, let s = index.spaces[sid] {
-                spaceOf[c.id] = s
+        for n in 0..<table.count where kept[n] {
+            if let sid = table.contents[n].spaceId, let s = spaceNumbers[sid] {
+                spaceOf[n] = s
             } else if let s = fallbackSpace {
-                spaceOf[c.id] = s
+                spaceOf[n] = s
             } else {
-                selected[c.id] = nil
+                let c = table.contents[n]
+                kept[n] = false
                 skipped["no-space", default: 0] += 1
                 diagnostics.append(Diagnostic(.skippedNoSpace, .warning, contentId: c.id, title: c.title,
                     message: "the \(c.kind.rawValue)'s space is not in the export; left out"))
@@ -124,62 +152,66 @@ struct PlanBuilder {
 
     /// The subtrees to keep and to leave out, and walks up the raw page tree to find them.
     private struct Subtrees {
-        var include: Set<String> = []
-        var exclude: Set<String> = []
+        var include: Set<Int> = []
+        var exclude: Set<Int> = []
         var includeWalk: TreeWalk
         var excludeWalk: TreeWalk
     }
 
     mutating func applyFilters() {
         let f = options.filters
-        var subtrees = Subtrees(includeWalk: TreeWalk(parent: rawParent), excludeWalk: TreeWalk(parent: rawParent))
+        var subtrees = Subtrees(includeWalk: TreeWalk(parent: table.rawParent), excludeWalk: TreeWalk(parent: table.rawParent))
         for (spec, isInclude) in f.subtreesInclude.map({ ($0, true) }) + f.subtreesExclude.map({ ($0, false) }) {
-            if let id = ConversionPlan.resolveSubtree(spec, index: index, selected: selected) {
-                if isInclude { subtrees.include.insert(id) } else { subtrees.exclude.insert(id) }
+            if let id = ConversionPlan.resolveSubtree(spec, index: index), let n = table.number(id) {
+                if isInclude { subtrees.include.insert(n) } else { subtrees.exclude.insert(n) }
             }
         }
-        let (index, selected) = (self.index, self.selected)
-        unmatched = Unmatched.find(index: index, options: options) { ConversionPlan.resolveSubtree($0, index: index, selected: selected) != nil }
+        let index = self.index
+        unmatched = Unmatched.find(index: index, options: options) { ConversionPlan.resolveSubtree($0, index: index) != nil }
         for u in unmatched {
             diagnostics.append(Diagnostic(.unmatchedFilter, .warning, message: u.message + "; it is ignored (--allow-unmatched)"))
         }
-        for id in self.selected.keys.sorted(by: IDOrder.less) {
-            guard let c = self.selected[id], let space = spaceOf[id], let (kind, reason) = filteredOut(c, space, &subtrees) else { continue }
-            self.selected[c.id] = nil
+        for n in 0..<table.count where kept[n] {
+            guard let (kind, reason) = filteredOut(n, spaces[spaceOf[n]], &subtrees) else { continue }
+            let c = table.contents[n]
+            kept[n] = false
             skipped["filtered-\(kind)", default: 0] += 1
             diagnostics.append(Diagnostic(.filtered, .info, contentId: c.id, title: c.title, message: "filtered out: \(reason)"))
         }
     }
 
-    /// Why a filter leaves the content out (its kind and the reason), or nil when it is kept.
-    private func filteredOut(_ c: ContentInfo, _ space: SpaceInfo, _ subtrees: inout Subtrees) -> (String, String)? {
+    /// Why a filter leaves the content out (its kind and the reason), or nil when it is kept. (Mutating only so that
+    /// calling it from `applyFilters` does not copy the builder per page.)
+    private mutating func filteredOut(_ n: Int, _ space: SpaceInfo, _ subtrees: inout Subtrees) -> (String, String)? {
         let f = options.filters
         if !f.spacesInclude.isEmpty && !f.spacesInclude.contains(space.key) { return ("space", "space \(space.key) is not in the included spaces") }
         if f.spacesExclude.contains(space.key) { return ("space", "space \(space.key) is excluded") }
         if !f.personalSpaces && (space.type == "personal" || space.key.hasPrefix("~")) { return ("space", "personal space \(space.key) is excluded") }
-        switch c.kind {
+        switch table.contents[n].kind {
         case .page, .folder: if !f.types.contains(.pages) { return ("type", "pages are excluded") }
         case .blogpost: if !f.types.contains(.blogposts) { return ("type", "blog posts are excluded") }
         }
         if !f.labelsAny.isEmpty || !f.labelsAll.isEmpty || !f.labelsExclude.isEmpty {
+            let c = table.contents[n]
             let labels = Set((index.labellings[c.id] ?? []).compactMap { index.labels[$0] }.filter { $0.namespace == "global" }.map(\.name))
             if !f.labelsAny.isEmpty && labels.isDisjoint(with: f.labelsAny) { return ("label", "has none of the labels \(f.labelsAny.joined(separator: ", "))") }
             if !f.labelsAll.isEmpty && !Set(f.labelsAll).isSubset(of: labels) { return ("label", "lacks one of the labels \(f.labelsAll.joined(separator: ", "))") }
             if let l = f.labelsExclude.first(where: labels.contains) { return ("label", "has the excluded label \(l)") }
         }
         if f.createdAfter != nil || f.modifiedAfter != nil || f.modifiedBefore != nil {
-            let created = c.created.flatMap { ConversionPlan.isoDate($0, zone) } ?? ""
-            let modified = c.lastModified.flatMap { ConversionPlan.isoDate($0, zone) } ?? ""
+            let c = table.contents[n]
+            let created = c.created.flatMap { ConversionPlan.isoDate($0, zone, isUTC: zoneIsUTC) } ?? ""
+            let modified = c.lastModified.flatMap { ConversionPlan.isoDate($0, zone, isUTC: zoneIsUTC) } ?? ""
             if let after = f.createdAfter, created < after { return ("date", "created \(created) before \(after)") }
             if let after = f.modifiedAfter, modified < after { return ("date", "modified \(modified) before \(after)") }
             if let before = f.modifiedBefore, modified >= before { return ("date", "modified \(modified) not before \(before)") }
         }
         if subtrees.include.isEmpty && subtrees.exclude.isEmpty { return nil }
         let include = subtrees.include, exclude = subtrees.exclude
-        if !include.isEmpty && subtrees.includeWalk.nearest(c.id, where: include.contains) == nil {
+        if !include.isEmpty && subtrees.includeWalk.nearest(n, where: include.contains) == nil {
             return ("subtree", "not in an included subtree")
         }
-        if let root = subtrees.excludeWalk.nearest(c.id, where: exclude.contains) { return ("subtree", "in the excluded subtree of \(root)") }
+        if let root = subtrees.excludeWalk.nearest(n, where: exclude.contains) { return ("subtree", "in the excluded subtree of \(table.ids[root])") }
         return nil
     }
 
@@ -187,173 +219,212 @@ struct PlanBuilder {
 
     /// A page whose parent is not kept hangs under its nearest kept ancestor (or the root), reported.
     mutating func linkKeptTree() {
-        var keptWalk = TreeWalk(parent: rawParent)
-        let selected = self.selected
-        for id in selected.keys.sorted(by: IDOrder.less) {
-            guard let c = selected[id], c.kind != .blogpost else { continue }
-            guard let p = c.parentId else { continue }
-            if let parent = selected[p], parent.kind != .blogpost {
-                parentOf[c.id] = p
+        var keptWalk = TreeWalk(parent: table.rawParent)
+        let (kept, contents) = (self.kept, table.contents)
+        let keptPage = { (n: Int) in kept[n] && contents[n].kind != .blogpost }
+        for n in 0..<table.count where keptPage(n) {
+            guard let p = contents[n].parentId else { continue }
+            let raw = table.rawParent[n]
+            if raw >= 0 && keptPage(raw) {
+                parentOf[n] = raw
                 continue
             }
-            let kept = rawParent(c.id).flatMap { keptWalk.nearest($0) { selected[$0] != nil && selected[$0]?.kind != .blogpost } }
-            if index.contents[p] == nil && kept == nil {
+            let nearest = raw >= 0 ? keptWalk.nearest(raw, where: keptPage) : nil
+            let c = contents[n]
+            if raw < 0 && nearest == nil {
                 diagnostics.append(Diagnostic(.orphanPage, .info, contentId: c.id, title: c.title,
                     message: "parent \(p) is not in the export; the page is placed at the root"))
             } else {
-                if let kept { parentOf[c.id] = kept }
+                if let nearest { parentOf[n] = nearest }
                 diagnostics.append(Diagnostic(.reparented, .info, contentId: c.id, title: c.title,
-                    message: "parent \(p) is not converted (\(index.contents[p].map { "status \($0.status)" } ?? "not in the export")); "
-                        + (kept.map { "the page hangs under its nearest kept ancestor \($0)" } ?? "the page is placed at the root")))
+                    message: "parent \(p) is not converted (\(raw >= 0 ? "status \(contents[raw].status)" : "not in the export")); "
+                        + (nearest.map { "the page hangs under its nearest kept ancestor \(table.ids[$0])" } ?? "the page is placed at the root")))
             }
+        }
+    }
+
+    /// Parents that lead back to the page (only a crafted export has them) are cut: in each loop of the kept tree,
+    /// the page with the lowest id is placed at the root (reported), so every later walk of the tree ends.
+    mutating func breakCycles() {
+        // Per page: 0 not met, 1 on the walk in progress, 2 known to reach the root.
+        var state = [UInt8](repeating: 0, count: table.count)
+        for start in 0..<table.count where kept[start] && state[start] == 0 {
+            var path: [Int] = []
+            var cur = start
+            while cur >= 0 && state[cur] == 0 {
+                state[cur] = 1
+                path.append(cur)
+                cur = parentOf[cur]
+            }
+            if cur >= 0 && state[cur] == 1 {
+                let loop = path[path.firstIndex(of: cur)!...]
+                let cut = loop.min()!
+                let c = table.contents[cut]
+                diagnostics.append(Diagnostic(.treeCycle, .warning, contentId: table.ids[cut], title: c.title,
+                    message: "the page's parents lead back to it (\(loop.count) pages: \(loop.prefix(5).map { table.ids[$0] }.joined(separator: ", "))\(loop.count > 5 ? ", …" : "")); it is placed at the root"))
+                parentOf[cut] = -1
+            }
+            for p in path { state[p] = 2 }
         }
     }
 
     /// The kept tree is at most Limits.maxTreeDepth deep: a page deeper hangs under its ancestor at the last
     /// level allowed (reported). Depths are memoized, so a chain of any length costs linear time.
     mutating func limitDepth() {
-        var depthOf: [String: Int] = [:]
         let parentOf = self.parentOf
-        func depth(_ id: String) -> Int {
-            var path: [String] = []
-            var seen: Set<String>?  // a cycle ends the walk: a linear check while the path is short, then a set
-            var cur: String? = id
+        var depthOf = [Int](repeating: 0, count: table.count)  // 0: not known yet
+        var visits = TreeWalk.Visits(count: table.count)
+        func depth(_ node: Int) -> Int {
+            var path: [Int] = []
+            visits.begin()
+            var cur = node
             var base = 0
-            while let c = cur {
-                if let d = depthOf[c] { base = d; break }
-                if path.count < 16 {
-                    if path.contains(c) { break }
-                } else {
-                    if seen == nil { seen = Set(path) }
-                    if !seen!.insert(c).inserted { break }
-                }
-                path.append(c)
-                cur = parentOf[c]
+            while cur >= 0 {
+                if depthOf[cur] > 0 { base = depthOf[cur]; break }
+                if !visits.insert(cur) { break }  // a cycle ends the walk
+                path.append(cur)
+                cur = parentOf[cur]
             }
             for p in path.reversed() { base += 1; depthOf[p] = base }
-            return depthOf[id] ?? base
+            return depthOf[node] > 0 ? depthOf[node] : base
         }
         let maxDepth = Limits.maxTreeDepth
-        var anchorOf: [String: String] = [:]  // for pages at depth >= maxDepth: their ancestor at maxDepth - 1
-        for id in parentOf.keys.filter({ depth($0) >= maxDepth }).sorted(by: IDOrder.less) {
-            var path: [String] = []
-            var cur = id
-            while anchorOf[cur] == nil, depth(cur) > maxDepth, let p = parentOf[cur] { path.append(cur); cur = p }
-            let anchor = anchorOf[cur] ?? parentOf[cur]!
+        var anchorOf = [Int](repeating: -1, count: table.count)  // for pages at depth >= maxDepth: their ancestor at maxDepth - 1
+        for n in 0..<table.count where parentOf[n] >= 0 && depth(n) >= maxDepth {
+            var path: [Int] = []
+            var cur = n
+            while anchorOf[cur] < 0, depth(cur) > maxDepth, parentOf[cur] >= 0 { path.append(cur); cur = parentOf[cur] }
+            let anchor = anchorOf[cur] >= 0 ? anchorOf[cur] : parentOf[cur]
             for p in path + [cur] { anchorOf[p] = anchor }
         }
-        for (id, anchor) in anchorOf.sorted(by: { IDOrder.less($0.key, $1.key) }) where depth(id) > maxDepth {
-            self.parentOf[id] = anchor
-            if let c = selected[id] {
-                diagnostics.append(Diagnostic(.treeTooDeep, .info, contentId: id, title: c.title,
-                    message: "the page is \(depth(id)) levels deep, over \(maxDepth); it hangs under its ancestor \(anchor) at level \(maxDepth - 1)"))
+        for n in 0..<table.count where anchorOf[n] >= 0 && depth(n) > maxDepth {
+            let anchor = anchorOf[n]
+            self.parentOf[n] = anchor
+            if kept[n] {
+                diagnostics.append(Diagnostic(.treeTooDeep, .info, contentId: table.ids[n], title: table.contents[n].title,
+                    message: "the page is \(depth(n)) levels deep, over \(maxDepth); it hangs under its ancestor \(table.ids[anchor]) at level \(maxDepth - 1)"))
             }
         }
     }
 
-    /// A kept page's ancestors, from the root down.
-    func ancestors(_ id: String) -> [String] {
-        var chain: [String] = []
-        var cur = parentOf[id]
-        // A cycle ends the chain: a linear check while it is short (most are), a set once it is long.
-        var seen: Set<String>?
-        while let p = cur, p != id, chain.count < Limits.maxTreeDepth {
-            if chain.count < 16 {
-                if chain.contains(p) { break }
-            } else {
-                if seen == nil { seen = Set(chain) }
-                if !seen!.insert(p).inserted { break }
-            }
-            chain.append(p)
-            cur = parentOf[p]
+    /// A kept page's ancestors' ids, from the root down: the chain through its parent, which siblings share (one
+    /// array per parent, not one per page). The kept tree has no loop (``breakCycles()``) and is at most
+    /// Limits.maxTreeDepth deep (``limitDepth()``); the walk up is bounded all the same.
+    mutating func ancestorIds(_ n: Int) -> [String] {
+        let p = parentOf[n]
+        guard p >= 0 else { return [] }
+        if let known = chainThrough[p] { return known }
+        // Up to the first page whose chain is known (or the root), then filled in from the top down.
+        var path = [p]
+        while path.count <= Limits.maxTreeDepth, case let q = parentOf[path.last!], q >= 0, chainThrough[q] == nil { path.append(q) }
+        let top = parentOf[path.last!]
+        var chain = top >= 0 && path.count <= Limits.maxTreeDepth ? chainThrough[top] ?? [] : []
+        for q in path.reversed() {
+            chain.append(table.ids[q])
+            chainThrough[q] = chain
         }
-        return chain.reversed()
+        return chain
     }
 
     // MARK: 5. Names, per space, in id order
 
     mutating func assignPaths() {
-        // The sort keys looked up once, not in every comparison.
-        ids = selected.keys.map { (spaceOf[$0]!.key, $0) }
-            .sorted { $0.0 != $1.0 ? $0.0 < $1.0 : IDOrder.less($0.1, $1.1) }.map(\.1)
-        var taken: [String: Set<String>] = [:]
+        // Output order: by space key, then id (page numbers are in id order already).
+        var byKey: [String: [Int]] = [:]
+        for n in 0..<table.count where kept[n] { byKey[spaces[spaceOf[n]].key, default: []].append(n) }
+        order = byKey.keys.sorted().flatMap { byKey[$0]! }
+        // Names taken, per space folder (a folder number per space number, looked up once per space).
+        var taken: [Set<String>] = []
+        var folderNumber: [String: Int] = [:]
+        var folderNumberOfSpace = [Int](repeating: -1, count: spaces.count)
         // `_attachments` is where the mkdocs flavour writes attachments, beside the space folders.
         var usedFolders: Set<String> = [Naming.clashKey("_attachments")]
-        for id in ids {
-            let c = selected[id]!
-            let space = spaceOf[id]!
-            checkId(c.kind.rawValue, id, id, c.title)
-            if Self.isBlank(c.title) {
-                diagnostics.append(Diagnostic(.emptyTitle, .warning, contentId: id, title: title(c),
-                    message: "the \(c.kind.rawValue) has no title; it is called '\(title(c))'"))
+        for n in order {
+            let id = table.ids[n], kind = table.contents[n].kind, title = table.contents[n].title
+            let s = spaceOf[n], space = spaces[s]
+            checkId(kind.rawValue, id, id, title)
+            if Self.isBlank(title) {
+                diagnostics.append(Diagnostic(.emptyTitle, .warning, contentId: id, title: titles[n],
+                    message: "the \(kind.rawValue) has no title; it is called '\(titles[n])'"))
             }
-            if spaceFolders[space.key] == nil {
-                checkId("space", space.id, nil, nil)
-                var folder = Naming.safeFileName(space.key)
-                if folder.isEmpty { folder = "space-" + Naming.idComponent(space.id) }
-                if usedFolders.contains(Naming.clashKey(folder)) { folder += "-" + Naming.idComponent(space.id) }
-                usedFolders.insert(Naming.clashKey(folder))
-                spaceFolders[space.key] = folder
+            if folderNumberOfSpace[s] < 0 {
+                if spaceFolders[space.key] == nil {
+                    checkId("space", space.id, nil, nil)
+                    var folder = Naming.safeFileName(space.key)
+                    if folder.isEmpty { folder = "space-" + Naming.idComponent(space.id) }
+                    if usedFolders.contains(Naming.clashKey(folder)) { folder += "-" + Naming.idComponent(space.id) }
+                    usedFolders.insert(Naming.clashKey(folder))
+                    spaceFolders[space.key] = folder
+                }
+                let folder = spaceFolders[space.key]!
+                if folderNumber[folder] == nil { folderNumber[folder] = taken.count; taken.append([]) }
+                folderNumberOfSpace[s] = folderNumber[folder]!
+                folderOfSpace[s] = folder
             }
-            let folder = spaceFolders[space.key]!
-            var slug = Naming.slug(c.title)
-            if slug.isEmpty { slug = "\(c.kind.rawValue)-\(Naming.idComponent(id))" }
-            // Mutated in place: copying the set per page would make naming quadratic.
-            if taken[folder, default: []].contains(slug) { slug += "-" + Naming.idComponent(id) }
-            var n = 2
+            let f = folderNumberOfSpace[s]
+            var slug = Naming.slug(title)
+            if slug.isEmpty { slug = "\(kind.rawValue)-\(Naming.idComponent(id))" }
+            if taken[f].contains(slug) { slug += "-" + Naming.idComponent(id) }
+            var k = 2
             let base = slug
-            while taken[folder, default: []].contains(slug) { slug = base + "-\(n)"; n += 1 }
-            taken[folder, default: []].insert(slug)
-            paths[id] = "articles/\(folder)/\(slug)"
+            while taken[f].contains(slug) { slug = base + "-\(k)"; k += 1 }
+            taken[f].insert(slug)
+            paths[n] = "articles/\(folderOfSpace[s]!)/\(slug)"
         }
         if options.layout == .tree { assignTreePaths() }
+        for n in order { markdown[n] = paths[n] + ".md" }
     }
 
     /// `--layout tree`: each page in its parent's folder; a page with children is `slug/index`, its children in
     /// `slug/`. Names are unique per folder (in id order, `index` reserved); blog posts stay in the space's folder.
     /// A chain too long for a path (over ~900 characters) continues in the space's folder.
     private mutating func assignTreePaths() {
-        let parents = Set(parentOf.values)
+        var isParent = [Bool](repeating: false, count: table.count)
+        for p in parentOf where p >= 0 { isParent[p] = true }
         var taken: [String: Set<String>] = [:]
-        var folderOf: [String: String] = [:]
-        var result: [String: String] = [:]
-        func place(_ id: String) {
-            if result[id] != nil { return }
-            let c = selected[id]!
-            var parentFolder = "articles/" + spaceFolders[spaceOf[id]!.key]!
-            if c.kind != .blogpost, let p = parentOf[id], selected[p] != nil {
+        var folderOf = [String?](repeating: nil, count: table.count)
+        var result = [String?](repeating: nil, count: table.count)
+        func place(_ n: Int) {
+            if result[n] != nil { return }
+            let kind = table.contents[n].kind
+            var parentFolder = "articles/" + folderOfSpace[spaceOf[n]]!
+            if kind != .blogpost, parentOf[n] >= 0, kept[parentOf[n]] {
+                let p = parentOf[n]
                 place(p)
                 if let f = folderOf[p], f.utf8.count < 900 { parentFolder = f }
             }
-            var slug = Naming.slug(title(c))
-            if slug.isEmpty { slug = "\(c.kind.rawValue)-\(Naming.idComponent(id))" }
+            var slug = Naming.slug(titles[n])
+            if slug.isEmpty { slug = "\(kind.rawValue)-\(Naming.idComponent(table.ids[n]))" }
             let key = { (s: String) in Naming.clashKey(s) }
-            if slug == "index" || taken[parentFolder, default: []].contains(key(slug)) { slug += "-" + Naming.idComponent(id) }
-            var n = 2
+            if slug == "index" || taken[parentFolder, default: []].contains(key(slug)) { slug += "-" + Naming.idComponent(table.ids[n]) }
+            var k = 2
             let base = slug
-            while taken[parentFolder, default: []].contains(key(slug)) { slug = base + "-\(n)"; n += 1 }
+            while taken[parentFolder, default: []].contains(key(slug)) { slug = base + "-\(k)"; k += 1 }
             taken[parentFolder, default: []].insert(key(slug))
-            if c.kind != .blogpost && parents.contains(id) {
-                folderOf[id] = parentFolder + "/" + slug
-                result[id] = parentFolder + "/" + slug + "/index"
+            if kind != .blogpost && isParent[n] {
+                folderOf[n] = parentFolder + "/" + slug
+                result[n] = parentFolder + "/" + slug + "/index"
             } else {
-                result[id] = parentFolder + "/" + slug
+                result[n] = parentFolder + "/" + slug
             }
         }
-        for id in ids { place(id) }
-        paths = result
+        for n in order { place(n) }
+        for n in order { paths[n] = result[n]! }
     }
 
     /// The article's title: Confluence's, or, when it has none, one made from its id.
-    func title(_ c: ContentInfo) -> String { Self.title(c) }
-
     static func title(_ c: ContentInfo) -> String {
         isBlank(c.title) ? "Untitled \(c.kind.rawValue) \(c.id)" : c.title
     }
 
     /// Nothing but white space (most titles start with a letter: only the rest are trimmed to see).
     static func isBlank(_ title: String) -> Bool {
-        if let first = title.unicodeScalars.first, !CharacterSet.whitespaces.contains(first) { return false }
+        if let b = title.utf8.first, b < 0x80 {
+            // An ASCII first character: white space (as CharacterSet.whitespaces has it) only if a space or a tab.
+            if b != 0x20 && b != 0x09 { return false }
+        } else if let first = title.unicodeScalars.first, !CharacterSet.whitespaces.contains(first) {
+            return false
+        }
         return title.trimmingCharacters(in: .whitespaces).isEmpty
     }
 
@@ -373,7 +444,7 @@ extension ConversionPlan {
     }
 
     /// A subtree root: a page id, or `SPACEKEY/Title/Child title` through current pages.
-    static func resolveSubtree(_ spec: String, index: ExportIndex, selected: Selection) -> String? {
+    static func resolveSubtree(_ spec: String, index: ExportIndex) -> String? {
         if IDOrder.isDigits(spec), index.contents[spec] != nil { return spec }
         let parts = spec.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         guard parts.count >= 2, let space = index.spaces.values.first(where: { $0.key == parts[0] }) else { return nil }

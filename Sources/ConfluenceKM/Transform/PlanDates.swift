@@ -14,7 +14,13 @@ extension ConversionPlan {
 
     /// "2022-03-04 15:28:39.123" in the export's zone → "2022-03-04T14:28:39Z". Calendar-free: civil dates to
     /// days (Howard Hinnant's algorithm) and the zone's offset at that instant.
-    static func isoDate(_ raw: String, _ zone: TimeZone) -> String? {
+    static func isoDate(_ raw: String, _ zone: TimeZone) -> String? { isoDate(raw, zone, isUTC: isUTC(zone)) }
+
+    /// Whether the zone is UTC (its offset is then never asked for).
+    static func isUTC(_ zone: TimeZone) -> Bool { zone.identifier == "UTC" || zone.identifier == "GMT" }
+
+    /// ``isoDate(_:_:)`` with ``isUTC(_:)`` of the zone already known (the plan asks twice per article).
+    static func isoDate(_ raw: String, _ zone: TimeZone, isUTC: Bool) -> String? {
         // The first six numbers (no array: this runs twice per article).
         var f = (0, 0, 0, 0, 0, 0), n = 0
         var current = 0, inNumber = false
@@ -42,7 +48,7 @@ extension ConversionPlan {
         let local = daysFromCivil(f.0, f.1, f.2) * 86400 + f.3 * 3600 + f.4 * 60 + f.5
         // The offset at the local time, corrected once for the offset at the resulting instant (DST edges).
         var offset = 0
-        if zone.identifier != "UTC" && zone.identifier != "GMT" {
+        if !isUTC {
             offset = zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(local)))
             offset = zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(local - offset)))
         }

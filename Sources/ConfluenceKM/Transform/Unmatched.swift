@@ -56,7 +56,8 @@ public struct Unmatched: Sendable, Equatable {
                 out.append(Unmatched(option: option, value: v, suggestions: suggestions(for: v, among: Array(labels))))
             }
         }
-        let tops = index.contents.values.filter { $0.kind != .blogpost && $0.status == "current" && ($0.parentId == nil || index.contents[$0.parentId!] == nil) }
+        // The top pages (suggestions for a subtree), listed only when a subtree names nothing.
+        lazy var tops = index.contents.values.filter { $0.kind != .blogpost && $0.status == "current" && ($0.parentId == nil || index.contents[$0.parentId!] == nil) }
             .compactMap { c in c.spaceId.flatMap { index.spaces[$0] }.map { "\($0.key)/\(c.title)" } }
         for (option, values) in [("--subtree", f.subtreesInclude), ("--exclude-subtree", f.subtreesExclude)] {
             for v in values where !subtreeResolved(v) {
