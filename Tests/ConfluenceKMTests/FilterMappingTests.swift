@@ -234,4 +234,32 @@ import Testing
         #expect(Naming.slug("CON") == "con-page")
         #expect(Naming.slug(String(repeating: "ab ", count: 80)).utf8.count <= 100)
     }
+
+    /// File names and clash keys: the ASCII fast paths give what the rules over Unicode give.
+    @Test func asciiFileNamesFollowTheUnicodeRule() {
+        let alphabet = Array("aZ09 -_.:*?<>|/\\\"\t\n\u{7f}\u{1}CONcon.txt")
+        var g = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let s = String((0..<Int.random(in: 0...40, using: &g)).map { _ in alphabet.randomElement(using: &g)! })
+            #expect(Naming.asciiSafeCharacters(s) == Naming.safeCharacters(s), "\(s.debugDescription)")
+            #expect(Naming.clashKey(s) == s.precomposedStringWithCanonicalMapping.lowercased(), "\(s.debugDescription)")
+        }
+        #expect(Naming.safeFileName("a/b:c?.txt") == "a_b_c_.txt")
+        #expect(Naming.safeFileName("..\u{1}x.") == "_._x")
+    }
+}
+
+/// The plan's one sort of ids gives the order ``IDOrder/less(_:_:)`` gives.
+@Suite struct IDOrderTests {
+    @Test func sortedIsTheOrderOfLess() {
+        var g = SystemRandomNumberGenerator()
+        let pieces = ["0", "00", "7", "10", "99", "123456789", "9999999999999999999", "18446744073709551616", "12345678901234567890123",
+                      "a", "B", "page-1", "é", "e\u{301}x", "Ω", "-1", "1a", ""]
+        for _ in 0..<300 {
+            let ids = Array(Set((0..<Int.random(in: 0...30, using: &g)).map { _ in
+                pieces.randomElement(using: &g)! + (Bool.random(using: &g) ? String(Int.random(in: 0...999, using: &g)) : "")
+            }))
+            #expect(IDOrder.sorted(ids) == ids.sorted(by: IDOrder.less), "\(ids)")
+        }
+    }
 }

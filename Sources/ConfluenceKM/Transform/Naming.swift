@@ -57,21 +57,7 @@ enum Naming {
     /// A safe file name: path separators, characters Windows forbids and control characters become `_`;
     /// no leading dot, no trailing dot or space, no reserved device name; at most `maxBytes` bytes, extension kept.
     static func safeFileName(_ name: String, maxBytes: Int = 150) -> String {
-        var out = ""
-        if isASCII(name) {
-            // ASCII (most names) is its own canonical composition: the same rule over bytes.
-            out = String(decoding: name.utf8.map { b in
-                b < 0x20 || b == 0x7f || forbiddenBytes.contains(b) ? UInt8(ascii: "_") : b
-            }, as: UTF8.self)
-        } else {
-            for c in name.precomposedStringWithCanonicalMapping.unicodeScalars {
-                if c.value < 0x20 || c.value == 0x7f || "/\\:*?\"<>|".unicodeScalars.contains(c) {
-                    out.append("_")
-                } else {
-                    out.unicodeScalars.append(c)
-                }
-            }
-        }
+        var out = isASCII(name) ? asciiSafeCharacters(name) : safeCharacters(name)
         while out.hasPrefix(".") { out = "_" + out.dropFirst() }
         while out.hasSuffix(".") || out.hasSuffix(" ") { out.removeLast() }
         let (stem, ext) = splitExtension(out)
@@ -81,6 +67,27 @@ enum Naming {
             out = truncate(stem, maxBytes: maxBytes - e.utf8.count) + e
         }
         return out
+    }
+
+    /// The name in canonical composition, with path separators, characters Windows forbids and control characters
+    /// made `_`.
+    static func safeCharacters(_ name: String) -> String {
+        var out = ""
+        for c in name.precomposedStringWithCanonicalMapping.unicodeScalars {
+            if c.value < 0x20 || c.value == 0x7f || "/\\:*?\"<>|".unicodeScalars.contains(c) {
+                out.append("_")
+            } else {
+                out.unicodeScalars.append(c)
+            }
+        }
+        return out
+    }
+
+    /// ``safeCharacters(_:)`` of an ASCII name (most names), over bytes: ASCII is its own canonical composition.
+    static func asciiSafeCharacters(_ name: String) -> String {
+        String(decoding: name.utf8.map { b in
+            b < 0x20 || b == 0x7f || forbiddenBytes.contains(b) ? UInt8(ascii: "_") : b
+        }, as: UTF8.self)
     }
 
     /// The characters Windows forbids in a file name (besides control characters), as bytes.
