@@ -331,8 +331,7 @@ public struct MarkdownWriter: Sendable {
             var isList = false
             if case .list = block { isList = true }
             if let previous {
-                var previousIsList = false, previousIsParagraph = false
-                if case .list = previous { previousIsList = true }
+                var previousIsParagraph = false
                 if case .paragraph = previous { previousIsParagraph = true }
                 if case .list(let a) = block, case .list(let b) = previous, a.ordered == b.ordered {
                     out += ["", "<!-- -->", ""]
