@@ -95,7 +95,7 @@ public enum BundleArchive {
             guard entry.kind == .file, entry.unsafeNameReason == nil, BundlePath.isSafe(entry.path) else {
                 throw ConversionError.unsafePath(path: entry.path, origin: archivePath)
             }
-            guard seen.insert(entry.path).inserted else { throw ConversionError.duplicateEntry(path: archivePath, entry: entry.path) }
+            guard seen.insert(entry.path).inserted else { throw ConversionError.duplicateEntry(path: archivePath, entry: entry.path, inBundle: true) }
             count += 1
             if count > limits.maxEntries {
                 throw ConversionError.limitExceeded(path: archivePath, what: "more than \(limits.maxEntries) entries", flag: "--max-entries")

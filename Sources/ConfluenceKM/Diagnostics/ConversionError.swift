@@ -23,7 +23,7 @@ public enum ConversionError: Error, CustomStringConvertible, Equatable, Sendable
     case unmappedGroups([String])
     case strictWarnings(count: Int, report: ConversionReport)
     case limitExceeded(path: String, what: String, flag: String)
-    case duplicateEntry(path: String, entry: String)
+    case duplicateEntry(path: String, entry: String, inBundle: Bool = false)
     case encryptedEntry(path: String, entry: String)
     case notEnoughDisk(path: String, needed: Int64, available: Int64)
     case missingTable(path: String, table: String)
@@ -67,7 +67,10 @@ public enum ConversionError: Error, CustomStringConvertible, Equatable, Sendable
             return message
         case .limitExceeded(let path, let what, let flag):
             return "\(path): \(what); the export is refused as a safety measure (raise \(flag) if it is genuine)"
-        case .duplicateEntry(let path, let entry):
+        case .duplicateEntry(let path, let entry, let inBundle):
+            if inBundle {
+                return "\(path): the bundle archive holds '\(entry)' more than once, which convert never writes; it was altered after convert wrote it, write the bundle again"
+            }
             return "\(path): the archive holds '\(entry)' more than once; it is ambiguous which one to read, export the space again"
         case .encryptedEntry(let path, let entry):
             return "\(path): '\(entry)' is encrypted; export the space again without a password"
