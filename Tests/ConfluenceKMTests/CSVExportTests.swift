@@ -235,6 +235,29 @@ import Testing
         #expect(try parse("t\nCafé ☕,\"Ünïcode, ✓\"\n") == [["t"], ["Café ☕", "Ünïcode, ✓"]])
     }
 
+    /// Random tables written by RFC 4180's rule (a field with a comma, quote, CR or LF quoted, its quotes doubled)
+    /// read back as they were, whatever the chunk size; random bytes (malformed quoting included) read the same at
+    /// every chunk size.
+    @Test func randomTablesReadBackAtAnyChunkSize() throws {
+        var g = SystemRandomNumberGenerator()
+        let alphabet: [Character] = ["a", "b", " ", ",", "\"", "\r", "\n", "é", "☕", "0"]
+        for _ in 0..<300 {
+            let rows: [[String]] = (0..<Int.random(in: 1...5, using: &g)).map { _ in
+                (0..<Int.random(in: 1...4, using: &g)).map { _ in
+                    String((0..<Int.random(in: 0...12, using: &g)).map { _ in alphabet.randomElement(using: &g)! })
+                }
+            }.filter { !($0.count == 1 && $0[0].isEmpty) }  // a blank line is no record
+            let text = rows.map { row in
+                row.map { f in f.utf8.contains(where: { $0 == 44 || $0 == 34 || $0 == 13 || $0 == 10 }) ? "\"" + f.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : f }
+                    .joined(separator: ",")
+            }.joined(separator: "\r\n") + "\r\n"
+            for chunk in [1, 2, 7, 65536] { #expect(try parse(text, chunk: chunk) == rows, "\(text.debugDescription) at \(chunk)") }
+            let noise = String((0..<Int.random(in: 0...40, using: &g)).map { _ in alphabet.randomElement(using: &g)! })
+            let whole = try parse(noise, chunk: 65536)
+            for chunk in [1, 3] { #expect(try parse(noise, chunk: chunk) == whole, "\(noise.debugDescription) at \(chunk)") }
+        }
+    }
+
     @Test func oversizedFieldIsAnError() throws {
         var reader = CSVReader()
         reader.maxFieldBytes = 10

@@ -40,41 +40,55 @@ struct CSVReader {
             let n = try source(buffer)
             if n == 0 { break }
             sawAnything = true
-            for i in 0..<n {
+            // Runs of ordinary bytes are appended at once (a body is one long run); only the bytes that end a run
+            // (quote, comma, CR, LF) go through the state machine.
+            var i = 0
+            while i < n {
                 let b = buffer[i]
                 if pendingCR {
                     pendingCR = false
-                    if b == 10 { continue }
+                    if b == 10 { i += 1; continue }
                 }
                 if inQuotes {
                     if quotePending {
                         quotePending = false
-                        if b == 34 { field.append(34); continue }
+                        if b == 34 { field.append(34); i += 1; continue }
                         inQuotes = false  // the quote closed the field; handle b as outside
-                    } else if b == 34 {
-                        quotePending = true
-                        continue
                     } else {
-                        field.append(b)
-                        if field.count > maxFieldBytes { throw FieldTooLarge(bytes: field.count) }
+                        var j = i
+                        while j < n && buffer[j] != 34 { j += 1 }
+                        if j > i {
+                            field.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[i..<j]))
+                            if field.count > maxFieldBytes { throw FieldTooLarge(bytes: field.count) }
+                        }
+                        if j < n { quotePending = true; j += 1 }
+                        i = j
                         continue
                     }
                 }
                 switch b {
                 case 44:  // ,
                     endField()
+                    i += 1
                 case 10:
                     try endRecord()
+                    i += 1
                 case 13:
                     try endRecord()
                     pendingCR = true
+                    i += 1
                 case 34 where atFieldStart && field.isEmpty:
                     inQuotes = true
                     atFieldStart = false
+                    i += 1
                 default:
-                    field.append(b)
+                    // This byte (a quote inside an unquoted field is kept as it is) and the ordinary ones after it.
+                    var j = i + 1
+                    while j < n, case let c = buffer[j], c != 44 && c != 10 && c != 13 && c != 34 { j += 1 }
+                    field.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[i..<j]))
                     atFieldStart = false
                     if field.count > maxFieldBytes { throw FieldTooLarge(bytes: field.count) }
+                    i = j
                 }
             }
         }
