@@ -55,8 +55,9 @@ struct CSVReader {
                         if b == 34 { field.append(34); i += 1; continue }
                         inQuotes = false  // the quote closed the field; handle b as outside
                     } else {
-                        var j = i
-                        while j < n && buffer[j] != 34 { j += 1 }
+                        // The next quote, found by memchr (bodies are long quoted fields).
+                        let found = memchr(buffer.baseAddress! + i, 34, n - i)
+                        var j = found.map { buffer.baseAddress!.distance(to: $0) } ?? n
                         if j > i {
                             field.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[i..<j]))
                             if field.count > maxFieldBytes { throw FieldTooLarge(bytes: field.count) }
