@@ -6,8 +6,14 @@ struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show what an export holds, offline: format, version, spaces with counts, history, drafts, trash, archived, labels, macros (and which are not converted), users, groups, restrictions, sizes.")
 
-    @Argument(help: "The export ZIP, or its unzipped folder.")
-    var export: String
+    @Argument(help: "The export ZIP, or its unzipped folder. Several: inspected together, as convert would merge them into one bundle (a space in two of them is an error unless --prefer newest).")
+    var exports: [String]
+
+    @Option(help: "With several exports holding one space: newest takes the copy changed last, as convert --prefer newest does.")
+    var prefer: String?
+
+    @Option(help: "The zone of the exports' dates: needed only to inspect together exports made in different time zones (as convert --timezone).")
+    var timezone: String?
 
     @Option(help: "text or json.")
     var format: String = "text"
@@ -17,7 +23,19 @@ struct Inspect: ParsableCommand {
 
     func run() throws {
         guard format == "text" || format == "json" else { throw ValidationError("--format must be text or json") }
-        let report = try Converter(exportPath: export).inspect()
+        guard !exports.isEmpty else { throw ValidationError("name the export to inspect (a .zip or its unzipped folder)") }
+        var options = ConvertOptions()
+        if let prefer {
+            guard ConvertOptions.Preference(rawValue: prefer) == .newest else { throw ValidationError("--prefer must be newest") }
+            options.preferNewest = true
+        }
+        if let timezone {
+            guard let zone = TimeZone(identifier: timezone) else {
+                throw ValidationError("--timezone '\(timezone)' is not a known time zone; use an IANA name such as UTC or Europe/Berlin")
+            }
+            options.timeZone = zone
+        }
+        let report = try Converter(exportPaths: exports, options: options).inspect()
         if configTemplate {
             Console.out(report.configTemplate(), terminator: "")
             return

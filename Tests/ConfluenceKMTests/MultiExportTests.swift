@@ -74,6 +74,35 @@ import Testing
         #expect(skipped["archive-entry"] == nil, "a superseded space is not a skipped archive entry: \(skipped)")
     }
 
+    /// `inspect` takes the exports `convert` would merge: their spaces together, one header per export, the same
+    /// refusal for a space in two of them (and the same `--prefer newest`).
+    @Test func severalExportsAreInspectedTogether() throws {
+        let dir = Support.tempDir()
+        let eng = try Self.export(dir, name: "eng", key: "ENG", base: 1000, modified: "2024-02-01 10:00:00.000", linkTo: nil)
+        let ops = try Self.export(dir, name: "ops", key: "OPS", base: 2000, modified: "2024-02-01 10:00:00.000", linkTo: nil, zone: "Europe/Berlin")
+        let text = try Support.cli(["inspect", eng.path, ops.path, "--timezone", "UTC"])
+        #expect(text.status == 0, "\(text.stderr)")
+        #expect(text.stdout.contains("exports: 2\n  eng.zip: format: xml (server), export type: space, build 8804\n  ops.zip: format: xml"), "\(text.stdout)")
+        #expect(text.stdout.contains("spaces: 2\n") && text.stdout.contains("ENG  'ENG space'") && text.stdout.contains("OPS  'OPS space'"))
+        let json = try Support.json(Data(try Support.cli(["inspect", eng.path, ops.path, "--timezone", "UTC", "--format", "json"]).stdout.utf8))
+        let exports = try #require(json["exports"] as? [[String: Any]])
+        #expect(exports.compactMap { $0["name"] as? String } == ["eng.zip", "ops.zip"], "file names, never the paths given")
+        let sizes = try #require(json["sizes"] as? [String: Int])
+        let zipBytes = try [eng, ops].map { try #require(FileManager.default.attributesOfItem(atPath: $0.path)[.size] as? Int) }
+        #expect(sizes["archive"] == zipBytes.reduce(0, +))
+        // Made in different zones: refused without --timezone, as convert refuses.
+        #expect(try Support.cli(["inspect", eng.path, ops.path]).status == 1)
+        // One export: no list of exports, the header as before.
+        let one = try Support.json(Data(try Support.cli(["inspect", eng.path, "--format", "json"]).stdout.utf8))
+        #expect(one["exports"] == nil && one["exportType"] as? String == "space")
+        // A space in two exports.
+        let june = try Self.export(dir, name: "ops-june", key: "OPS", base: 2000, modified: "2024-06-01 10:00:00.000", linkTo: nil, zone: "Europe/Berlin")
+        let refused = try Support.cli(["inspect", ops.path, june.path])
+        #expect(refused.status == 1 && refused.stderr.contains("--prefer newest"), "\(refused.stderr)")
+        let newest = try Support.cli(["inspect", ops.path, june.path, "--prefer", "newest"])
+        #expect(newest.status == 0 && newest.stdout.contains("spaces: 1\n"), "\(newest.stdout)\(newest.stderr)")
+    }
+
     @Test func idsTwoSitesShareAreRefused() throws {
         let dir = Support.tempDir()
         // Two different spaces whose objects carry the same ids (two sites): never mixed up.

@@ -80,6 +80,15 @@ public struct ExportIndex: Sendable {
     public var bodyOrigin: [String: Int] = [:]
     /// What merging several exports decided (`space-superseded`), for the report.
     public var mergeDiagnostics: [Diagnostic] = []
+    /// Several exports merged: each one's file name (numbered when two share one), descriptor and format, in the
+    /// order given. Empty for one export.
+    public var sources: [Source] = []
+
+    public struct Source: Sendable {
+        public var name: String
+        public var descriptor: [String: String]
+        public var csv: Bool
+    }
     /// Objects counted but not converted, by class (Draft, Comment, …).
     public var classCounts: [String: Int] = [:]
     public var sawEntities = false

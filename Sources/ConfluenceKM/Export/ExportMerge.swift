@@ -86,6 +86,7 @@ extension ExportIndex {
             var label = (name as NSString).lastPathComponent
             if parts[..<k].contains(where: { ($0.name as NSString).lastPathComponent == label }) { label += " (\(k + 1))" }
             for (key, value) in x.descriptor { merged.descriptor["\(label): \(key)"] = value }
+            merged.sources.append(ExportIndex.Source(name: label, descriptor: x.descriptor, csv: x.sawCSV))
         }
         if let zone = parts.lazy.compactMap({ $0.index.descriptor["timezoneId"] }).first { merged.descriptor["timezoneId"] = zone }
         merged.mergeDiagnostics = diagnostics

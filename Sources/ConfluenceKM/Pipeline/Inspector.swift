@@ -27,6 +27,9 @@ public struct InspectReport: Codable, Sendable {
     public var exportType: String?
     public var buildNumber: String?
     public var version: String?
+    /// Several exports inspected together (as `convert` would merge them): each one's header, in the order given;
+    /// the fields above are then the first one's. Absent for one export.
+    public var exports: [Export]?
     public var spaces: [Space]
     public var counts: [String: Int]
     public var labels: [Count]
@@ -48,6 +51,30 @@ public struct InspectReport: Codable, Sendable {
         public var viewSpaces: [String]
         /// Page restrictions that name the group.
         public var restrictions: Int
+    }
+    public struct Export: Codable, Sendable {
+        /// The export's file name (numbered when two share one), never its path.
+        public var name: String
+        public var format: String
+        public var source: String
+        public var exportType: String?
+        public var buildNumber: String?
+        public var version: String?
+
+        init(name: String, descriptor d: [String: String], csv: Bool) {
+            self.name = name
+            format = csv ? "csv" : "xml"
+            source = d["source"] == "cloud" ? "cloud" : "server"
+            exportType = d["exportType"]
+            buildNumber = d["buildNumber"] ?? d["createdByBuildNumber"]
+            version = d["createdByVersionNumber"]
+        }
+
+        var line: String { Self.line(format, source, exportType, buildNumber, version) }
+
+        static func line(_ format: String, _ source: String, _ exportType: String?, _ buildNumber: String?, _ version: String?) -> String {
+            "format: \(format) (\(source)), export type: \(exportType ?? "?"), build \(buildNumber ?? "?")\(version.map { ", version \($0)" } ?? "")"
+        }
     }
     public struct PageTree: Codable, Sendable {
         public var space: String
@@ -91,7 +118,13 @@ public struct InspectReport: Codable, Sendable {
     }
 
     public func text() -> String {
-        var out = "format: \(format) (\(source)), export type: \(exportType ?? "?"), build \(buildNumber ?? "?")\(version.map { ", version \($0)" } ?? "")\n"
+        var out = ""
+        if let exports {
+            out += "exports: \(exports.count)\n"
+            for e in exports { out += "  \(e.name): \(e.line)\n" }
+        } else {
+            out += Export.line(format, source, exportType, buildNumber, version) + "\n"
+        }
         out += "spaces: \(spaces.count)\n"
         for s in spaces {
             out += "  \(s.key)  '\(s.name)'\(s.type.map { " (\($0))" } ?? ""): \(s.pages) pages, \(s.blogposts) blog posts, \(s.attachments) attachments, \(s.comments) comments\n"
@@ -165,12 +198,19 @@ extension Converter {
         for set in index.permissionSets { restrictions[set.kind == .edit ? "edit" : "view", default: 0] += 1 }
         var cloudOnly: [String: Int] = [:]
         for u in index.unconverted where u.cloudOnly { cloudOnly[u.type.lowercased(), default: 0] += 1 }
-        let d = index.descriptor
-        // An unzipped export folder: the bytes of its files, not its inode.
-        let folder = ConversionError.isFolder(exportPath)
+        let exports = index.sources.map { InspectReport.Export(name: $0.name, descriptor: $0.descriptor, csv: $0.csv) }
+        let head = exports.first ?? InspectReport.Export(name: exportPath, descriptor: index.descriptor, csv: index.sawCSV)
+        // An unzipped export folder: the bytes of its files, not its inode; an archive: its size.
+        let folders = exportPaths.filter(ConversionError.isFolder)
+        let archiveBytes = Checked.sum(exportPaths.filter { !ConversionError.isFolder($0) }.map {
+            (try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int64) ?? 0
+        })
+        var sizes: [String: Int64] = ["metadata": index.metadataBytes, "attachments": Checked.sum(index.attachmentFiles.values)]
+        if !folders.isEmpty { sizes["files"] = index.fileBytes }
+        if folders.count < exportPaths.count { sizes["archive"] = archiveBytes }
         return InspectReport(
-            format: index.sawCSV ? "csv" : "xml", source: d["source"] == "cloud" ? "cloud" : "server",
-            exportType: d["exportType"], buildNumber: d["buildNumber"] ?? d["createdByBuildNumber"], version: d["createdByVersionNumber"],
+            format: head.format, source: head.source, exportType: head.exportType, buildNumber: head.buildNumber, version: head.version,
+            exports: exports.isEmpty ? nil : exports,
             spaces: spaces.values.sorted { $0.key < $1.key }, counts: counts,
             labels: labels.map { .init(name: $0.key, count: $0.value) }.sorted { ($1.count, $0.name) < ($0.count, $1.name) },
             macros: macros.map { m in
@@ -180,9 +220,7 @@ extension Converter {
                 .sorted { ($1.count, $0.name) < ($0.count, $1.name) },
             users: Set(index.users.values).union(index.displayNames.keys).count, groups: groupDetails.count,
             restrictions: restrictions, cloudOnly: cloudOnly.map { .init(name: $0.key, count: $0.value) }.sorted { $0.name < $1.name },
-            sizes: ["metadata": index.metadataBytes, "attachments": Checked.sum(index.attachmentFiles.values),
-                    folder ? "files" : "archive": folder ? index.fileBytes
-                        : (try? FileManager.default.attributesOfItem(atPath: exportPath)[.size] as? Int64) ?? 0],
+            sizes: sizes,
             groupDetails: groupDetails, pageTrees: pageTrees)
     }
 
