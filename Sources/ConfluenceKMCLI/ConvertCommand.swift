@@ -13,8 +13,7 @@ struct Convert: ParsableCommand {
     @Argument(help: "The export ZIP written by Confluence (XML space export, site backup or Cloud CSV export), or its unzipped folder. Several exports make one bundle: links between their spaces resolve; a space in two of them is an error unless --prefer newest. None: the config file's exports.")
     var exports: [String] = []
 
-    @Option(help: "With several exports holding one space: newest takes the copy changed last (the other is reported as space-superseded) instead of refusing.")
-    var prefer: String?
+    @OptionGroup var merge: MergeOptions
 
     @Option(name: [.short, .long], help: "The bundle folder to write. It must not exist or be empty, unless --force. A name ending in .zip, .tar or .tar.zst writes the bundle as one deterministic archive.")
     var output: String = ""
@@ -24,11 +23,6 @@ struct Convert: ParsableCommand {
 
     @Flag(help: "Also convert archived pages and blog posts (left out and counted by default).")
     var includeArchived = false
-
-    @Option(help: ArgumentHelp(
-        "The time zone of the export's dates (an IANA name such as Europe/Berlin).",
-        discussion: "Default: the export descriptor's timezoneId, else UTC."))
-    var timezone: String?
 
     @Option(help: ArgumentHelp(
         "How tables are written: auto, gfm or html (default auto).",
@@ -118,9 +112,6 @@ struct Convert: ParsableCommand {
     var stats = false
 
     func validate() throws {
-        if let timezone, TimeZone(identifier: timezone) == nil {
-            throw ValidationError("--timezone '\(timezone)' is not a known time zone; use an IANA name such as UTC or Europe/Berlin")
-        }
         if let jobs, jobs < 1 || jobs > 256 { throw ValidationError("--jobs must be between 1 and 256") }
         if output.isEmpty && !dryRun { throw ValidationError("--output is required (or --dry-run)") }
         var probe = ConversionSettings()
@@ -207,11 +198,7 @@ struct Convert: ParsableCommand {
         if let config { try ConfigFile.apply(config, to: &options) }
         options.force = force
         if includeArchived { options.includeArchived = true }
-        if let timezone { options.timeZone = TimeZone(identifier: timezone) }
-        if let prefer {
-            guard ConvertOptions.Preference(rawValue: prefer) == .newest else { throw ValidationError("--prefer must be newest") }
-            options.preferNewest = true
-        }
+        merge.apply(to: &options)
         let exports = self.exports.isEmpty ? options.exports : self.exports
         guard !exports.isEmpty else { throw ValidationError("name the export to convert (a .zip or its unzipped folder), or list exports: in --config") }
         if let jobs { options.jobs = jobs }

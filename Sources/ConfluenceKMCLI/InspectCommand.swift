@@ -9,11 +9,7 @@ struct Inspect: ParsableCommand {
     @Argument(help: "The export ZIP, or its unzipped folder. Several: inspected together, as convert would merge them into one bundle (a space in two of them is an error unless --prefer newest).")
     var exports: [String]
 
-    @Option(help: "With several exports holding one space: newest takes the copy changed last, as convert --prefer newest does.")
-    var prefer: String?
-
-    @Option(help: "The zone of the exports' dates: needed only to inspect together exports made in different time zones (as convert --timezone).")
-    var timezone: String?
+    @OptionGroup var merge: MergeOptions
 
     @Option(help: "text or json.")
     var format: String = "text"
@@ -25,16 +21,7 @@ struct Inspect: ParsableCommand {
         guard format == "text" || format == "json" else { throw ValidationError("--format must be text or json") }
         guard !exports.isEmpty else { throw ValidationError("name the export to inspect (a .zip or its unzipped folder)") }
         var options = ConvertOptions()
-        if let prefer {
-            guard ConvertOptions.Preference(rawValue: prefer) == .newest else { throw ValidationError("--prefer must be newest") }
-            options.preferNewest = true
-        }
-        if let timezone {
-            guard let zone = TimeZone(identifier: timezone) else {
-                throw ValidationError("--timezone '\(timezone)' is not a known time zone; use an IANA name such as UTC or Europe/Berlin")
-            }
-            options.timeZone = zone
-        }
+        merge.apply(to: &options)
         let report = try Converter(exportPaths: exports, options: options).inspect()
         if configTemplate {
             Console.out(report.configTemplate(), terminator: "")

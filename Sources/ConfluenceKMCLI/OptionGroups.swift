@@ -15,6 +15,29 @@ func pairs(_ values: [String], _ flag: String) throws -> [(String, String)] {
     }
 }
 
+/// How several exports are taken together, and the zone of their dates (convert, inspect, preview).
+struct MergeOptions: ParsableArguments {
+    @Option(help: "With several exports holding one space: newest takes the copy changed last (the other is reported as space-superseded) instead of refusing.")
+    var prefer: String?
+
+    @Option(help: ArgumentHelp(
+        "The time zone of the export's dates (an IANA name such as Europe/Berlin).",
+        discussion: "Default: the export descriptor's timezoneId, else UTC. Several exports made in different zones need it."))
+    var timezone: String?
+
+    func validate() throws {
+        if let timezone, TimeZone(identifier: timezone) == nil {
+            throw ValidationError("--timezone '\(timezone)' is not a known time zone; use an IANA name such as UTC or Europe/Berlin")
+        }
+        if let prefer, ConvertOptions.Preference(rawValue: prefer) != .newest { throw ValidationError("--prefer must be newest") }
+    }
+
+    func apply(to options: inout ConvertOptions) {
+        if let timezone { options.timeZone = TimeZone(identifier: timezone) }
+        if prefer != nil { options.preferNewest = true }
+    }
+}
+
 struct FilterOptions: ParsableArguments {
     @Option(help: "Content types to import, comma-separated: pages, blogposts, attachments, comments (default: pages,blogposts,attachments).")
     var types: [String] = []

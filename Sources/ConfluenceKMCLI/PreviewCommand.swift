@@ -7,8 +7,10 @@ struct Preview: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print one page's Markdown and metadata (or every page's, with --all), converted as convert would; nothing is written.")
 
-    @Argument(help: "The export ZIP, or its unzipped folder; or a bundle (folder or archive) to show as written.")
-    var export: String
+    @Argument(help: "The export ZIP, or its unzipped folder; or a bundle (folder or archive) to show as written. Several exports: converted together, as convert merges them.")
+    var sources: [String]
+
+    @OptionGroup var merge: MergeOptions
 
     @Option(help: "The page or blog post: its content id or exact title.")
     var page: String?
@@ -40,11 +42,17 @@ struct Preview: ParsableCommand {
     func run() throws {
         var options = ConvertOptions()
         if let config { try ConfigFile.apply(config, to: &options) }
+        merge.apply(to: &options)
         try options.mapping.validate()
+        guard let first = sources.first else { throw ValidationError("name the export to preview (a .zip or its unzipped folder), or a bundle") }
+        if sources.count > 1, let bundle = sources.first(where: { BundleArchive.isBundleArchive($0) || Self.isBundle($0) }) {
+            throw ValidationError("\(bundle) is a bundle: preview shows one bundle as written, or one or more exports converted together")
+        }
         // A bundle written as one archive is shown from its unpacked copy, like a bundle folder.
-        let unpacked = BundleArchive.isBundleArchive(self.export) ? try UnpackedBundle(self.export) : nil
+        let unpacked = BundleArchive.isBundleArchive(first) ? try UnpackedBundle(first) : nil
         defer { withExtendedLifetime(unpacked) {} }  // its folder stays until the end
-        let export = unpacked?.folder.path ?? self.export
+        let export = unpacked?.folder.path ?? first
+        let exports = unpacked == nil ? sources : [export]
         if let html, let page {
             let site = FileManager.default.temporaryDirectory.appendingPathComponent("ckm-page-\(getpid())").path
             let bundle = site + "-bundle"
@@ -59,9 +67,9 @@ struct Preview: ParsableCommand {
                 Console.err("confluence-km: page written to \(html)\n")
                 return
             }
-            let one = try Converter(exportPath: export, options: options).preview(page: page)
+            let one = try Converter(exportPaths: exports, options: options).preview(page: page)
             options.force = true
-            try Converter(exportPath: export, options: options).convert(to: bundle)
+            try Converter(exportPaths: exports, options: options).convert(to: bundle)
             try SiteWriter.write(bundle: bundle, to: site)
             try SiteWriter.standalone(site: site, markdownPath: one[0].markdownPath, to: html)
             Console.err("confluence-km: page written to \(html)\n")
@@ -76,7 +84,7 @@ struct Preview: ParsableCommand {
                 TemporaryPaths.register(tmp)
                 defer { try? FileManager.default.removeItem(atPath: tmp) }
                 options.force = true
-                try Converter(exportPath: export, options: options).convert(to: tmp)
+                try Converter(exportPaths: exports, options: options).convert(to: tmp)
                 try SiteWriter.write(bundle: tmp, to: html)
             }
             Console.err("confluence-km: site written to \(html)/index.html\n")
@@ -84,7 +92,7 @@ struct Preview: ParsableCommand {
         }
         let pages = Self.isBundle(export)
             ? try PreviewPage.fromBundle(export, page: all ? nil : page)
-            : try Converter(exportPath: export, options: options).preview(page: all ? nil : page, includeStorage: storage, includeModel: model)
+            : try Converter(exportPaths: exports, options: options).preview(page: all ? nil : page, includeStorage: storage, includeModel: model)
         for p in pages {
             if format == "json" {
                 Console.out(try encodeJSON(p, pretty: false))

@@ -103,6 +103,25 @@ import Testing
         #expect(newest.status == 0 && newest.stdout.contains("spaces: 1\n"), "\(newest.stdout)\(newest.stderr)")
     }
 
+    /// `preview` converts several exports together as well: a link into the other export resolves, and the site of
+    /// both has every page; a bundle cannot be mixed with exports.
+    @Test func severalExportsArePreviewedTogether() throws {
+        let dir = Support.tempDir()
+        let eng = try Self.export(dir, name: "eng", key: "ENG", base: 1000, modified: "2024-02-01 10:00:00.000", linkTo: ("OPS", "OPS Guide"))
+        let ops = try Self.export(dir, name: "ops", key: "OPS", base: 2000, modified: "2024-02-01 10:00:00.000", linkTo: ("ENG", "ENG Home"))
+        let page = try Support.cli(["preview", eng.path, ops.path, "--page", "ENG Guide"])
+        #expect(page.status == 0 && page.stdout.contains("[OPS Guide](../OPS/ops-guide.md)"), "\(page.stdout)\(page.stderr)")
+        let alone = try Support.cli(["preview", eng.path, "--page", "ENG Guide"])
+        #expect(alone.status == 0 && !alone.stdout.contains("](../OPS/"), "one export alone: the link is not in the bundle")
+        let site = dir.appendingPathComponent("site")
+        #expect(try Support.cli(["preview", eng.path, ops.path, "--html", site.path]).status == 0)
+        let files = try Support.files(in: site)
+        #expect(files.keys.contains { $0.hasSuffix("ENG/eng-guide.html") } && files.keys.contains { $0.hasSuffix("OPS/ops-guide.html") }, "\(files.keys.sorted())")
+        let (bundle, _) = try Support.convert(eng)
+        let mixed = try Support.cli(["preview", bundle.path, ops.path, "--all"])
+        #expect(mixed.status != 0 && mixed.stderr.contains("is a bundle"), "\(mixed.stderr)")
+    }
+
     @Test func idsTwoSitesShareAreRefused() throws {
         let dir = Support.tempDir()
         // Two different spaces whose objects carry the same ids (two sites): never mixed up.
