@@ -86,7 +86,8 @@ public struct InspectReport: Codable, Sendable {
     /// A commented YAML configuration prefilled with the export's spaces, page trees and groups.
     public func configTemplate() -> String {
         func q(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
-        var out = "# confluence-km configuration, written by `inspect --config-template` for this export.\n"
+        var out = "# confluence-km configuration, written by `inspect --config-template` for "
+            + (exports.map { "these exports: " + $0.map(\.name).joined(separator: ", ") } ?? "this export") + ".\n"
         out += "# Every value below exists in the export. Uncomment a section's header lines and the entries you want;\n"
         out += "# as written, the file changes nothing but the defaults it states.\n"
         out += "# filters:\n#   spaces:\n#     include:\n"
