@@ -272,6 +272,14 @@ chain = [page2("1000", "Level 0", "<p>root</p>")]
 for i in range(1, 8000):
     chain.append(page2(str(1000 + i), f"Level {i}", "<p>x</p>", extra=ref("parent", "Page", str(1000 + i - 1))))
 zipped("chain.zip", chain)
+# One page with 40,000 labels (a list checked for repeats label by label was quadratic), and a second page.
+LP = "com.atlassian.confluence.labels"
+zipped("labels.zip", [page2("4001", "Labelled", "<p>l</p>"), page2("4002", "Plain", "<p>p</p>")]
+       + [obj("Label", str(500000 + i), prop("name", f"l{i}") + prop("namespace", "global"), LP)
+          + obj("Labelling", str(600000 + i), '<property name="labelableId">4001</property>' + prop("labelableType", "CONTENT")
+                + ref("label", "Label", str(500000 + i), LP) + ref("content", "Page", "4001"), LP)
+          for i in range(40000)])
+
 # Parents that loop: 3001 → 3002 → 3003 → 3001, a page under the loop, and a page that is its own parent.
 zipped("cycle.zip", [
     page2("3001", "Loop A", "<p>a</p>", extra=ref("parent", "Page", "3003")),

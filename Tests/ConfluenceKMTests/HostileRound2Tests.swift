@@ -300,6 +300,16 @@ extension HostileTests {
         #expect(codes.filter { $0 == "tree-too-deep" }.count == 8000 - Limits.maxTreeDepth)
     }
 
+    /// Every label becomes a tag, once, sorted; the run is bounded by `convert`'s timeout like every hostile case.
+    @Test func aPageWithFortyThousandLabelsKeepsThemAll() throws {
+        let o = try convert("labels.zip")
+        #expect(o.result.status == 0, "\(o.result.stderr)")
+        let meta = try Support.json(try #require(o.files["articles/HOST/labelled.json"]))
+        let tags = try #require(meta["tags"] as? [String])
+        #expect(tags.count == 40000 && tags == tags.sorted() && Set(tags).count == 40000)
+        #expect((try Support.json(try #require(o.files["articles/HOST/plain.json"])))["tags"] as? [String] == [])
+    }
+
     @Test func parentsThatLoopAreCutOnceInEitherLayout() throws {
         for layout in ["flat", "tree"] {
             let o = try convert("cycle.zip", ["--layout", layout], function: "cycle-\(layout)")

@@ -200,17 +200,18 @@ extension PlanBuilder {
         // the whole builder, per article.
         let id = table.ids[n], space = spaces[spaceOf[n]], zone = self.zone, utc = zoneIsUTC
         let displayNames = options.mapping.author == .displayName ? index.displayNames : nil
-        // A page has a few labels: a list checked for repeats, not a Set. The space's labels (its categories) are
-        // the home article's tags too.
-        var tags: [String] = []
-        for l in index.labellings[id] ?? [] {
-            if let label = index.labels[l], label.namespace == "global", !label.name.isEmpty, !tags.contains(label.name) { tags.append(label.name) }
-        }
-        if space.homePageId == id, let d = space.descriptionId {
-            for l in index.labellings[d] ?? [] {
-                if let label = index.labels[l], label.namespace == "global", !label.name.isEmpty, !tags.contains(label.name) { tags.append(label.name) }
+        // The page's global labels; the space's labels (its categories) are the home article's tags too. A set only
+        // when there are several (most pages have none or one; a crafted page may have any number).
+        let (labellings, labels) = (index.labellings, index.labels)
+        var names: [String] = []
+        func add(_ owner: String) {
+            for l in labellings[owner] ?? [] {
+                if let label = labels[l], label.namespace == "global", !label.name.isEmpty { names.append(label.name) }
             }
         }
+        add(id)
+        if space.homePageId == id, let d = space.descriptionId { add(d) }
+        let tags = names.count < 2 ? names : Array(Set(names))
         let authorName = author(c.creator, c).map { displayNames?[$0] ?? $0 }
         let modifierName = author(c.lastModifier, c).map { displayNames?[$0] ?? $0 }
         let chain = ancestorIds(n)
