@@ -222,12 +222,16 @@ import Testing
 }
 
 @Suite struct SlugTests {
+    /// 2,000 random strings of up to 40 characters of the alphabet.
+    static func randomStrings(_ alphabet: String) -> [String] {
+        let characters = Array(alphabet)
+        var g = SystemRandomNumberGenerator()
+        return (0..<2000).map { _ in String((0..<Int.random(in: 0...40, using: &g)).map { _ in characters.randomElement(using: &g)! }) }
+    }
+
     /// The ASCII fast path gives what the rule over Characters gives.
     @Test func asciiSlugsFollowTheUnicodeRule() {
-        let alphabet = Array("aZ09 -_.:&/?!#%()[]{}'\"\\\t\nCONcon")
-        var g = SystemRandomNumberGenerator()
-        for _ in 0..<2000 {
-            let s = String((0..<Int.random(in: 0...40, using: &g)).map { _ in alphabet.randomElement(using: &g)! })
+        for s in Self.randomStrings("aZ09 -_.:&/?!#%()[]{}'\"\\\t\nCONcon") {
             #expect(Naming.slug(s) == Naming.unicodeSlug(s), "\(s.debugDescription)")
         }
         #expect(Naming.slug("Runbook: Restart & Recover") == "runbook-restart-recover")
@@ -237,10 +241,7 @@ import Testing
 
     /// File names and clash keys: the ASCII fast paths give what the rules over Unicode give.
     @Test func asciiFileNamesFollowTheUnicodeRule() {
-        let alphabet = Array("aZ09 -_.:*?<>|/\\\"\t\n\u{7f}\u{1}CONcon.txt")
-        var g = SystemRandomNumberGenerator()
-        for _ in 0..<2000 {
-            let s = String((0..<Int.random(in: 0...40, using: &g)).map { _ in alphabet.randomElement(using: &g)! })
+        for s in Self.randomStrings("aZ09 -_.:*?<>|/\\\"\t\n\u{7f}\u{1}CONcon.txt") {
             #expect(Naming.asciiSafeCharacters(s) == Naming.safeCharacters(s), "\(s.debugDescription)")
             #expect(Naming.clashKey(s) == s.precomposedStringWithCanonicalMapping.lowercased(), "\(s.debugDescription)")
         }

@@ -202,13 +202,12 @@ extension Converter {
         let exports = index.sources.map { InspectReport.Export(name: $0.name, descriptor: $0.descriptor, csv: $0.csv) }
         let head = exports.first ?? InspectReport.Export(name: exportPath, descriptor: index.descriptor, csv: index.sawCSV)
         // An unzipped export folder: the bytes of its files, not its inode; an archive: its size.
-        let folders = exportPaths.filter(ConversionError.isFolder)
-        let archiveBytes = Checked.sum(exportPaths.filter { !ConversionError.isFolder($0) }.map {
-            (try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int64) ?? 0
-        })
+        let archives = exportPaths.filter { !ConversionError.isFolder($0) }
         var sizes: [String: Int64] = ["metadata": index.metadataBytes, "attachments": Checked.sum(index.attachmentFiles.values)]
-        if !folders.isEmpty { sizes["files"] = index.fileBytes }
-        if folders.count < exportPaths.count { sizes["archive"] = archiveBytes }
+        if archives.count < exportPaths.count { sizes["files"] = index.fileBytes }
+        if !archives.isEmpty {
+            sizes["archive"] = Checked.sum(archives.map { (try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int64) ?? 0 })
+        }
         return InspectReport(
             format: head.format, source: head.source, exportType: head.exportType, buildNumber: head.buildNumber, version: head.version,
             exports: exports.isEmpty ? nil : exports,

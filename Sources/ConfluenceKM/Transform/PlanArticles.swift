@@ -295,7 +295,7 @@ extension PlanBuilder {
         targets.attachmentLists = attachmentLists
         targets.parents = parents
         var roots: [String: [Int]] = [:]
-        for n in order where parentOf[n] < 0 && table.contents[n].kind != .blogpost { roots[space(n).key, default: []].append(n) }
+        for n in order where parentOf[n] < 0 && table.contents[n].kind != .blogpost { roots[spaces[spaceOf[n]].key, default: []].append(n) }
         targets.spaceRoots = roots.mapValues(inTreeOrder)
         return targets
     }

@@ -67,9 +67,6 @@ struct PlanBuilder {
         folderOfSpace = [String?](repeating: nil, count: spaces.count)
     }
 
-    /// The space of a kept page.
-    func space(_ n: Int) -> SpaceInfo { spaces[spaceOf[n]] }
-
     // MARK: 1. Current pages and blog posts
 
     mutating func selectCurrent() {
