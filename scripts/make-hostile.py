@@ -324,3 +324,107 @@ zipped("control-chars.zip", [
     obj("Labelling", "71", ref("content", "Page", "11") + ref("label", "Label", "70", "com.atlassian.confluence.labels"),
         "com.atlassian.confluence.labels"),
 ])
+
+# ---- Round 3 (issue: hostile exports, round 3) -------------------------------------------------------------------
+
+
+def wiki_page(pid, title, body):
+    """A page whose body is old wiki markup (bodyType 0)."""
+    return page2(pid, title, body).replace('<property name="bodyType">2</property>', '<property name="bodyType">0</property>')
+
+
+# Wiki markup that the old reader took quadratic time on: 1 MB each of `[`, `{`, `||`, `[a|` and `h1.` lines.
+MB = 1 << 20
+zipped("wiki-quadratic.zip", [
+    wiki_page("10", "Brackets", "[" * MB),
+    wiki_page("11", "Braces", "{" * MB),
+    wiki_page("12", "Pipes", "||" * (MB // 2)),
+    wiki_page("13", "Open links", "[a|" * (MB // 3)),
+    wiki_page("14", "Headings", "h1. x\n" * (MB // 6)),
+    wiki_page("15", "Unclosed macros", "{x}y\n" * (MB // 5)),
+    wiki_page("16", "Emphasis", "*a " * (MB // 3)),
+])
+
+
+def include(title):
+    return (f'<ac:structured-macro ac:name="include"><ac:parameter ac:name="">'
+            f'<ac:link><ri:page ri:content-title="{title}" /></ac:link></ac:parameter></ac:structured-macro>')
+
+
+# Include fan-out: 100 pages, each including the next 15 (15^4 expansions per page at four levels).
+zipped("include-fanout.zip", [
+    page2(str(5000 + i), f"Fan {i}", f"<p>page {i}</p>" + "".join(include(f"Fan {(i + k) % 100}") for k in range(1, 16)))
+    for i in range(100)])
+
+# A table 20,000 columns wide: GFM renderers take minutes on it.
+zipped("wide-table.zip", [
+    page2("10", "Wide", "<table><tbody><tr>" + "<th>h</th>" * 20000 + "</tr><tr>" + "<td>c</td>" * 20000
+          + "</tr></tbody></table>")])
+
+# Two sites whose user keys and group names collide (identity across exports). Site A: key k1 is alice, group
+# `team` = {alice}; page 7001 is restricted to group team. Site B: key k1 is mallory, group `team` = {mallory, eve};
+# page 7101 is restricted to user key k1 (mallory), and B's space is readable by B's `team`.
+SEC = "com.atlassian.confluence.security"
+CROWD_G, CROWD_U, CROWD_M = "com.atlassian.crowd.model.group", "com.atlassian.crowd.model.user", "com.atlassian.crowd.embedded.hibernate2"
+
+
+def site(name, key, space_id, page_id, base, members, restriction):
+    space = (f'<object class="Space" package="com.atlassian.confluence.spaces"><id name="id">{space_id}</id>'
+             f'<property name="name"><![CDATA[{key}]]></property><property name="key"><![CDATA[{key}]]></property></object>\n')
+    objs = [obj("ConfluenceUserImpl", "", "", "com.atlassian.confluence.user").replace('<id name="id"></id>', '<id name="key">k1</id>')
+            .replace("</object>", prop("name", members[0]) + "</object>")]
+    objs.append(obj("InternalGroup", str(base + 1), prop("name", "team") + '<property name="active">true</property>', CROWD_G))
+    for i, m in enumerate(members):
+        objs.append(obj("InternalUser", str(base + 10 + i), prop("name", m) + prop("displayName", m.title()), CROWD_U))
+        objs.append(obj("HibernateMembership", str(base + 20 + i), ref("parentGroup", "InternalGroup", str(base + 1), CROWD_G)
+                        + ref("userMember", "InternalUser", str(base + 10 + i), CROWD_U), CROWD_M))
+    objs.append(obj("SpacePermission", str(base + 30), prop("type", "VIEWSPACE") + prop("group", "team")
+                    + ref("space", "Space", str(space_id), "com.atlassian.confluence.spaces"), SEC))
+    creator = '<property name="creator" class="ConfluenceUserImpl" package="com.atlassian.confluence.user"><id name="key">k1</id></property>'
+    objs.append(page2(str(page_id), f"Secret of {key}", f"<p>{key} only</p>", space=str(space_id), extra=creator,
+                      body_id=str(page_id + 1)))
+    objs.append(obj("ContentPermissionSet", str(base + 40), prop("type", "View") + ref("owningContent", "Page", str(page_id)), SEC))
+    subject = (prop("groupName", "team") if restriction == "group" else
+               '<property name="userSubject" class="ConfluenceUserImpl" package="com.atlassian.confluence.user"><id name="key">k1</id></property>')
+    objs.append(obj("ContentPermission", str(base + 41), prop("type", "View") + subject
+                    + ref("owningSet", "ContentPermissionSet", str(base + 40), SEC), SEC))
+    xml = ('<?xml version="1.0" encoding="UTF-8"?>\n<hibernate-generic datetime="2024-01-01 00:00:00.000">\n'
+           + space + "".join(objs) + "</hibernate-generic>\n")
+    write(name, [("exportDescriptor.properties", DESCRIPTOR.replace("spaceKey=HOST", f"spaceKey={key}"), "file"),
+                 ("entities.xml", xml, "file")])
+
+
+site("ident-a.zip", "A", 71, 7001, 7000, ["alice"], "group")
+site("ident-b.zip", "B", 72, 7101, 7100, ["mallory", "eve"], "user")
+
+# Text that each flavour's renderer would read as markup: MkDocs' attr_list, admonitions and details, [TOC];
+# Obsidian's wikilinks, embeds, comments, highlights and math; a title with a C1 control (front matter).
+FLAVOUR_TEXT = ("<h2>Heading {: autofocus onfocus=alert(1) }</h2>"
+                "<p>para {: onclick=alert(2) }</p>"
+                "<p>!!! danger \"boxed\"</p><p>??? note \"folded\"</p><p>[TOC]</p>"
+                "<table><tbody><tr><th>h {: onmouseover=alert(3) }</th></tr><tr><td>c {#id .cls}</td></tr></tbody></table>"
+                "<p>[[Secret page]] ![[embed.png]] %%hidden%% ==marked== $x^2$ and $$y$$</p>"
+                '<ac:structured-macro ac:name="info"><ac:parameter ac:name="title">T {: onclick=alert(4) } "q"</ac:parameter>'
+                "<ac:rich-text-body><p>in box {: onclick=alert(5) }</p></ac:rich-text-body></ac:structured-macro>")
+zipped("flavour-text.zip", [page2("10", "Title \u0080 with C1 \u2028 and \u0085", FLAVOUR_TEXT),
+                            page2("11", "Secret page", "<p>s</p>")])
+
+# Secrets the detector missed: an element as a secret parameter's value, short and compound names, a connection
+# string, a URL's password, a 4.x default parameter, and an inline wiki-markup macro. Each value is unique, so a
+# test can look for it anywhere in the bundle or the preview.
+def param(name, value):
+    return f'<ac:parameter ac:name="{name}">{value}</ac:parameter>'
+
+
+SECRET_BODY = ('<ac:structured-macro ac:name="gadget">'
+               + param("password", '<ri:user ri:userkey="SECRET-ELEMENT-1" />')
+               + param("apiToken", '<ri:url ri:value="https://x.example/SECRET-ELEMENT-2" />')
+               + param("pass", "SECRET-PASS-3") + param("pw", "SECRET-PW-4") + param("bearer", "SECRET-BEARER-5")
+               + param("cookie", "SECRET-COOKIE-6") + param("private_key", "SECRET-PRIVKEY-7")
+               + param("connection", "Server=db;User Id=sa;Password=SECRET-CONN-8;Encrypt=yes")
+               + param("url", "https://admin:SECRET-URL-9@db.example.com/x")
+               + "</ac:structured-macro>"
+               + '<ac:macro ac:name="sql"><ac:default-parameter>password=SECRET-DEFAULT-10</ac:default-parameter>'
+               + "<ac:plain-text-body>select 1</ac:plain-text-body></ac:macro>")
+zipped("secrets.zip", [page2("10", "Secrets", SECRET_BODY),
+                       wiki_page("11", "Wiki secrets", "text {jdbc:password=SECRET-WIKI-11|user=sa} more text\nh1. Next")])

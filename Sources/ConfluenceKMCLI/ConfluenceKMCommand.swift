@@ -28,7 +28,10 @@ public struct ConfluenceKMCommand: ParsableCommand {
         do {
             var command = try parseAsRoot()
             try command.run()
+            Interrupts.waitIfStopping()
         } catch let error as ConversionError {
+            // A signal's cleanup is running: what failed here failed because of it; the handler exits.
+            Interrupts.waitIfStopping()
             if case .invalidOption = error {
                 Console.err("confluence-km: error: " + error.description + "\n")
                 Foundation.exit(64)
@@ -36,11 +39,14 @@ public struct ConfluenceKMCommand: ParsableCommand {
             Console.err("confluence-km: error: " + error.description + "\n")
             Foundation.exit(1)
         } catch let error as ConfigError {
+            Interrupts.waitIfStopping()
             Console.err("confluence-km: error: " + error.description + "\n")
             Foundation.exit(64)
         } catch let error as ExitCode {
+            Interrupts.waitIfStopping()
             Foundation.exit(error.rawValue)
         } catch {
+            Interrupts.waitIfStopping()
             let code = exitCode(for: error)
             if code == .success {
                 Console.out(fullMessage(for: error))

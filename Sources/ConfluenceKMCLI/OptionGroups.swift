@@ -127,12 +127,15 @@ struct PermissionFlags: ParsableArguments {
     @Option(help: "Map a Confluence group to a KM role: GROUP=ROLE (repeatable). An unmapped group never grants access.")
     var role: [String] = []
     @Flag(help: "Exit 1 when a group that grants access has no role.") var strictPermissions = false
+    @Flag(help: "Several exports: their sites share one user directory, so users and groups of the same name are one subject (default: each export's own, named NAME@EXPORT).")
+    var sharedDirectory = false
     @Option(help: "Spaces whose permissions the export does not hold: restricted (default) or open.")
     var spaceWithoutPermissions: String?
 
     func apply(_ p: inout PermissionOptions) throws {
         for (g, r) in try pairs(role, "--role") { p.roles[g] = r }
         if strictPermissions { p.strict = true }
+        if sharedDirectory { p.sharedDirectory = true }
         if let spaceWithoutPermissions {
             guard let v = PermissionOptions.SpaceDefault(rawValue: spaceWithoutPermissions) else {
                 throw ValidationError("--space-without-permissions must be restricted or open")

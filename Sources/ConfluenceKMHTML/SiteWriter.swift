@@ -248,6 +248,9 @@ public enum SiteWriter {
             }
         }
         let temporary = target.deletingLastPathComponent().appendingPathComponent("." + target.lastPathComponent + ".ckm-tmp-\(getpid())")
+        TemporaryPaths.register(temporary.path)
+        defer { TemporaryPaths.unregister(temporary.path) }
+        try TemporaryPaths.checkNotStopping()
         try Data(html.utf8).write(to: temporary)
         guard rename(temporary.path, target.path) == 0 else {
             try? FileManager.default.removeItem(at: temporary)

@@ -115,6 +115,10 @@ public final class ArchiveReader {
 
     /// The next entry's header, or nil at the end of the archive.
     public func nextEntry() throws -> ArchiveEntry? {
+        try ArchiveLocale.utf8 { try readNextEntry() }
+    }
+
+    private func readNextEntry() throws -> ArchiveEntry? {
         var entryPointer: OpaquePointer?
         var status = nextHeader(&entryPointer)
         if let prefix = folderPrefix {

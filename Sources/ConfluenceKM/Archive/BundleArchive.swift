@@ -28,6 +28,10 @@ public enum BundleArchive {
         let files = BundleFiles.list(root: folder.path).files.sorted { a, b in
             a == "manifest.json" ? b != "manifest.json" : (b == "manifest.json" ? false : a < b)
         }
+        try ArchiveLocale.utf8 { try write(files, from: folder, into: file, format: format) }
+    }
+
+    private static func write(_ files: [String], from folder: URL, into file: String, format: Format) throws {
         guard let a = archive_write_new() else { throw ConversionError.outputFailed(path: file, reason: "libarchive could not allocate a writer") }
         defer { archive_write_free(a) }
         func check(_ status: Int32) throws {
@@ -107,6 +111,7 @@ public enum BundleArchive {
             }
             let limit: Int64 = count == 1 ? 1 << 30 : declared[entry.path] ?? 64 << 20
             let target = folder.path + "/" + entry.path
+            try TemporaryPaths.checkNotStopping()
             var parent = ""
             for component in entry.path.split(separator: "/").dropLast() {
                 parent += (parent.isEmpty ? "" : "/") + component

@@ -12,6 +12,10 @@ public enum Limits {
     static let maxTitleCharacters = 1000
     /// The page tree is at most this deep in a bundle; deeper pages hang under the page at this depth.
     public static let maxTreeDepth = 64
+    /// A GFM table is at most this wide: cmark-gfm's table extension is quadratic in the columns of a row (20,000
+    /// columns took it 29 s). The writer writes a wider table as HTML, and every parse of Markdown the tool did not
+    /// write itself (validate, preview) reads a line with more cells than this as text.
+    public static let maxGFMTableColumns = 128
 }
 
 /// Arithmetic on numbers from the input: saturating, never trapping.

@@ -40,7 +40,12 @@ public struct MarkdownWriter: Sendable {
 
     private func reportTableFallbacks(_ blocks: [Block], log: DiagnosticLog) {
         DocumentWalk.blocks(blocks) { b in
-            guard case .table(let t) = b, !t.rows.isEmpty, !Self.isSimple(t) else { return }
+            guard case .table(let t) = b, !t.rows.isEmpty else { return }
+            if tables != .html, Self.isTooWide(t) {
+                log.add(.tableAsHtml, .info, "a table wider than \(Limits.maxGFMTableColumns) columns is written as an HTML table (GFM renderers slow down on wider ones)")
+                return
+            }
+            guard !Self.isSimple(t) else { return }
             switch tables {
             case .auto:
                 log.add(.tableAsHtml, .info, "a table with merged cells, block content or no header row is written as an HTML table")
@@ -266,6 +271,7 @@ public struct MarkdownWriter: Sendable {
 
     func escapeLineStart(_ line: String) -> String {
         guard let first = line.first else { return line }
+        if let hooks, let escaped = hooks.escapeLineStart(line) { return escaped }
         switch first {
         case "#", ">", "-", "+", "=", "|":
             return "\\" + line
@@ -361,13 +367,23 @@ public struct MarkdownWriter: Sendable {
         return true
     }
 
+    /// Wider than a GFM table may be (``Limits/maxGFMTableColumns``), counting spans as GFM would.
+    static func isTooWide(_ table: Table) -> Bool {
+        table.rows.contains { row in
+            row.count > Limits.maxGFMTableColumns
+                || row.reduce(0) { Checked.add($0, Int64($1.colspan)) } > Int64(Limits.maxGFMTableColumns)
+        }
+    }
+
     private func renderTable(_ input: Table) -> [String] {
         guard !input.rows.isEmpty else { return [] }
         var table = input
         switch tables {
         case .html: return [HTMLWriter().table(table)]
-        case .auto: if !Self.isSimple(table) { return [HTMLWriter().table(table)] }
-        case .gfm: if !Self.isSimple(table) { table = Self.flattened(table) }
+        case .auto: if !Self.isSimple(table) || Self.isTooWide(table) { return [HTMLWriter().table(table)] }
+        case .gfm:
+            if Self.isTooWide(table) { return [HTMLWriter().table(table)] }
+            if !Self.isSimple(table) { table = Self.flattened(table) }
         }
         let columns = table.rows.map(\.count).max() ?? 0
         func cellText(_ cell: Table.Cell?) -> String {
@@ -632,7 +648,8 @@ public struct MarkdownWriter: Sendable {
     func escapeText(_ s: String, context: Context, previous: Character?) -> String {
         // Fast path: nothing to escape.
         var probe = s
-        if !probe.withUTF8({ $0.contains(where: Self.isSpecial) }) { return s }
+        let flavourSpecial = hooks?.specialBytes ?? []
+        if !probe.withUTF8({ $0.contains(where: { Self.isSpecial($0) || flavourSpecial.contains($0) }) }) { return s }
         var out = String.UnicodeScalarView()
         let scalars = Array(s.unicodeScalars)
         var prev: Unicode.Scalar? = previous?.unicodeScalars.last
@@ -642,6 +659,12 @@ public struct MarkdownWriter: Sendable {
         }
         for (i, c) in scalars.enumerated() {
             let next: Unicode.Scalar? = i + 1 < scalars.count ? scalars[i + 1] : nil
+            // What the flavour's own renderer reads as markup (attr_list braces, wikilinks, comments, math …).
+            if let hooks, let replaced = hooks.escape(c, next: next) {
+                out.append(contentsOf: replaced.unicodeScalars)
+                prev = c
+                continue
+            }
             switch c {
             case "*" where (prev == " " || prev == "\u{A0}") && (next == " " || next == "\u{A0}"):
                 // Between spaces (not at a line start) it can neither open nor close emphasis, nor start a list.
@@ -788,6 +811,12 @@ protocol MarkdownHooks: Sendable {
     /// `<` and `&` that could start markup written as `&lt;` and `&amp;` (for parsers without CommonMark's
     /// backslash escapes of every punctuation character).
     var escapesByReference: Bool { get }
+    /// Bytes beyond CommonMark's that this flavour's renderer reads as markup in text (a fast check per byte).
+    var specialBytes: Set<UInt8> { get }
+    /// The text to write for a character of text that this flavour's renderer would read as markup, or nil.
+    func escape(_ c: Unicode.Scalar, next: Unicode.Scalar?) -> String?
+    /// A paragraph line starting with this flavour's own block syntax, escaped; nil when it starts with none.
+    func escapeLineStart(_ line: String) -> String?
 }
 
 extension MarkdownHooks {
@@ -795,6 +824,9 @@ extension MarkdownHooks {
     func sizedImage(_ image: Image, alt: String, destination: String) -> String? { nil }
     var lineBreak: String { "\\\n" }
     var escapesByReference: Bool { false }
+    var specialBytes: Set<UInt8> { [] }
+    func escape(_ c: Unicode.Scalar, next: Unicode.Scalar?) -> String? { nil }
+    func escapeLineStart(_ line: String) -> String? { nil }
 }
 
 /// The Markdown flavours a bundle can be written in.

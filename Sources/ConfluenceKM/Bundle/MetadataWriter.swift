@@ -64,12 +64,12 @@ struct MetadataWriter {
         let renamedAttachments = mapping.renameFields["attachments"] ?? "attachments"
         let renamedMarkdown = mapping.renameFields["markdown"] ?? "markdown"
         for (k, v) in try fields(meta).sorted(by: { $0.key < $1.key }) where k != renamedAttachments && k != renamedMarkdown {
-            let key = k.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }) ? k : String(decoding: try compact.encode(k), as: UTF8.self)
-            out += key + ": " + String(decoding: try compact.encode(v), as: UTF8.self) + "\n"
+            let key = k.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" || $0 == "-") }) ? k : YAMLText.quoted(k)
+            out += key + ": " + YAMLText.flow(json: String(decoding: try compact.encode(v), as: UTF8.self)) + "\n"
         }
         if aliases {
             let fileName = String((meta.markdown as NSString).lastPathComponent.dropLast(3))
-            if fileName != meta.title { out += "aliases: " + String(decoding: try compact.encode([meta.title]), as: UTF8.self) + "\n" }
+            if fileName != meta.title { out += "aliases: [" + YAMLText.quoted(meta.title) + "]\n" }
         }
         return out + "---\n\n"
     }

@@ -13,9 +13,18 @@ struct MkDocsHooks: MarkdownHooks {
         block("??? note", title: plainSummary.isEmpty ? "Details" : plainSummary, body: body)
     }
 
-    /// The title is plain text on one line (Python-Markdown does not read Markdown there); the body is indented.
+    /// The title is plain text on one line; the body is indented. Python-Markdown still reads the title's inline
+    /// syntax and attr_list reads a `{…}` at its end, so quotes, braces and what starts markup go as references.
     private func block(_ head: String, title: String, body: [String]) -> [String] {
-        let line = title.split(whereSeparator: \.isNewline).joined(separator: " ").trimmingCharacters(in: .whitespaces)
+        var line = ""
+        for c in title.split(whereSeparator: \.isNewline).joined(separator: " ").trimmingCharacters(in: .whitespaces).unicodeScalars {
+            switch c {
+            case "\"", "{", "}", "<", "&", "`", "*", "_", "[", "]", "\\", "~", "!", "=", "^", "$", ":":
+                line += "&#\(c.value);"
+            default:
+                line.unicodeScalars.append(c)
+            }
+        }
         return [line.isEmpty ? head : head + " \"" + line + "\"", ""] + body.map { $0.isEmpty ? "" : "    " + $0 }
     }
 
@@ -33,6 +42,25 @@ struct MkDocsHooks: MarkdownHooks {
 
     var lineBreak: String { "<br>\n" }
     var escapesByReference: Bool { true }
+
+    // Python-Markdown with the extensions mkdocs.yml enables: attr_list turns `{: onfocus=… }` after a heading, a
+    // cell or a paragraph into attributes (script ran in the built site), so every brace is escaped; `[TOC]` and
+    // footnote or abbreviation definitions start with a bracket, so every bracket is.
+    var specialBytes: Set<UInt8> { [UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "["), UInt8(ascii: "]")] }
+
+    func escape(_ c: Unicode.Scalar, next: Unicode.Scalar?) -> String? {
+        switch c {
+        case "{", "}", "[", "]": return "\\" + String(c)
+        default: return nil
+        }
+    }
+
+    /// `!!! kind` (admonition) and `??? kind` / `???+ kind` (pymdownx.details) start a box at a line's start.
+    func escapeLineStart(_ line: String) -> String? {
+        if line.hasPrefix("!!!") { return "&#33;" + line.dropFirst() }
+        if line.hasPrefix("???") { return "&#63;" + line.dropFirst() }
+        return nil
+    }
 }
 
 /// `mkdocs.yml` of a bundle in the mkdocs flavour: `docs_dir: articles` (attachments are under it), MkDocs
@@ -124,5 +152,5 @@ public enum MkDocsConfig {
     }
 
     /// A YAML double-quoted scalar (the dump's escaping, which YAML reads): a crafted title stays one value.
-    static func quoted(_ s: String) -> String { DocumentDump.quoted(s) }
+    static func quoted(_ s: String) -> String { YAMLText.quoted(s) }
 }

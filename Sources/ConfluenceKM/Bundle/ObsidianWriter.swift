@@ -12,6 +12,21 @@ struct ObsidianHooks: MarkdownHooks {
     private func quoted(_ head: String, _ body: [String]) -> [String] {
         ([head] + body).map { $0.isEmpty ? ">" : "> " + $0 }
     }
+
+    // Obsidian's own syntax in text: `[[link]]` and `![[embed]]`, `%%comment%%`, `==highlight==`, `$math$`. Each is
+    // broken at its first character by a character reference, which every Markdown renderer reads as that
+    // character and never as the start of markup.
+    var specialBytes: Set<UInt8> { [UInt8(ascii: "%"), UInt8(ascii: "="), UInt8(ascii: "$")] }
+
+    func escape(_ c: Unicode.Scalar, next: Unicode.Scalar?) -> String? {
+        switch c {
+        case "[" where next == "[": return "&#91;"
+        case "%" where next == "%": return "&#37;"
+        case "=" where next == "=": return "&#61;"
+        case "$": return "&#36;"
+        default: return nil
+        }
+    }
 }
 
 extension PanelKind {

@@ -69,11 +69,14 @@ final class StagingFolder: @unchecked Sendable {
         if scratch != parent { Self.removeStale(in: scratch, name: self.destination.lastPathComponent) }
         root = scratch.appendingPathComponent(
             "." + self.destination.lastPathComponent + Self.tempMarker + String(getpid()) + "-" + String(UInt32.random(in: 0...UInt32.max), radix: 16))
+        // Registered before it exists: a signal between the two must still find it.
+        TemporaryPaths.register(root.path)
+        try TemporaryPaths.checkNotStopping()
         if mkdir(root.path, scratch == parent ? 0o755 : 0o700) != 0 {
+            TemporaryPaths.unregister(root.path)
             throw ConversionError.outputFailed(path: self.destination.path,
                 reason: "nothing can be written in \(parent.path) (\(String(cString: strerror(errno))))")
         }
-        TemporaryPaths.register(root.path)
         rootPath = root.path
     }
 
@@ -159,6 +162,7 @@ final class StagingFolder: @unchecked Sendable {
         lock.unlock()
         if known { return }
         try ensureParent(dir)
+        try TemporaryPaths.checkNotStopping()
         if mkdir(fullPath(dir), 0o755) != 0 && errno != EEXIST {
             throw ConversionError.outputFailed(path: fullPath(dir), reason: String(cString: strerror(errno)))
         }
@@ -204,6 +208,7 @@ final class StagingFolder: @unchecked Sendable {
     /// Creates a new file; never replaces one (`O_EXCL`), never follows a link (`O_NOFOLLOW`).
     private func create(_ path: String) throws -> Int32 {
         try BundlePath.check(path, origin: destination.path)
+        try TemporaryPaths.checkNotStopping()
         let fd = open(fullPath(path), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
         if fd < 0 {
             throw ConversionError.outputFailed(path: fullPath(path), reason: String(cString: strerror(errno)))

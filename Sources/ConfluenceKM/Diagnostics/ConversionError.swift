@@ -32,6 +32,8 @@ public enum ConversionError: Error, CustomStringConvertible, Equatable, Sendable
     case unsafePath(path: String, origin: String)
     /// `--force` asked to replace something that is not a bundle this tool wrote.
     case notABundle(path: String)
+    /// The run is being stopped by a signal: nothing more is written.
+    case interrupted
     /// entities.xml declares entities (real exports never do): refused before any is expanded.
     case entityDeclarations(path: String, name: String)
     /// A filter or role mapping that matches nothing in the export.
@@ -86,6 +88,8 @@ public enum ConversionError: Error, CustomStringConvertible, Equatable, Sendable
             return "\(path): \(table).csv has no '\(column)' column; this CSV export format is not supported, or the table is damaged"
         case .unsafePath(let path, let origin):
             return "\(origin): the path '\(path)' leaves the bundle or is not a plain relative path; refused, nothing was changed"
+        case .interrupted:
+            return "interrupted; temporary files removed"
         case .notABundle(let path):
             return "\(path): exists and is not a confluence-km bundle (no manifest.json) nor empty; it is never replaced, choose another --output"
         case .entityDeclarations(let path, let name):

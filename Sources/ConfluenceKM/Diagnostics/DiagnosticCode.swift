@@ -37,6 +37,8 @@ public enum DiagnosticCode: String, CaseIterable, Codable, Sendable, Comparable,
     case unsafeContent = "unsafe-content"
     /// the body is not well-formed XHTML; converted as far as libxml2 recovers it (warning)
     case malformedBody = "malformed-body"
+    /// several exports: whether their users and groups were kept apart (`NAME@EXPORT`) or joined by name (`--shared-directory`) (info)
+    case identitiesAcrossExports = "identities-across-exports"
     /// a table GFM cannot hold (merged cells, block content, no header row) is written as HTML (info)
     case tableAsHtml = "table-as-html"
     /// a shortcut link (its URL pattern is site configuration) kept as text (info)

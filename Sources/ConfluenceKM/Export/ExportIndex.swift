@@ -72,6 +72,8 @@ public struct ExportIndex: Sendable {
     public var labellings: [String: [String]] = [:]
     /// user key → username
     public var users: [String: String] = [:]
+    /// Before ``qualifySubjects(with:)``: the export's own user keys, for resolving mentions in its bodies.
+    var unqualifiedUsers: [String: String] = [:]
     /// Attachment files present in the archive: "contentId/attachmentId/version" → size.
     public var attachmentFiles: [String: Int64] = [:]
     /// Several exports merged (``merging(_:preferNewest:)``): which export (its number in the list) holds each

@@ -7,7 +7,12 @@ import Foundation
 ///   content changed last (ties: the export given first) and reports the other as `space-superseded`;
 /// - an id that two exports both use for different objects (exports of different sites) is an error: content, bodies
 ///   and attachments would be mixed up otherwise;
-/// - exports made in different time zones are an error unless `--timezone` says how to read their dates.
+/// - exports made in different time zones are an error unless `--timezone` says how to read their dates;
+/// - users and groups belong to the export they came from: two sites may each have an `alice` or a `team` that are
+///   different people, so each export's subjects are named `NAME@EXPORT` in access lists, its user keys are its
+///   own, and a restriction naming one can never be satisfied by another export's subject. Only
+///   `--shared-directory` (the operator's word that the sites share one directory) joins them by name; the report
+///   says which was done.
 ///
 /// Which export holds each attachment file and each body is recorded, so that each is read from that export only.
 extension ExportIndex {
@@ -20,9 +25,21 @@ extension ExportIndex {
         }
     }
 
-    public static func merging(_ parts: [Part], preferNewest: Bool, timeZoneGiven: Bool) throws -> ExportIndex {
+    public static func merging(_ parts: [Part], preferNewest: Bool, timeZoneGiven: Bool, sharedDirectory: Bool = false) throws -> ExportIndex {
         var parts = parts
         var diagnostics: [Diagnostic] = []
+        let labels = Self.labels(parts.map(\.name))
+        if parts.count > 1 {
+            let names = labels.joined(separator: ", ")
+            if sharedDirectory {
+                diagnostics.append(Diagnostic(.identitiesAcrossExports, .info,
+                    message: "users and groups of \(names) are joined by name: --shared-directory says their sites share one directory"))
+            } else {
+                for k in parts.indices { parts[k].index.qualifySubjects(with: labels[k]) }
+                diagnostics.append(Diagnostic(.identitiesAcrossExports, .info,
+                    message: "users and groups of \(names) are kept apart, each named NAME@EXPORT in access lists (map groups as GROUP@EXPORT); pass --shared-directory if the sites share one directory"))
+            }
+        }
         // Content without a space of its own belongs to its export's space (as the plan would place it).
         for k in parts.indices { parts[k].index.placeContentWithoutSpace() }
         try dropSupersededSpaces(&parts, preferNewest: preferNewest, diagnostics: &diagnostics)
@@ -33,6 +50,8 @@ extension ExportIndex {
             }
         }
         var merged = ExportIndex()
+        // A user key as the bodies name it (mentions): resolved only where one export knows it, or all agree.
+        var rawUsers: [String: Set<String>] = [:]
         var owner: [String: String] = [:]  // "kind\u{1}id" → export name, for the collision message
         func claim(_ kind: String, _ id: String, _ name: String) throws {
             if let first = owner.updateValue(name, forKey: kind + "\u{1}" + id) {
@@ -65,6 +84,7 @@ extension ExportIndex {
             for (id, list) in x.labellings { merged.labellings[id, default: []] += list }
             for (id, props) in x.contentProperties { merged.contentProperties[id, default: [:]].merge(props) { a, _ in a } }
             merged.users.merge(x.users) { a, _ in a }
+            for (key, name) in x.unqualifiedUsers { rawUsers[key, default: []].insert(name) }
             merged.displayNames.merge(x.displayNames) { a, _ in a }
             merged.accountIds.merge(x.accountIds) { a, _ in a }
             for (g, members) in x.groupMembers { merged.groupMembers[g, default: []].formUnion(members) }
@@ -83,14 +103,57 @@ extension ExportIndex {
             }
             // The manifest names every export's descriptor, each key prefixed by the export's file name (numbered
             // when two share one), never by where it lay: the bundle does not depend on the paths given.
-            var label = (name as NSString).lastPathComponent
-            if parts[..<k].contains(where: { ($0.name as NSString).lastPathComponent == label }) { label += " (\(k + 1))" }
+            let label = labels[k]
             for (key, value) in x.descriptor { merged.descriptor["\(label): \(key)"] = value }
             merged.sources.append(ExportIndex.Source(name: label, descriptor: x.descriptor, csv: x.sawCSV))
         }
+        for (key, names) in rawUsers where names.count == 1 && merged.users[key] == nil { merged.users[key] = names.first }
         if let zone = parts.lazy.compactMap({ $0.index.descriptor["timezoneId"] }).first { merged.descriptor["timezoneId"] = zone }
         merged.mergeDiagnostics = diagnostics
         return merged
+    }
+
+    /// Each export's name in the bundle: its file name, numbered when two share one.
+    static func labels(_ names: [String]) -> [String] {
+        var out: [String] = []
+        for (k, name) in names.enumerated() {
+            var label = (name as NSString).lastPathComponent
+            if names[..<k].contains(where: { ($0 as NSString).lastPathComponent == label }) { label += " (\(k + 1))" }
+            out.append(label)
+        }
+        return out
+    }
+
+    /// This export's subjects made its own: groups and users named in permissions and memberships become
+    /// `NAME@label`, and its user keys `KEY@label` (creators, modifiers and comment authors follow them), so that
+    /// nothing of another export can match them. Display names stay as they are: they name, they grant nothing.
+    mutating func qualifySubjects(with label: String) {
+        let q = { (name: String) in name + "@" + label }
+        let keys = users
+        func subject(_ s: Subject) -> Subject {
+            switch s {
+            case .group(let g): return .group(q(g))
+            case .user(let u): return .user(q(u))
+            case .userKey(let k): return keys[k].map { .user(q($0)) } ?? .userKey(q(k))
+            case .anonymous, .allUsers: return s
+            }
+        }
+        for (id, p) in spacePermissions { spacePermissions[id]?.subject = subject(p.subject) }
+        for (id, entries) in permissions { permissions[id] = entries.map { ($0.type, subject($0.subject)) } }
+        groupMembers = Dictionary(uniqueKeysWithValues: groupMembers.map { (q($0.key), Set($0.value.map(q))) })
+        groupNames = Set(groupNames.map(q))
+        unqualifiedUsers = users
+        users = Dictionary(uniqueKeysWithValues: users.map { (q($0.key), $0.value) })
+        accountIds = Dictionary(uniqueKeysWithValues: accountIds.map { (q($0.key), $0.value) })
+        func ref(_ r: UserRef?) -> UserRef? {
+            if case .key(let k)? = r { return .key(q(k)) }
+            return r
+        }
+        for (id, c) in contents {
+            contents[id]?.creator = ref(c.creator)
+            contents[id]?.lastModifier = ref(c.lastModifier)
+        }
+        for (id, c) in comments { comments[id]?.creator = ref(c.creator) }
     }
 
     /// Gives every page, blog post and folder without a known space the export's only space (or the descriptor's).

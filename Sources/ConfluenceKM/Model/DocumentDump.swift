@@ -57,28 +57,8 @@ public enum DocumentDump {
 
     private static func token(_ s: String) -> String { isBare(s) ? s : quoted(s) }
 
-    /// A double-quoted string in the escapes JSON, YAML and the dump's reader share (`\"`, `\\`, `\n`, `\t`, `\r`,
-    /// `\uXXXX`): one line, one value, whatever the text holds. The dump and mkdocs.yml write strings with it.
-    static func quoted(_ s: String) -> String {
-        var out = "\""
-        for c in s.unicodeScalars {
-            switch c {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            default:
-                // Controls and the invisible separators a YAML or JSON reader would take as line ends or marks.
-                if c.value < 0x20 || c.value == 0x7F || (0x80...0x9F).contains(c.value) || c == "\u{2028}" || c == "\u{2029}" || c == "\u{FEFF}" {
-                    out += String(format: "\\u%04X", c.value)
-                } else {
-                    out.unicodeScalars.append(c)
-                }
-            }
-        }
-        return out + "\""
-    }
+    /// A double-quoted string (``YAMLText/quoted(_:)``): one line, one value, whatever the text holds.
+    static func quoted(_ s: String) -> String { YAMLText.quoted(s) }
 
     private static func refFields(_ ref: PageRef, prefix: String = "") -> [(String, String)] {
         switch ref {

@@ -3,6 +3,18 @@
 /// A cycle, a chain deeper than `maxDepth` or a body that cannot be read leaves a link instead.
 final class IncludePass: DocumentRewriter {
     static let maxDepth = 4
+    /// What one page may splice in, over all its includes at every level: without it, pages that each include
+    /// the next ten multiplied their content ten thousand times (four levels), and a run never ended.
+    static let maxIncludesPerPage = 64
+    static let maxIncludedBytesPerPage = 16 << 20
+
+    /// The includes one page has spliced in so far, shared by the nested passes of that page.
+    final class Budget {
+        var includes = 0
+        var bytes = 0
+        var reported = false
+    }
+
     let page: PageContext
     let targets: LinkTargets
     /// The pages being included, outermost first (the page itself included).
@@ -12,7 +24,10 @@ final class IncludePass: DocumentRewriter {
     /// The features of the documents spliced in (``Document/Features``).
     private(set) var features: Document.Features = []
 
-    init(page: PageContext, targets: LinkTargets, stack: [String], pipeline: BodyPipeline, log: DiagnosticLog) {
+    let budget: Budget
+
+    init(page: PageContext, targets: LinkTargets, stack: [String], pipeline: BodyPipeline, log: DiagnosticLog, budget: Budget = Budget()) {
+        self.budget = budget
         self.page = page
         self.targets = targets
         self.stack = stack
@@ -34,13 +49,24 @@ final class IncludePass: DocumentRewriter {
             return [.paragraph([.text(title)])]
         }
         if !stack.contains(id), stack.count < Self.maxDepth, let included = pipeline.readIncluded(id) {
+            guard budget.includes < Self.maxIncludesPerPage,
+                  budget.bytes + included.bytes <= Self.maxIncludedBytesPerPage else {
+                if !budget.reported {
+                    budget.reported = true
+                    log.add(.includeAsLink, .info, "macro '\(macro)' of '\(title)' and the includes after it are written as links: the page already includes \(budget.includes) pages (\(budget.bytes) bytes of their bodies), the most one page may (\(Self.maxIncludesPerPage) includes, \(Self.maxIncludedBytesPerPage >> 20) MiB)")
+                }
+                features.insert(.references)
+                return [.paragraph([.link(.page(.id(id), anchor: nil), title: nil, [.text(title)])])]
+            }
+            budget.includes += 1
+            budget.bytes += included.bytes
             log.append(contentsOf: included.diagnostics)
             // What the included page holds, the including page now holds too.
             features.formUnion(included.document.features)
             var document = RebasePass(id: id, spaceKey: included.spaceKey).run(included.document)
             if !excerptOnly { document = ExcerptPass(log: log).run(document) }
             if document.features.contains(.includes) {
-                let nested = IncludePass(page: page, targets: targets, stack: stack + [id], pipeline: pipeline, log: log)
+                let nested = IncludePass(page: page, targets: targets, stack: stack + [id], pipeline: pipeline, log: log, budget: budget)
                 document = nested.run(document)
                 features.formUnion(nested.features)
             }

@@ -128,6 +128,8 @@ public final class BodyPipeline: @unchecked Sendable {
         var document: Document
         var diagnostics: [Diagnostic]
         var spaceKey: String
+        /// The size of its stored body, counted against the including page's budget (``IncludePass``).
+        var bytes: Int
     }
 
     static let includeCacheLimit = 256
@@ -141,7 +143,7 @@ public final class BodyPipeline: @unchecked Sendable {
         lock.unlock()
         guard let body = source?(id) else { return nil }
         let log = DiagnosticLog(page: body.page)
-        let included = Included(document: read(body, log: log).0, diagnostics: log.items, spaceKey: body.page.spaceKey)
+        let included = Included(document: read(body, log: log).0, diagnostics: log.items, spaceKey: body.page.spaceKey, bytes: body.text.utf8.count)
         lock.lock()
         // Bounded: a run with thousands of included pages re-reads some rather than holding every document.
         if includeCache.count >= Self.includeCacheLimit { includeCache.removeAll(keepingCapacity: true) }

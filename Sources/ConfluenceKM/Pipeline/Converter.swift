@@ -12,7 +12,7 @@ import Foundation
 public struct Converter {
     public static let toolVersion = "0.1.0"
 
-    /// The exports, in the order given: one, or several merged into one bundle (``ExportIndex/merging(_:preferNewest:timeZoneGiven:)``).
+    /// The exports, in the order given: one, or several merged into one bundle (``ExportIndex/merging(_:preferNewest:timeZoneGiven:sharedDirectory:)``).
     public let exportPaths: [String]
     /// The first export: the one messages about the export as a whole name.
     public var exportPath: String { exportPaths[0] }
@@ -51,7 +51,8 @@ public struct Converter {
             parts.append(ExportIndex.Part(name: path, index: try index(path, spool: spool)))
             written.append(spool?.takeWritten() ?? [])
         }
-        let merged = try ExportIndex.merging(parts, preferNewest: options.preferNewest, timeZoneGiven: options.timeZone != nil)
+        let merged = try ExportIndex.merging(parts, preferNewest: options.preferNewest, timeZoneGiven: options.timeZone != nil,
+                                              sharedDirectory: options.permissions.sharedDirectory)
         for (k, list) in written.enumerated() { spool?.keep(list) { merged.bodyOrigin[$0] == k } }
         return merged
     }

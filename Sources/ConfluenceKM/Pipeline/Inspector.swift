@@ -85,17 +85,19 @@ public struct InspectReport: Codable, Sendable {
 
     /// A commented YAML configuration prefilled with the export's spaces, page trees and groups.
     public func configTemplate() -> String {
-        func q(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
+        // Every value and every name in a comment goes through the one YAML emitter: a newline in a space or group
+        // name once became live YAML (a role granted, keep-secrets turned on) when the template was used unedited.
+        let q = YAMLText.quoted
         var out = "# confluence-km configuration, written by `inspect --config-template` for "
-            + (exports.map { "these exports: " + $0.map(\.name).joined(separator: ", ") } ?? "this export") + ".\n"
+            + (exports.map { "these exports: " + $0.map { q($0.name) }.joined(separator: ", ") } ?? "this export") + ".\n"
         out += "# Every value below exists in the export. Uncomment a section's header lines and the entries you want;\n"
         out += "# as written, the file changes nothing but the defaults it states.\n"
         out += "# filters:\n#   spaces:\n#     include:\n"
-        for s in spaces { out += "#       - \(q(s.key))    # \(s.name): \(s.pages) pages, \(s.blogposts) blog posts\n" }
+        for s in spaces { out += "#       - \(q(s.key))    # \(q(s.name)): \(s.pages) pages, \(s.blogposts) blog posts\n" }
         out += "#   subtrees:\n#     include:\n"
         for t in pageTrees {
             for p in t.top { out += "#       - \(q(p))\n" }
-            if t.more > 0 { out += "#       # (\(t.more) more top-level pages in \(t.space))\n" }
+            if t.more > 0 { out += "#       # (\(t.more) more top-level pages in \(q(t.space)))\n" }
         }
         if !labels.isEmpty {
             out += "#   labels:\n#     any:\n"
@@ -105,11 +107,11 @@ public struct InspectReport: Codable, Sendable {
         out += "  # Each group that grants access needs a KM role, or it grants nothing (fail closed).\n"
         out += "  # roles:\n"
         for g in groupDetails {
-            let spacesText = g.viewSpaces.isEmpty ? "no space" : g.viewSpaces.joined(separator: ", ")
+            let spacesText = g.viewSpaces.isEmpty ? "no space" : g.viewSpaces.map(q).joined(separator: ", ")
             out += "  #   \(q(g.name)): ROLE    # \(g.users) users; views \(spacesText); named by \(g.restrictions) restrictions\n"
         }
         out += "  strict: false\n  space-without-permissions: restricted\n"
-        return TerminalText.safe(out)
+        return out
     }
 
     public func json() throws -> String {

@@ -46,9 +46,21 @@ extension Converter {
                                    sha256: "", path: $0.path, version: $0.version)
             }
             return PreviewPage(id: id, title: a.content.title, markdownPath: a.metadata.markdown, markdown: md, metadata: meta,
-                               diagnostics: out.diagnostics.sorted(by: Diagnostic.reportOrder), storage: includeStorage ? body ?? "" : nil,
+                               diagnostics: out.diagnostics.sorted(by: Diagnostic.reportOrder), storage: includeStorage ? Self.shownStorage(body ?? "", bodyType: a.bodyType, keepSecrets: options.conversion.keepSecrets) : nil,
                                model: out.model)
         }
+    }
+}
+
+extension Converter {
+    /// The storage source as `preview --storage` prints it: secrets redacted as the conversion redacts them.
+    static func shownStorage(_ body: String, bodyType: Int, keepSecrets: Bool) -> String {
+        if keepSecrets { return body }
+        if bodyType == 0 {
+            let reader = WikiMarkupReader(page: PageContext(id: "", title: "", spaceKey: "", path: ""), log: DiagnosticLog(page: PageContext(id: "", title: "", spaceKey: "", path: "")))
+            return body.split(separator: "\n", omittingEmptySubsequences: false).map { reader.redactedInlineTags(String($0)) }.joined(separator: "\n")
+        }
+        return Secrets.redactedStorage(body)
     }
 }
 

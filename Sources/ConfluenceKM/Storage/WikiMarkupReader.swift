@@ -15,9 +15,14 @@ struct WikiMarkupReader {
         var count = 0
         let params = tag[tag.index(after: colon)...].split(separator: "|", omittingEmptySubsequences: false).map { p -> String in
             let kv = p.split(separator: "=", maxSplits: 1)
-            guard kv.count == 2, Secrets.isSecret(name: String(kv[0]), value: String(kv[1])) else { return String(p) }
+            if kv.count == 2, Secrets.isSecret(name: String(kv[0]), value: String(kv[1])) {
+                count += 1
+                return kv[0] + "=" + Secrets.placeholder
+            }
+            // The unnamed parameter, or a value holding `Password=…` or `user:password@`.
+            guard let v = Secrets.redactedValue(String(p)) else { return String(p) }
             count += 1
-            return kv[0] + "=" + Secrets.placeholder
+            return v
         }
         guard count > 0 else { return tag }
         log.add(.secretRedacted, .warning,
@@ -25,12 +30,32 @@ struct WikiMarkupReader {
         return String(tag[...colon]) + params.joined(separator: "|")
     }
 
+    /// Every `{name:params}` of a line with its secret parameters redacted (one pass over the line).
+    func redactedInlineTags(_ line: String) -> String {
+        guard line.contains("{"), line.contains(":") else { return line }
+        var out = ""
+        var rest = Substring(line)
+        while let open = rest.firstIndex(of: "{") {
+            out += rest[..<open]
+            let after = rest.index(after: open)
+            guard let end = rest[after...].firstIndex(where: { $0 == "}" || $0 == "{" }) else { out += rest[open...]; return out }
+            if rest[end] == "{" { out += rest[open..<end]; rest = rest[end...]; continue }
+            let tag = String(rest[after..<end])
+            out += "{" + (tag.contains(":") ? redacted(tag) : tag) + "}"
+            rest = rest[rest.index(after: end)...]
+        }
+        return out + rest
+    }
+
     func read(_ text: String) -> [Block] {
         var blocks: [Block] = []
         var paragraph: [String] = []
         var listItems: [(depth: Int, ordered: Bool, text: String)] = []
         var tableRows: [[Table.Cell]] = []
-        let lines = text.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var lines = text.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        // Macros written inside a line of text (`see {jdbc:password=…} here`) are redacted like whole-line ones.
+        if !keepSecrets { lines = lines.map(redactedInlineTags) }
+        let macros = MacroTags(lines)
 
         func flushParagraph() {
             if !paragraph.isEmpty {
@@ -75,7 +100,7 @@ struct WikiMarkupReader {
                 let tag = String(t[t.index(after: t.startIndex)..<close])
                 let name = String(tag.split(separator: ":").first ?? "").lowercased()
                 let known = ["code", "noformat", "quote", "info", "note", "tip", "warning", "panel"]
-                if known.contains(name) || t.count > close.utf16Offset(in: t) + 1 || lines[(i + 1)...].contains(where: { $0.trimmingCharacters(in: .whitespaces).hasPrefix("{\(name)}") }) {
+                if known.contains(name) || t.index(after: close) < t.endIndex || macros.lineStarts(with: name, after: i) {
                     flushAll()
                     var body: [String] = []
                     let rest = String(t[t.index(after: close)...])
@@ -85,11 +110,13 @@ struct WikiMarkupReader {
                         body.append(String(rest[..<end.lowerBound])); closed = true
                     } else {
                         if !rest.isEmpty { body.append(rest) }
-                        while j < lines.count {
-                            if let end = lines[j].range(of: "{\(name)}") {
-                                body.append(String(lines[j][..<end.lowerBound])); closed = true; j += 1; break
-                            }
-                            body.append(lines[j]); j += 1
+                        // The closing tag's line is looked up, not searched for: an unclosed tag on every line
+                        // rescanned the rest of the body once per line.
+                        if let k = macros.firstLine(containing: name, after: i), let end = lines[k].range(of: "{\(name)}") {
+                            body += lines[j..<k]
+                            body.append(String(lines[k][..<end.lowerBound])); closed = true; j = k + 1
+                        } else if known.contains(name) {
+                            body += lines[j...]; j = lines.count
                         }
                     }
                     if !closed && !known.contains(name) {
@@ -118,18 +145,18 @@ struct WikiMarkupReader {
                 }
             }
             if t.isEmpty { flushAll(); i += 1; continue }
-            if let m = t.firstMatch(of: /^h([1-6])\.\s+(.*)$/) {
+            if let (level, rest) = Self.heading(t) {
                 flushAll()
-                blocks.append(.heading(level: Int(String(m.1))!, attr: .empty, inlines(String(m.2))))
+                blocks.append(.heading(level: level, attr: .empty, inlines(rest)))
             } else if t == "----" {
                 flushAll(); blocks.append(.thematicBreak)
             } else if t.hasPrefix("bq. ") {
                 flushAll(); blocks.append(.blockQuote([.paragraph(inlines(String(t.dropFirst(4))))]))
-            } else if let m = t.firstMatch(of: /^([*#\-]+)\s+(.*)$/) {
+            } else if let (marks, rest) = Self.listItem(t) {
                 flushParagraph(); flushTable()
-                let marks = String(m.1)
                 if marks.count == 1, let first = listItems.first, first.ordered != (marks.last == "#") { flushList() }
-                listItems.append((marks.count, marks.last == "#", String(m.2)))
+                // Nesting deeper than a reader can follow is flattened to the deepest level kept.
+                listItems.append((min(marks.count, Self.maxListDepth), marks.last == "#", rest))
             } else if t.hasPrefix("|") {
                 flushParagraph(); flushList()
                 tableRows.append(tableRow(t))
@@ -147,6 +174,26 @@ struct WikiMarkupReader {
         }
         flushAll()
         return blocks
+    }
+
+    /// The deepest list nesting kept (`*****…` deeper hangs at this level).
+    static let maxListDepth = 16
+
+    /// `h1. Title` … `h6. Title`: the level and the title (what follows the whitespace after the dot).
+    static func heading(_ t: String) -> (Int, String)? {
+        var it = t.unicodeScalars.makeIterator()
+        guard it.next() == "h", let d = it.next(), ("1"..."6").contains(d), it.next() == "." else { return nil }
+        let after = t.unicodeScalars.dropFirst(3)
+        guard let first = after.first, first.properties.isWhitespace else { return nil }
+        return (Int(d.value - 0x30), String(String.UnicodeScalarView(after.drop { $0.properties.isWhitespace })))
+    }
+
+    /// `* item`, `# item`, `- item`, `*# item`: the marks and the text after the whitespace that follows them.
+    static func listItem(_ t: String) -> (String, String)? {
+        let marks = t.unicodeScalars.prefix { $0 == "*" || $0 == "#" || $0 == "-" }
+        let after = t.unicodeScalars[marks.endIndex...]
+        guard !marks.isEmpty, let first = after.first, first.properties.isWhitespace else { return nil }
+        return (String(String.UnicodeScalarView(marks)), String(String.UnicodeScalarView(after.drop { $0.properties.isWhitespace })))
     }
 
     /// Whether a body with no body type is wiki markup: no tag anywhere, and a line only wiki markup starts that way
@@ -183,7 +230,8 @@ struct WikiMarkupReader {
         while !rest.isEmpty {
             let header = rest.hasPrefix("||")
             rest = rest.dropFirst(header ? 2 : 1)
-            guard !rest.trimmingCharacters(in: .whitespaces).isEmpty else { break }
+            // Stops at the first letter: trimming the whole rest once per cell was quadratic on a row of `||`.
+            guard rest.contains(where: { !$0.isWhitespace }) else { break }
             var depth = 0
             var end = rest.endIndex
             var i = rest.startIndex
@@ -201,48 +249,55 @@ struct WikiMarkupReader {
     }
 
     /// Inline wiki markup: *strong*, _emphasis_, -strike-, +insert+, {{monospace}}, [links], !images!, \\ breaks.
+    /// Linear in the line: every search for a closing delimiter goes through ``DelimiterScan``, whose cursors only
+    /// move forward (a run of `[` or `{{` with no end used to rescan the rest of the line once per opener).
     func inlines(_ s: String) -> [Inline] {
+        let chars = Array(s)
+        var scan = DelimiterScan(chars)
+        return inlines(chars, chars.startIndex..<chars.endIndex, &scan)
+    }
+
+    private func inlines(_ s: [Character], _ range: Range<Int>, _ scan: inout DelimiterScan) -> [Inline] {
         var out: [Inline] = []
         var text = ""
-        var i = s.startIndex
+        var i = range.lowerBound
+        let hi = range.upperBound
         func flush() { if !text.isEmpty { out.append(.text(text)); text = "" } }
-        while i < s.endIndex {
+        while i < hi {
             let c = s[i]
-            let rest = s[i...]
-            if rest.hasPrefix("{{"), let end = rest.range(of: "}}") {
-                flush(); out.append(.code(String(rest[rest.index(i, offsetBy: 2)..<end.lowerBound]))); i = end.upperBound; continue
+            if c == "{", i + 1 < hi, s[i + 1] == "{", let end = scan.next(.doubleBrace, from: i + 2, before: hi) {
+                flush(); out.append(.code(String(s[(i + 2)..<end]))); i = end + 2; continue
             }
-            if rest.hasPrefix("\\\\") { flush(); out.append(.lineBreak); i = s.index(i, offsetBy: 2); continue }
-            if c == "[", let end = rest.firstIndex(of: "]") {
+            if c == "\\", i + 1 < hi, s[i + 1] == "\\" { flush(); out.append(.lineBreak); i += 2; continue }
+            if c == "[", let end = scan.next(.closeBracket, from: i + 1, before: hi) {
                 flush()
-                let inner = String(rest[rest.index(after: i)..<end])
-                out.append(link(inner)); i = s.index(after: end); continue
+                out.append(link(String(s[(i + 1)..<end]))); i = end + 1; continue
             }
-            if c == "!", let end = rest.dropFirst().firstIndex(of: "!"), !rest[rest.index(after: i)..<end].contains(" ") {
+            if c == "!", let end = scan.next(.bang, from: i + 1, before: hi), scan.next(.space, from: i + 1, before: end) == nil {
                 flush()
-                let name = String(rest[rest.index(after: i)..<end]).split(separator: "|").first.map(String.init) ?? ""
+                let name = String(s[(i + 1)..<end]).split(separator: "|").first.map(String.init) ?? ""
                 if name.hasPrefix("http") {
                     if let safe = URLJudge.judge(name) { out.append(.image(Image(target: .url(safe), alt: ""))) } else { out.append(.text(name)) }
                 } else {
                     out.append(.image(Image(target: .attachment(owner: .current, fileName: name), alt: name)))
                 }
-                i = s.index(after: end); continue
+                i = end + 1; continue
             }
-            if "*_-+".contains(c), i == s.startIndex || !(s[s.index(before: i)].isLetter || s[s.index(before: i)].isNumber),
-               let end = rest.dropFirst().firstIndex(of: c), end > s.index(after: i),
-               !s[s.index(after: i)].isWhitespace, !s[s.index(before: end)].isWhitespace {
+            if let mark = DelimiterScan.Mark(emphasis: c), i == range.lowerBound || !(s[i - 1].isLetter || s[i - 1].isNumber),
+               let end = scan.next(mark, from: i + 1, before: hi), end > i + 1,
+               !s[i + 1].isWhitespace, !s[end - 1].isWhitespace {
                 flush()
-                let inner = inlines(String(s[s.index(after: i)..<end]))
-                switch c {
-                case "*": out.append(.strong(inner))
-                case "_": out.append(.emphasis(inner))
-                case "-": out.append(.strikethrough(inner))
+                let inner = inlines(s, (i + 1)..<end, &scan)
+                switch mark {
+                case .star: out.append(.strong(inner))
+                case .underscore: out.append(.emphasis(inner))
+                case .dash: out.append(.strikethrough(inner))
                 default: out.append(.inserted(inner))
                 }
-                i = s.index(after: end); continue
+                i = end + 1; continue
             }
             text.append(c)
-            i = s.index(after: i)
+            i += 1
         }
         flush()
         return out
@@ -267,3 +322,110 @@ struct WikiMarkupReader {
         return .link(.page(.title(space: space, title: title, blogPost: false), anchor: nil), title: nil, [.text(label ?? title)])
     }
 }
+
+/// The next position of each closing delimiter in one line of wiki markup. The inline reader asks only for positions
+/// at or after the last one it asked for (an inner span is read before the text after it), so each cursor moves
+/// forward only: one pass over the line per delimiter, however many openers have no end.
+struct DelimiterScan {
+    enum Mark: Int, CaseIterable {
+        case closeBracket, doubleBrace, bang, space, star, underscore, dash, plus
+
+        init?(emphasis c: Character) {
+            switch c {
+            case "*": self = .star
+            case "_": self = .underscore
+            case "-": self = .dash
+            case "+": self = .plus
+            default: return nil
+            }
+        }
+
+        func matches(_ s: [Character], _ i: Int) -> Bool {
+            switch self {
+            case .closeBracket: return s[i] == "]"
+            case .doubleBrace: return s[i] == "}" && i + 1 < s.count && s[i + 1] == "}"
+            case .bang: return s[i] == "!"
+            case .space: return s[i] == " "
+            case .star: return s[i] == "*"
+            case .underscore: return s[i] == "_"
+            case .dash: return s[i] == "-"
+            case .plus: return s[i] == "+"
+            }
+        }
+    }
+
+    private let chars: [Character]
+    /// Per mark: the position the last search started from, and what it found (`chars.count` for none).
+    private var from: [Int]
+    private var found: [Int]
+
+    init(_ chars: [Character]) {
+        self.chars = chars
+        from = Array(repeating: Int.max, count: Mark.allCases.count)
+        found = Array(repeating: 0, count: Mark.allCases.count)
+    }
+
+    /// The first position `>= start` holding `mark` (for `}}`, its first brace, with the second before `limit`
+    /// too), or nil when there is none before `limit`.
+    mutating func next(_ mark: Mark, from start: Int, before limit: Int) -> Int? {
+        let k = mark.rawValue
+        // Nothing lies between the last start and what it found, so that answer holds for any start in between.
+        if !(from[k] <= start && found[k] >= start) {
+            var q = start
+            while q < chars.count && !mark.matches(chars, q) { q += 1 }
+            from[k] = start
+            found[k] = q
+        }
+        let q = found[k]
+        let width = mark == .doubleBrace ? 2 : 1
+        return q + width <= limit ? q : nil
+    }
+}
+
+/// Where each `{name}` tag stands in a body's lines, found in one pass: for a macro opened on line i, whether a
+/// later line starts with its closing tag, and the first later line holding it anywhere.
+struct MacroTags {
+    private var starts: [String: Int] = [:]
+    private var lines: [String: [Int]] = [:]
+
+    init(_ text: [String]) {
+        for (n, line) in text.enumerated() {
+            let u = Array(line.utf8)
+            var i = 0
+            var first = true
+            while i < u.count {
+                guard u[i] == UInt8(ascii: "{") else {
+                    if u[i] != UInt8(ascii: " ") && u[i] != UInt8(ascii: "\t") { first = false }
+                    i += 1; continue
+                }
+                var j = i + 1
+                while j < u.count && u[j] != UInt8(ascii: "{") && u[j] != UInt8(ascii: "}") { j += 1 }
+                if j < u.count && u[j] == UInt8(ascii: "}") {
+                    let name = String(decoding: u[(i + 1)..<j], as: UTF8.self)
+                    if first { starts[name] = n }
+                    if lines[name]?.last != n { lines[name, default: []].append(n) }
+                    first = false
+                    i = j + 1
+                } else {
+                    first = false
+                    i = j
+                }
+            }
+        }
+    }
+
+    /// Whether a line after `line` starts (after blanks) with `{name}`.
+    func lineStarts(with name: String, after line: Int) -> Bool { (starts[name] ?? -1) > line }
+
+    /// The first line after `line` that holds `{name}`.
+    func firstLine(containing name: String, after line: Int) -> Int? {
+        guard let list = lines[name] else { return nil }
+        var lo = 0, hi = list.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if list[mid] <= line { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < list.count ? list[lo] : nil
+    }
+}
+

@@ -13,7 +13,7 @@ public enum ConfigFile {
     static let filterKeys = ["types", "labels", "created-after", "modified-after", "modified-before", "spaces",
                              "personal-spaces", "subtrees", "attachments"]
     static let mappingKeys = ["fields", "labels", "category", "author", "properties"]
-    static let permissionKeys = ["roles", "strict", "space-without-permissions"]
+    static let permissionKeys = ["roles", "strict", "space-without-permissions", "shared-directory"]
 
     /// Applies the file onto `options`; relative paths (users) are resolved against the file's folder.
     public static func apply(_ path: String, to options: inout ConvertOptions) throws {
@@ -185,6 +185,7 @@ public enum ConfigFile {
             case "roles": for (g, role) in try r.mapping(value, k) { p.roles[g.name] = try r.string(role, k + "." + g.name) }
             case "strict": p.strict = try r.bool(value, k)
             case "space-without-permissions": p.spaceWithoutPermissions = try r.choice(value, k, PermissionOptions.SpaceDefault.self)
+            case "shared-directory": p.sharedDirectory = try r.bool(value, k)
             default: throw r.unknown(key, "permissions.", permissionKeys)
             }
         }

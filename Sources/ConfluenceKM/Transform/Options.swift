@@ -127,6 +127,9 @@ public struct PermissionOptions: Sendable, Equatable {
     public var strict = false
     /// When the export holds no space permissions for a space: treat it as restricted (default) or open.
     public var spaceWithoutPermissions: SpaceDefault = .restricted
+    /// Several exports: their sites share one user directory (an LDAP-backed pair, say), so users and groups of
+    /// the same name are the same subject. Without it each export's users and groups stay its own.
+    public var sharedDirectory = false
 
     public enum SpaceDefault: String, Sendable, CaseIterable { case restricted, open }
 
