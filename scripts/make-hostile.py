@@ -428,3 +428,31 @@ SECRET_BODY = ('<ac:structured-macro ac:name="gadget">'
                + "<ac:plain-text-body>select 1</ac:plain-text-body></ac:macro>")
 zipped("secrets.zip", [page2("10", "Secrets", SECRET_BODY),
                        wiki_page("11", "Wiki secrets", "text {jdbc:password=SECRET-WIKI-11|user=sa} more text\nh1. Next")])
+
+# Space keys that differ only by case, in one export.
+def space_obj(sid, key):
+    return (f'<object class="Space" package="com.atlassian.confluence.spaces"><id name="id">{sid}</id>'
+            f'<property name="name"><![CDATA[{key}]]></property><property name="key"><![CDATA[{key}]]></property></object>\n')
+
+
+zipped("spacecase.zip", [space_obj(2, "eng"), page2("10", "Home", "<p>x</p>"), page2("11", "Home", "<p>y</p>", space="2")],
+       space=space_obj(1, "ENG"))
+# A title that is not ASCII (tar and tar.zst outputs crashed on it).
+zipped("umlaut.zip", [page2("10", "Überblick", "<p>x</p>")])
+# Names that were live YAML in inspect --config-template: a space name and a group name holding a newline and a
+# key, and a U+2028 (which made the template invalid YAML).
+zipped("template-names.zip", [
+    obj("InternalGroup", "801", prop("name", "staff\nkeep-secrets: true\u2028") + '<property name="active">true</property>', CROWD_G),
+    obj("SpacePermission", "802", prop("type", "VIEWSPACE") + prop("group", "staff\nkeep-secrets: true\u2028")
+        + ref("space", "Space", "1", "com.atlassian.confluence.spaces"), SEC),
+    page2("10", "Home", "<p>x</p>")],
+    space=SPACE.replace("<![CDATA[Hostile]]>", "<![CDATA[Hostile\npermissions:\n  roles:\n    staff: employees\nkeep-secrets: true]]>"))
+# A restriction entry whose set is missing (its page cannot be told), in an open space.
+zipped("perm-set-missing.zip", [OPEN, page2("12", "Secret", "<p>secret</p>"),
+    obj("ContentPermission", "601", prop("type", "View") + ALICE
+        + '<property name="owningSet" class="ContentPermissionSet" package="com.atlassian.confluence.security"><id name="id">777</id></property>', SEC)])
+# A space permission whose all-users subject is not one Confluence writes.
+zipped("perm-allusers-unknown.zip", [
+    obj("SpacePermission", "903", prop("type", "VIEWSPACE") + prop("allUsersSubject", "x")
+        + ref("space", "Space", "1", "com.atlassian.confluence.spaces"), SEC),
+    page2("12", "Secret", "<p>secret</p>")])

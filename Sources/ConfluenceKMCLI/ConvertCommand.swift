@@ -134,20 +134,51 @@ struct Convert: ParsableCommand {
         if access(parent, W_OK) != 0 || (FileManager.default.fileExists(atPath: url.path) && access(url.path, W_OK) != 0) {
             throw ConversionError.invalidOption("\(path): --report cannot be written (\(String(cString: strerror(errno)))); nothing was converted")
         }
+        if !Self.isReplaceableReport(url.path) {
+            throw ConversionError.invalidOption("\(path): exists and is not a report written by confluence-km; it is never replaced, give --report another path")
+        }
+    }
+
+    /// Whether a report may be written at `path`: nothing is there, or a report this tool wrote (a regular file that
+    /// decodes as one). Never a file of someone else's, `--strict` or not.
+    static func isReplaceableReport(_ path: String) -> Bool {
+        var st = stat()
+        guard lstat(path, &st) == 0 else { return true }
+        guard st.st_mode & S_IFMT == S_IFREG, st.st_size < 1 << 30, let existing = FileManager.default.contents(atPath: path) else { return false }
+        return (try? JSONDecoder().decode(ConversionReport.self, from: existing)) != nil
+    }
+
+    /// Writes a report where ``isReplaceableReport(_:)`` allows it: into a new file beside it, renamed over it.
+    static func writeReport(_ r: ConversionReport, to path: String) throws {
+        guard isReplaceableReport(path) else {
+            throw ConversionError.invalidOption("\(path): exists and is not a report written by confluence-km; it is never replaced")
+        }
+        let temporary = path + ".ckm-tmp-\(getpid())"
+        TemporaryPaths.register(temporary)
+        defer { TemporaryPaths.unregister(temporary) }
+        try TemporaryPaths.checkNotStopping()
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw ConversionError.outputFailed(path: path, reason: "cannot write the report (\(String(cString: strerror(errno))))") }
+        let data = Data((try encodeJSON(r) + "\n").utf8)
+        let ok = data.withUnsafeBytes { b in Foundation.write(fd, b.baseAddress, b.count) == b.count }
+        close(fd)
+        guard ok, rename(temporary, path) == 0 else {
+            unlink(temporary)
+            throw ConversionError.outputFailed(path: path, reason: "cannot write the report")
+        }
     }
 
     /// With --strict and warnings no bundle is written, but the report is: to --report, or beside the would-be
     /// output as OUTPUT.report.json (never over a file that is not such a report), so CI can show why.
+    /// A dry run writes nothing of its own: only `--report`, when given.
     func writeStrictReport(_ r: ConversionReport) throws {
+        if dryRun && report == nil { return }
         let path = report ?? (URL(fileURLWithPath: output).standardizedFileURL.path + ".report.json")
-        if report == nil, let existing = FileManager.default.contents(atPath: path),
-           (try? JSONDecoder().decode(ConversionReport.self, from: existing)) == nil {
+        if report == nil && !Self.isReplaceableReport(path) {
             Console.err("confluence-km: \(path) exists and is not a report; the report was not written\n")
             return
         }
-        guard FileManager.default.createFile(atPath: path, contents: Data((try encodeJSON(r) + "\n").utf8)) else {
-            throw ConversionError.outputFailed(path: path, reason: "cannot write the report")
-        }
+        try Self.writeReport(r, to: path)
         Console.err("confluence-km: report written to \(path)\n")
     }
 
@@ -265,11 +296,7 @@ struct Convert: ParsableCommand {
         }
         let report = result
         printDiagnostics(report)
-        if let path = self.report {
-            guard FileManager.default.createFile(atPath: path, contents: Data((try encodeJSON(report) + "\n").utf8)) else {
-                throw ConversionError.outputFailed(path: path, reason: "cannot write --report")
-            }
-        }
+        if let path = self.report { try Self.writeReport(report, to: path) }
         if let timings {
             let line = timings.stages.map { stage in
                 "\(stage.name) \(String(format: "%.3f", stage.seconds))s" + (stage.peakBytes.map { " (peak \($0 >> 20) MB)" } ?? "")

@@ -68,9 +68,19 @@ public enum SiteWriter {
         defer { site.discard() }
         let listing = BundleFiles.list(root: root.path)
         // Attachments: under attachments/, or under articles/_attachments/ in the mkdocs flavour.
+        // An attachment a browser would run as a document (SVG, HTML, XML …) is copied under a name ending in
+        // `.txt`, and every link to it leads there: opened from the site it is text, never a page with script and
+        // no policy. Shown as an image it is inlined as `data:` (an image runs no script).
+        var active: Set<String> = []
         for path in listing.files where path.hasPrefix("attachments/") || path.hasPrefix(Flavor.mkdocs.attachmentsRoot + "/") {
-            try site.copy(from: root.path, path)
+            if HTML.isActive(path) {
+                active.insert(path)
+                try site.copy(from: root.path, path, to: path + ".txt")
+            } else {
+                try site.copy(from: root.path, path)
+            }
         }
+        let activeAttachments = active
         let report = (try? BundleFiles.read(root: root.path, "report.json")).flatMap { try? JSONDecoder().decode(ConversionReport.self, from: $0) }
         var diagnostics: [String: [Diagnostic]] = [:]
         for d in report?.diagnostics ?? [] { if let id = d.contentId { diagnostics[id, default: []].append(d) } }
@@ -122,6 +132,7 @@ public enum SiteWriter {
             var html = HTML.headingIds(GFMRenderer.html(md), repeatSeparator: repeatSeparator)
             // Links between articles point at their pages.
             html = HTML.markdownLink.stringByReplacingMatches(in: html, range: NSRange(html.startIndex..., in: html), withTemplate: "href=\"$1.html$2\"")
+            if !activeAttachments.isEmpty { html = HTML.defuseActiveAttachments(html, page: a.markdown, active: activeAttachments, root: root.path) }
             var meta = "<div class=\"meta\"><p><b>\(HTML.text(a.title))</b> (\(HTML.text(a.type)) \(HTML.text(a.id)), space \(HTML.text(a.spaceKey)))</p>"
                 + "<p>author \(HTML.text(a.author ?? "-")), created \(HTML.text(a.created ?? "-")), updated \(HTML.text(a.lastUpdated ?? "-"))</p>"
             if let tags = a.tags, !tags.isEmpty { meta += "<p>tags: \(tags.map(HTML.text).joined(separator: ", "))</p>" }
@@ -322,6 +333,40 @@ enum HTML {
     }
 
     /// No script but the tool's own (by the site's nonce), no network: images from the site's own files or inlined.
+    /// Extensions a browser opens as a document that may run script (by name: the site is read from disk, where
+    /// the name decides the type).
+    static let activeExtensions: Set<String> = ["svg", "svgz", "html", "htm", "xhtml", "xht", "xml", "xsl", "xslt",
+                                                "shtml", "mht", "mhtml", "js", "mjs", "hta"]
+
+    static func isActive(_ path: String) -> Bool {
+        activeExtensions.contains(URL(fileURLWithPath: path).pathExtension.lowercased())
+    }
+
+    static let attachmentReference = try! NSRegularExpression(pattern: #"(src|href)="((?:\.\./)*_?attachments/[^"]+)""#)
+
+    /// Links to active attachments lead to their `.txt` copy; images of them become `data:` URIs (at most 8 MiB,
+    /// else a link to the copy).
+    static func defuseActiveAttachments(_ html: String, page: String, active: Set<String>, root: String) -> String {
+        var html = html
+        let pageDir = URL(fileURLWithPath: "/" + page).deletingLastPathComponent()
+        for m in attachmentReference.matches(in: html, range: NSRange(html.startIndex..., in: html)).reversed() {
+            let attr = String(html[Range(m.range(at: 1), in: html)!]), rel = String(html[Range(m.range(at: 2), in: html)!])
+            let target = String(pageDir.appendingPathComponent(rel.removingPercentEncoding ?? rel).standardizedFileURL.path.dropFirst())
+            guard active.contains(target) else { continue }
+            var replacement = "href=\"\(rel).txt\""
+            if attr == "src" {
+                let type = URL(fileURLWithPath: target).pathExtension.lowercased().hasPrefix("svg") ? "image/svg+xml" : "text/plain"
+                if let data = try? BundleFiles.read(root: root, target, maxBytes: 8 << 20) {
+                    replacement = "src=\"data:\(type);base64,\(data.base64EncodedString())\""
+                } else {
+                    replacement = "src=\"\""
+                }
+            }
+            html.replaceSubrange(Range(m.range, in: html)!, with: replacement)
+        }
+        return html
+    }
+
     static func contentSecurityPolicy(nonce: String) -> String {
         "default-src 'none'; script-src 'nonce-\(nonce)'; style-src 'unsafe-inline'; "
             + "img-src 'self' data:; media-src 'self' data:; base-uri 'none'; form-action 'none'"

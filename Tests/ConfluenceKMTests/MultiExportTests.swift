@@ -91,7 +91,7 @@ import Testing
         let zipBytes = try [eng, ops].map { try #require(FileManager.default.attributesOfItem(atPath: $0.path)[.size] as? Int) }
         #expect(sizes["archive"] == zipBytes.reduce(0, +))
         let template = try Support.cli(["inspect", eng.path, ops.path, "--timezone", "UTC", "--config-template"])
-        #expect(template.stdout.hasPrefix("# confluence-km configuration, written by `inspect --config-template` for these exports: eng.zip, ops.zip.\n"), "\(template.stdout.prefix(200))")
+        #expect(template.stdout.hasPrefix("# confluence-km configuration, written by `inspect --config-template` for these exports: \"eng.zip\", \"ops.zip\".\n"), "\(template.stdout.prefix(200))")
         // Made in different zones: refused without --timezone, as convert refuses.
         #expect(try Support.cli(["inspect", eng.path, ops.path]).status == 1)
         // One export: no list of exports, the header as before.

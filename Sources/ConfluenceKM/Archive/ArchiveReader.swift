@@ -66,6 +66,13 @@ public final class ArchiveReader {
             // The folder the user named, even through a link; nothing inside it is followed.
             let root = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
             folderPrefix = root + "/"
+            // An export folder holds its files at the top: a folder with none of them is refused at once, not after
+            // a walk of everything below it (`inspect /` walked for half a minute to say the folder was empty).
+            if !bundle, let top = try? FileManager.default.contentsOfDirectory(atPath: root),
+               !top.contains(where: Self.looksLikeExportEntry) {
+                throw top.isEmpty ? ConversionError.emptyFolder(path: path) : ConversionError.missingEntities(path: path)
+            }
+            mountPoints = Self.mountPoints(under: root)
             diskEntry = archive_entry_new()
             archive_read_disk_set_symlink_physical(a)
             archive_read_disk_set_behavior(a, Int32(ARCHIVE_READDISK_NO_TRAVERSE_MOUNTS | ARCHIVE_READDISK_NO_XATTR
@@ -92,6 +99,32 @@ public final class ArchiveReader {
             // `handle` is set: deinit frees the reader.
             throw ConversionError.notAnArchive(path: path, reason: reason)
         }
+    }
+
+    /// Mount points strictly below a folder (`/proc/self/mountinfo`), whatever their device.
+    private var mountPoints: Set<String> = []
+
+    static func mountPoints(under root: String) -> Set<String> {
+        guard let text = try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8) else { return [] }
+        var out: Set<String> = []
+        for line in text.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            guard fields.count > 4 else { continue }
+            // The mount point, with space, tab, newline and backslash written as octal escapes.
+            var point = String(fields[4])
+            for (code, c) in [("\\040", " "), ("\\011", "\t"), ("\\012", "\n"), ("\\134", "\\")] {
+                point = point.replacingOccurrences(of: code, with: c)
+            }
+            if point.hasPrefix(root + "/") { out.insert(point) }
+        }
+        return out
+    }
+
+    /// A name an export folder holds at its top (XML or CSV export).
+    static func looksLikeExportEntry(_ name: String) -> Bool {
+        let lower = name.lowercased()
+        return lower == "entities.xml" || lower.hasPrefix("exportdescriptor.properties") || lower == "attachments"
+            || lower == "data" || lower.hasSuffix(".csv") || lower.hasSuffix(".csv.gz")
     }
 
     deinit {
@@ -124,8 +157,10 @@ public final class ArchiveReader {
         if let prefix = folderPrefix {
             // The disk reader reports the folder itself first, and descends into each folder only when asked.
             while status == ARCHIVE_OK || status == ARCHIVE_WARN, let e = entryPointer {
-                if (archive_entry_filetype(e) & 0o170000) == 0o040000 { archive_read_disk_descend(handle) }
                 let p = archive_entry_pathname(e).map { String(cString: $0) } ?? ""
+                // Never into another mount, a same-device bind mount included (libarchive tells mounts apart by
+                // device number only).
+                if (archive_entry_filetype(e) & 0o170000) == 0o040000 && !mountPoints.contains(p) { archive_read_disk_descend(handle) }
                 if p.hasPrefix(prefix) { break }
                 status = nextHeader(&entryPointer)
             }

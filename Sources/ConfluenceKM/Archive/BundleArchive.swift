@@ -109,7 +109,20 @@ public enum BundleArchive {
                     throw ConversionError.invalidOption("\(archivePath): its first entry is '\(entry.path)', not manifest.json; it is not a bundle archive written by convert")
                 }
             }
-            let limit: Int64 = count == 1 ? 1 << 30 : declared[entry.path] ?? 64 << 20
+            // Every file but the manifest (and its signature) must be one the manifest lists, at most its size: an
+            // unlisted file once got 64 MiB outside the free-space check (an 88 KB archive wrote 2.5 GB).
+            let limit: Int64
+            if count == 1 {
+                limit = Self.maxManifestBytes
+            } else if entry.path == ManifestSigning.signatureFile {
+                limit = 1 << 16
+            } else if entry.path == "delta.json" {
+                limit = 256 << 20  // a delta's description (what `apply` reads at most), once
+            } else if let size = declared[entry.path] {
+                limit = size
+            } else {
+                throw ConversionError.invalidOption("\(archivePath): '\(entry.path)' is not listed in its manifest; the bundle was altered after it was written, write it again")
+            }
             let target = folder.path + "/" + entry.path
             try TemporaryPaths.checkNotStopping()
             var parent = ""
@@ -128,7 +141,9 @@ public enum BundleArchive {
                 if n == 0 { break }
                 written += Int64(n)
                 if written > limit {
-                    throw ConversionError.invalidOption("\(archivePath): '\(entry.path)' is larger than its manifest says (\(limit) bytes); the archive is refused")
+                    throw ConversionError.invalidOption(count == 1
+                        ? "\(archivePath): its manifest.json is over \(Self.maxManifestBytes >> 20) MiB, more than any bundle's; the archive is refused"
+                        : "\(archivePath): '\(entry.path)' is larger than its manifest says (\(limit) bytes); the archive is refused")
                 }
                 try writeAll(fd, UnsafeRawBufferPointer(rebasing: buffer[0..<n]), target)
             }
@@ -146,6 +161,10 @@ public enum BundleArchive {
         }
     }
 
+    /// The largest `manifest.json` read back: about a million files' entries. A 31 KB archive holding 900 MiB of
+    /// whitespace as its manifest once took 930 MB of memory.
+    public static let maxManifestBytes: Int64 = 128 << 20
+
     /// Whether `path` is a bundle archive this tool wrote (its first entry a `manifest.json` naming the tool): the
     /// only file `--force` or `apply` may replace, and what `preview` shows as a bundle rather than converts.
     public static func isBundleArchive(_ path: String) -> Bool {
@@ -154,7 +173,7 @@ public enum BundleArchive {
         guard lstat(path, &st) == 0, st.st_mode & S_IFMT == S_IFREG,
               let reader = try? ArchiveReader(path: path, bundle: true),
               let first = try? reader.nextEntry(), first.path == "manifest.json",
-              let data = try? reader.readAll(limit: 1 << 30),
+              let data = try? reader.readAll(limit: Int(maxManifestBytes)),
               let m = try? JSONDecoder().decode(Manifest.self, from: Data(data)) else { return false }
         return m.tool.name == "confluence-km"
     }

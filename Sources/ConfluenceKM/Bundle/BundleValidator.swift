@@ -138,7 +138,7 @@ public struct BundleValidator {
     /// (libcmark-gfm's parse, linear in the input), and `src=`/`href=` of raw HTML.
     static func relativeLinks(_ markdown: String) -> [String] {
         MarkdownLinks.destinations(markdown).filter { dest in
-            !(dest.contains("://") || dest.hasPrefix("mailto:") || dest.hasPrefix("tel:") || dest.hasPrefix("#"))
+            !(dest.contains("://") || dest.hasPrefix("//") || dest.hasPrefix("mailto:") || dest.hasPrefix("tel:") || dest.hasPrefix("#"))
         }
     }
 

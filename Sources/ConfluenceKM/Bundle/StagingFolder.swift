@@ -377,10 +377,10 @@ public final class OutputFolder: @unchecked Sendable {
     public func write(_ data: Data, to path: String) throws { try staging.write(data, to: path) }
 
     /// Copies one file of a bundle (read with ``BundleFiles``: no link followed) to the same path here.
-    public func copy(from root: String, _ path: String) throws {
+    public func copy(from root: String, _ path: String, to destination: String? = nil) throws {
         let fd = try BundleFiles.open(root: root, path)
         defer { close(fd) }
-        let sink = try staging.sink(path)
+        let sink = try staging.sink(destination ?? path)
         try BundleFiles.chunks(fd, path: root + "/" + path) { try sink.write($0) }
         try sink.finish()
     }

@@ -46,13 +46,33 @@ public enum ConversionError: Error, CustomStringConvertible, Equatable, Sendable
         case .cannotOpen(let path, let reason):
             return "\(path): cannot open the export: \(reason); check the path and its permissions"
         case .notAnArchive(let path, let reason):
+            let lower = path.lowercased()
+            if lower.hasSuffix(".tar") || lower.hasSuffix(".tar.zst") || lower.hasSuffix(".tzst") {
+                return "\(path): not a tar archive this tool can read (\(reason)); pass a bundle archive written by convert -o NAME.tar or NAME.tar.zst"
+            }
             return "\(path): not a ZIP archive (\(reason)); pass the .zip file that Confluence's space or site export wrote"
         case .corruptArchive(let path, let entry, let reason):
             let at = entry.map { " at entry '\($0)'" } ?? ""
             return "\(path): the ZIP archive is truncated or corrupt\(at) (\(reason)); export the space again or copy the file anew"
         case .missingEntities(let path):
             if Self.isFolder(path) {
+                // Something is there under the name, but not a file the tool reads (never followed or opened).
+                var st = stat()
+                if lstat(path + "/entities.xml", &st) == 0 {
+                    let kind: String
+                    switch st.st_mode & S_IFMT {
+                    case S_IFLNK: kind = "a symbolic link"
+                    case S_IFIFO: kind = "a named pipe"
+                    case S_IFDIR: kind = "a folder"
+                    case S_IFREG: kind = "a file the export's walk could not reach"
+                    default: kind = "a device or socket"
+                    }
+                    return "\(path): its entities.xml is \(kind), not a regular file; links, pipes and devices are never followed or read — copy the real entities.xml into the folder"
+                }
                 return "\(path): the folder holds neither entities.xml nor Cloud's CSV tables; pass the folder an export was unzipped into (or its .zip)"
+            }
+            if BundleArchive.format(of: path) == .tar || BundleArchive.format(of: path) == .tarZstd {
+                return "\(path): neither a bundle archive written by convert (its first entry is manifest.json) nor a Confluence export (no entities.xml)"
             }
             return "\(path): no entities.xml in the archive; this is not a Confluence XML export (export the space as XML, not HTML or PDF)"
         case .emptyFolder(let path):

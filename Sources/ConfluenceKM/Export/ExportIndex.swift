@@ -107,6 +107,9 @@ public struct ExportIndex: Sendable {
     /// Spaces with a VIEWSPACE permission not understood: they have permissions (never "without permissions", which
     /// `--space-without-permissions open` would open), and that one grants nothing.
     public var spacesWithUnreadPermissions: Set<String> = []
+    /// Spaces restricted to no one whatever their permissions say: the export holds a restriction whose page
+    /// cannot be told (an entry whose set is missing), which must restrict rather than open.
+    public var closedSpaces: Set<String> = []
 
     /// Every group the export knows: defined (with members or not), or named by a space permission or a restriction.
     public var knownGroups: Set<String> {
@@ -345,6 +348,13 @@ struct ExportIndexBuilder {
             // A space permission with no subject is Confluence's grant to anonymous users, but only when the object
             // holds nothing else: a subject in a property this tool does not read grants nothing.
             var subject = subject(o, group: "group")
+            if subject == nil, let all = o.value("allUsersSubject") ?? o.value("permAllUsersSubject") {
+                if viewSpace {
+                    if let space = o.ref("space") { index.spacesWithUnreadPermissions.insert(space) }
+                    index.permissionsNotUnderstood.append((nil, "space permission \(id) names the all-users subject '\(Diagnostic.shown(all, limit: 40))', which this tool does not know; it grants nothing"))
+                }
+                return
+            }
             if subject == nil {
                 let unknown = o.properties.propertyNames.filter { !Self.spacePermissionProperties.contains($0) }
                 if !unknown.isEmpty {
@@ -413,6 +423,7 @@ struct ExportIndexBuilder {
     private var permissionOwner: [String: String] = [:]
     private var permissionSetIds: Set<String> = []
     private var duplicateSetIds: Set<String> = []
+    private var unplacedRestriction = false
 
     /// Attaches restriction entries to their sets. An entry grants someone only when everything about it is
     /// understood: its set is known (by reference or listed by the set), its subject is in a property this tool
@@ -424,7 +435,10 @@ struct ExportIndexBuilder {
         for s in index.permissionSets { kinds[s.id, default: []].insert(s.kind); contentOf[s.id] = s.contentId }
         for p in contentPermissions {
             guard let set = p.set ?? permissionOwner[p.id], let setKinds = kinds[set] else {
-                index.permissionsNotUnderstood.append((nil, "restriction entry \(p.id) belongs to no restriction in the export; it grants nothing"))
+                // Its page cannot be told, so it cannot be restricted alone: every space of the export is
+                // restricted to no one rather than leave that page open.
+                index.permissionsNotUnderstood.append((nil, "restriction entry \(p.id) belongs to no restriction in the export, so the page it restricts is unknown; every space of this export is restricted to no one"))
+                unplacedRestriction = true
                 continue
             }
             guard let subject = p.subject else {
@@ -453,10 +467,18 @@ struct ExportIndexBuilder {
         if let g = o.value(group) { return .group(g) }
         if let k = o.ref("userSubject") { return .userKey(k) }
         if let u = o.value("userName") { return .user(u) }
-        if let all = o.value("allUsersSubject") ?? o.value("permAllUsersSubject") {
-            return all.lowercased().contains("anonymous") ? .anonymous : .allUsers
-        }
+        if let all = o.value("allUsersSubject") ?? o.value("permAllUsersSubject") { return Self.allUsers(all) }
         return nil
+    }
+
+    /// The all-users subjects Confluence writes; any other value is not understood (nil) and grants nothing — a
+    /// crafted `permalluserssubject=x` once opened its space.
+    static func allUsers(_ value: String) -> ExportIndex.Subject? {
+        switch value.lowercased() {
+        case "anonymous", "anonymous-users", "anonymous_users": return .anonymous
+        case "all-licensed-users", "all_licensed_users", "all-users", "authenticated-users", "logged-in-users": return .allUsers
+        default: return nil
+        }
     }
 
     private func userName(_ o: RawObject, _ property: String, legacy: String) -> UserRef? {
@@ -481,6 +503,7 @@ struct ExportIndexBuilder {
             index.attachments[id] = a
         }
         resolvePermissions()
+        if unplacedRestriction { index.closedSpaces = Set(index.spaces.keys) }
         for (perm, space) in permissionSpace where index.spacePermissions[perm]?.spaceId == nil {
             index.spacePermissions[perm]?.spaceId = space
         }

@@ -30,7 +30,7 @@ extension ExportIndex {
         var diagnostics: [Diagnostic] = []
         let labels = Self.labels(parts.map(\.name))
         if parts.count > 1 {
-            let names = labels.joined(separator: ", ")
+            let names = labels.sorted().joined(separator: ", ")
             if sharedDirectory {
                 diagnostics.append(Diagnostic(.identitiesAcrossExports, .info,
                     message: "users and groups of \(names) are joined by name: --shared-directory says their sites share one directory"))
@@ -80,6 +80,7 @@ extension ExportIndex {
             merged.permissionSets += x.permissionSets
             merged.permissionsNotUnderstood += x.permissionsNotUnderstood
             merged.spacesWithUnreadPermissions.formUnion(x.spacesWithUnreadPermissions)
+            merged.closedSpaces.formUnion(x.closedSpaces)
             merged.unconverted += x.unconverted
             for (id, list) in x.labellings { merged.labellings[id, default: []] += list }
             for (id, props) in x.contentProperties { merged.contentProperties[id, default: [:]].merge(props) { a, _ in a } }

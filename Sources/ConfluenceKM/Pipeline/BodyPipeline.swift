@@ -32,6 +32,23 @@ public final class BodyPipeline: @unchecked Sendable {
     private let lock = NSLock()
     private var parsers: [BodyParser] = []
     private var includeCache: [String: Included] = [:]
+    /// The macros named by `--macro` that some body held (a name that matches nothing is a typo, never a guard).
+    private var policiesMet: Set<String> = []
+
+    /// The `--macro` names met in the bodies converted so far.
+    public var macroPoliciesMet: Set<String> {
+        lock.lock()
+        defer { lock.unlock() }
+        return policiesMet
+    }
+
+    /// `--macro` names that no body converted so far holds, with the closest macro names this tool knows.
+    public func unmatchedMacroPolicies() -> [Unmatched] {
+        let met = macroPoliciesMet
+        return settings.macros.keys.sorted().filter { !met.contains($0) }.map {
+            Unmatched(option: "--macro", value: $0, suggestions: Unmatched.suggestions(for: $0, among: MacroRegistry.knownNames))
+        }
+    }
 
     public init(targets: LinkTargets, settings: ConversionSettings = ConversionSettings(), maxBodyBytes: Int = .max,
                 source: (@Sendable (String) -> StoredBody?)? = nil) {
@@ -64,6 +81,14 @@ public final class BodyPipeline: @unchecked Sendable {
     /// A body as stored → the document after every pass, ready for a writer.
     func document(_ body: StoredBody, log: DiagnosticLog) -> (Document, failedMacro: String?) {
         let (read, failed) = self.read(body, log: log)
+        if !settings.macros.isEmpty {
+            let met = read.macros.keys.filter { settings.macros[$0] != nil }
+            if !met.isEmpty {
+                lock.lock()
+                policiesMet.formUnion(met)
+                lock.unlock()
+            }
+        }
         var d = read
         // A pass runs when the document may hold what it acts on (most pages need one or two of them).
         if d.features.contains(.excerpts) { d = ExcerptPass(log: log).run(d) }

@@ -30,6 +30,13 @@ public enum URLJudge {
         if let scheme = scheme(url) {
             return allowedSchemes.contains(scheme.lowercased()) ? url : nil
         }
+        // `//host/x` (and `/\host`, which browsers read alike) is not relative to the bundle but to the reader's
+        // scheme: another site. Written as the https link it is, never as a path that validate would refuse.
+        let lead = url.unicodeScalars.prefix(2)
+        if lead.count == 2, lead.allSatisfy({ $0 == "/" || $0 == "\\" }) {
+            let rest = String(String.UnicodeScalarView(url.unicodeScalars.drop { $0 == "/" || $0 == "\\" }))
+            return rest.isEmpty ? nil : "https://" + rest
+        }
         return url  // a fragment or a relative reference
     }
 

@@ -91,7 +91,9 @@ struct AccessResolver {
     func levels(spaceId: String?, chain: [String]?) -> (levels: [Level], spaceKnown: Bool) {
         var out: [Level] = []
         var known = true
-        if let s = spaceId, spacesWithPermissions.contains(s) {
+        if let s = spaceId, index.closedSpaces.contains(s) {
+            out.append(Level())  // a restriction that could not be placed: nobody
+        } else if let s = spaceId, spacesWithPermissions.contains(s) {
             out.append(spaceLevels[s] ?? Level())  // permissions but no VIEWSPACE: nobody
         } else {
             known = false

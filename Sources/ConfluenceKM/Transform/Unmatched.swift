@@ -3,6 +3,12 @@
 /// the key is `SPACE1`): each is an error with the closest existing names, or with `--allow-unmatched` a warning
 /// (`unmatched-filter`).
 public struct Unmatched: Sendable, Equatable {
+    public init(option: String, value: String, suggestions: [String]) {
+        self.option = option
+        self.value = value
+        self.suggestions = suggestions
+    }
+
     public var option: String
     public var value: String
     public var suggestions: [String]
@@ -13,7 +19,7 @@ public struct Unmatched: Sendable, Equatable {
     }
 
     /// The names closest to `value`: the same ignoring case first, then by edit distance (at most 3 names).
-    static func suggestions(for value: String, among names: [String]) -> [String] {
+    public static func suggestions(for value: String, among names: [String]) -> [String] {
         let lower = value.lowercased()
         let same = names.filter { $0.lowercased() == lower }
         if !same.isEmpty { return Array(same.sorted().prefix(3)) }
@@ -62,6 +68,15 @@ public struct Unmatched: Sendable, Equatable {
         for (option, values) in [("--subtree", f.subtreesInclude), ("--exclude-subtree", f.subtreesExclude)] {
             for v in values where !subtreeResolved(v) {
                 out.append(Unmatched(option: option, value: v, suggestions: suggestions(for: v, among: tops)))
+            }
+        }
+        // Label renames and merges that name no label would silently do nothing.
+        for old in options.mapping.labelRename.keys.sorted() where !labels.contains(old) {
+            out.append(Unmatched(option: "--rename-label", value: old, suggestions: suggestions(for: old, among: Array(labels))))
+        }
+        for target in options.mapping.labelMerge.keys.sorted() {
+            for source in options.mapping.labelMerge[target] ?? [] where !labels.contains(source) {
+                out.append(Unmatched(option: "--merge-labels", value: source, suggestions: suggestions(for: source, among: Array(labels))))
             }
         }
         let groups = index.knownGroups

@@ -133,7 +133,8 @@ enum CSVExport {
                 if let x = v("permgroupname") { o.properties["group"] = .text(x) }
                 if let x = v("permusername") { o.properties["userSubject"] = .ref(className: "ConfluenceUserImpl", id: x) }
                 if let x = v("permalluserssubject") { o.properties["allUsersSubject"] = .text(x) }
-                if let x = v("active") { o.properties["active"] = .text(x) }
+                // An empty cell is not "active": only a value this tool reads as true grants.
+                if t.has("active") { o.properties["active"] = .text(v("active") ?? "") }
             case "content_perm_set":
                 o = RawObject(className: "ContentPermissionSet", id: v("id"))
                 o.properties["type"] = .text(v("cont_perm_type") ?? "View")

@@ -120,6 +120,9 @@ struct CSVTable {
         }
     }
 
+    /// Whether the table has this column (its cells may still be empty).
+    func has(_ column: String) -> Bool { columns[column] != nil }
+
     func value(_ row: [String], _ column: String) -> String? {
         guard let i = columns[column], i < row.count else { return nil }
         let v = row[i]

@@ -33,6 +33,9 @@ enum MacroRegistry {
         return out
     }()
 
+    /// Every macro name a converter handles (for suggestions).
+    static var knownNames: [String] { Array(byName.keys) }
+
     /// The converter of a macro: by name, and `lang-xx` language macros by their prefix.
     static func converter(for name: String) -> MacroConverter.Type? {
         if let c = byName[name] { return c }
