@@ -53,11 +53,11 @@ test-asan: deps deps-py
 	LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/lsan.supp CKM_SANITIZED=1 CKM_BIN=$(CURDIR)/.build-asan/debug/confluence-km \
 	  $(SWIFT) test --scratch-path .build-asan -Xswiftc -sanitize=address
 
-# libFuzzer on the body converter, the entities reader, the archive reader, the URL judge, apply and the preview site
+# libFuzzer on the body converter, the wiki-markup reader, the entities reader, the archive reader, the URL judge, apply and the preview site
 # writer, FUZZ_SECONDS each (FUZZ_TARGETS picks some: e.g. FUZZ_TARGETS="url:FuzzURL").
 # Crashes are written to Fuzz/regressions/<target>/, which the test suite replays.
 FUZZ_SECONDS ?= 600
-FUZZ_TARGETS ?= body:FuzzBody entities:FuzzEntities archive:FuzzArchive url:FuzzURL apply:FuzzApply preview:FuzzPreview
+FUZZ_TARGETS ?= body:FuzzBody wiki:FuzzWiki entities:FuzzEntities archive:FuzzArchive url:FuzzURL apply:FuzzApply preview:FuzzPreview
 fuzz: deps
 	for t in $(FUZZ_TARGETS); do \
 	  CKM_FUZZ=1 $(SWIFT) build --scratch-path .build-fuzz --product $${t##*:} -Xswiftc -sanitize=fuzzer,address || exit 1; \

@@ -70,7 +70,7 @@ let package = Package(
 // libFuzzer targets, only when CKM_FUZZ is set (make fuzz): built with -sanitize=fuzzer, which brings its own main.
 if ProcessInfo.processInfo.environment["CKM_FUZZ"] != nil {
     package.targets.append(.target(name: "FuzzSupport", path: "Fuzz/FuzzSupport"))
-    for name in ["FuzzBody", "FuzzEntities", "FuzzArchive", "FuzzURL", "FuzzApply", "FuzzPreview"] {
+    for name in ["FuzzBody", "FuzzWiki", "FuzzEntities", "FuzzArchive", "FuzzURL", "FuzzApply", "FuzzPreview"] {
         package.targets.append(.executableTarget(
             name: name, dependencies: (name == "FuzzPreview" ? ["ConfluenceKM", "ConfluenceKMHTML"] : ["ConfluenceKM"]) + ["FuzzSupport"],
             path: "Fuzz/\(name)", swiftSettings: [.unsafeFlags(["-parse-as-library"])]))

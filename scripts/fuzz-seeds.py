@@ -13,7 +13,7 @@ import zipfile
 
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 out = sys.argv[1]
-for d in ("body", "entities", "archive", "url", "apply", "preview"):
+for d in ("body", "wiki", "entities", "archive", "url", "apply", "preview"):
     os.makedirs(os.path.join(out, d), exist_ok=True)
 n = 0
 for spec in sorted(glob.glob(os.path.join(root, "Tests/ConfluenceKMTests/Specs/*.spec"))):
@@ -70,3 +70,9 @@ for i, (meta, body) in enumerate([
         ('{"id":"","type":"page","title":"<b>","spaceKey":"S","markdown":"../x.md","parentId":""}', "<script>x</script>"),
         ('{"id":"2","type":"page","title":"L","spaceKey":"S","markdown":"articles/S/a.md","parentId":"2"}', "![i](../../attachments/x)")]):
     open(os.path.join(out, "preview", f"p{i}"), "wb").write(meta.encode() + b"\0" + body.encode())
+# Wiki markup: every construct the reader knows, and the runs that once took it quadratic time.
+WIKI = ["h1. Title\n* a\n** b\n# c\n||h1||h2||\n|a|b|\n{code:java}x{code}\n{info}box{info}\nbq. q\n[link|http://x]\n!img.png!\n*b* _i_ -s- +u+ {{m}}\\\\",
+        "[" * 300, "{" * 300, "||" * 300, "[a|" * 300, "{x}y\n" * 100, "*a " * 200, "text {jdbc:password=x|user=y} text"]
+for i, w in enumerate(WIKI):
+    open(os.path.join(out, "wiki", f"wiki-{i:02d}"), "w", encoding="utf-8").write(w)
+

@@ -170,9 +170,10 @@ struct Convert: ParsableCommand {
 
     /// With --strict and warnings no bundle is written, but the report is: to --report, or beside the would-be
     /// output as OUTPUT.report.json (never over a file that is not such a report), so CI can show why.
-    /// A dry run writes nothing of its own: only `--report`, when given.
+    /// A dry run without `-o` has no output to put the report beside: only `--report`, when given (it wrote
+    /// `FOLDER.report.json` beside the current folder).
     func writeStrictReport(_ r: ConversionReport) throws {
-        if dryRun && report == nil { return }
+        if dryRun && report == nil && output.isEmpty { return }
         let path = report ?? (URL(fileURLWithPath: output).standardizedFileURL.path + ".report.json")
         if report == nil && !Self.isReplaceableReport(path) {
             Console.err("confluence-km: \(path) exists and is not a report; the report was not written\n")

@@ -20,6 +20,10 @@ import Testing
         FuzzEntryPoints.body(try Data(contentsOf: URL(fileURLWithPath: path)))
     }
 
+    @Test(arguments: inputs("wiki")) func wiki(_ path: String) throws {
+        FuzzEntryPoints.wiki(try Data(contentsOf: URL(fileURLWithPath: path)))
+    }
+
     @Test(arguments: inputs("entities")) func entities(_ path: String) throws {
         FuzzEntryPoints.entities(try Data(contentsOf: URL(fileURLWithPath: path)))
     }

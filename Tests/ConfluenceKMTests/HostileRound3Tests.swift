@@ -191,7 +191,7 @@ extension HostileTests {
         let args: [String]
         switch command {
         case "convert": args = ["convert", export, "-o", work.appendingPathComponent("out").path, "-q"]
-        case "convert-archive": args = ["convert", export, "-o", work.appendingPathComponent("out.tar.zst").path, "-q"]
+        case "convert-archive": args = ["convert", export, "-o", work.appendingPathComponent("out-signalled.tar.zst").path, "-q"]
         case "validate": args = ["validate", bundleZip]
         case "preview": args = ["preview", bundleZip, "--html", work.appendingPathComponent("site").path]
         default: args = ["apply", delta, "--to", bundle]
@@ -213,7 +213,7 @@ extension HostileTests {
             let leftTmp = try FileManager.default.contentsOfDirectory(atPath: tmp.path)
             let leftWork = try FileManager.default.contentsOfDirectory(atPath: work.path).filter { $0.hasPrefix(".") }
             let leftDir = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix(".") }
-            let leftShm = Set((try? FileManager.default.contentsOfDirectory(atPath: "/dev/shm")) ?? []).subtracting(shmBefore).filter { $0.hasPrefix(".out.tar.zst.ckm-tmp-") }
+            let leftShm = Set((try? FileManager.default.contentsOfDirectory(atPath: "/dev/shm")) ?? []).subtracting(shmBefore).filter { $0.hasPrefix(".out-signalled.tar.zst.ckm-tmp-") }
             #expect(leftTmp.isEmpty && leftWork.isEmpty && leftDir.isEmpty && leftShm.isEmpty,
                     "\(command) after signal \(signal) at \(delay) s left: \(leftTmp) \(leftWork) \(leftDir) \(leftShm)")
             for name in try FileManager.default.contentsOfDirectory(atPath: work.path) { try? FileManager.default.removeItem(at: work.appendingPathComponent(name)) }

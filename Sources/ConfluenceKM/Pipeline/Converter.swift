@@ -318,8 +318,9 @@ public struct Converter {
         }
         let converted = try pool.finish()
         results.articles = converted
-        if let first = pipeline.unmatchedMacroPolicies().first, !options.allowUnmatched {
-            throw ConversionError.unmatched(first.message, more: pipeline.unmatchedMacroPolicies().count - 1)
+        let unmatchedMacros = pipeline.unmatchedMacroPolicies()
+        if let first = unmatchedMacros.first, !options.allowUnmatched {
+            throw ConversionError.unmatched(first.message, more: unmatchedMacros.count - 1)
         }
         if referencedOnly {
             // Only now is it known which attachments the bodies link or show: copy those in one more pass.

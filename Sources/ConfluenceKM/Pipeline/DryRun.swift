@@ -95,6 +95,11 @@ extension Converter {
             }
         }
         if let failed = collected.failed { throw failed }
+        // As convert: a --macro that no body holds is a typo, never a guard (comments are not read here).
+        let unmatchedMacros = pipeline.unmatchedMacroPolicies()
+        if let first = unmatchedMacros.first, !options.allowUnmatched {
+            throw ConversionError.unmatched(first.message, more: unmatchedMacros.count - 1)
+        }
         let diagnostics = (plan.diagnostics + collected.diagnostics).sorted(by: Diagnostic.reportOrder)
         if options.strict {
             let warnings = diagnostics.filter { $0.severity >= .warning }.count

@@ -24,6 +24,25 @@ public enum FuzzEntryPoints {
         _ = pipeline.convert(StoredBody(text: text, bodyType: 0, page: page))
     }
 
+    /// Bytes as an old wiki-markup body, through the wiki reader and the writer of every flavour; then the same
+    /// text repeated eight times, which must not take more than about eight times as long (the reader was
+    /// quadratic on runs of `[`, `{`, `||`: a hang libFuzzer's time-out alone finds only on long inputs).
+    public static func wiki(_ data: Data) {
+        let text = String(decoding: data, as: UTF8.self)
+        let page = PageContext(id: "1", title: "T", spaceKey: "S", path: "articles/S/1.md")
+        let reader = WikiMarkupReader(page: page, log: DiagnosticLog(page: page))
+        func timed(_ t: String) -> (Document, Double) {
+            let start = DispatchTime.now().uptimeNanoseconds
+            let d = Document(blocks: reader.read(t))
+            return (d, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        }
+        let (document, once) = timed(text)
+        for flavor in Flavor.allCases { _ = flavor.writer(tables: .auto).render(document.blocks) }
+        guard text.utf8.count >= 256 else { return }
+        let (_, eight) = timed(String(repeating: text + "\n", count: 8))
+        if eight > 0.05 && eight > 40 * once { fatalError("wiki markup: 8× the text took \(eight) s, once \(once) s") }
+    }
+
     /// Bytes as `entities.xml`, through the streaming reader and the index builder.
     public static func entities(_ data: Data) {
         var offset = 0

@@ -75,7 +75,9 @@ public struct Unmatched: Sendable, Equatable {
             out.append(Unmatched(option: "--rename-label", value: old, suggestions: suggestions(for: old, among: Array(labels))))
         }
         for target in options.mapping.labelMerge.keys.sorted() {
-            for source in options.mapping.labelMerge[target] ?? [] where !labels.contains(source) {
+            // A merge may take a label by the name a rename gives it.
+            let renamed = Set(options.mapping.labelRename.values)
+            for source in options.mapping.labelMerge[target] ?? [] where !labels.contains(source) && !renamed.contains(source) {
                 out.append(Unmatched(option: "--merge-labels", value: source, suggestions: suggestions(for: source, among: Array(labels))))
             }
         }
