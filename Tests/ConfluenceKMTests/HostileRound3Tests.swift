@@ -125,7 +125,8 @@ extension HostileTests {
         #expect(preview.stdout.contains("Password=[redacted]") && preview.stdout.contains("admin:[redacted]@"))
         // Names that are secret by a word of them, and ones that are not.
         for n in ["pass", "pw", "dbPassword", "private_key", "X-Auth-Cookie", "bearer"] { #expect(Secrets.isSecretName(n), "\(n)") }
-        for n in ["title", "compass", "passage", "width", "power"] { #expect(!Secrets.isSecretName(n), "\(n)") }
+        for n in ["title", "compass", "passage", "width", "power", "author"] { #expect(!Secrets.isSecretName(n), "\(n)") }
+        for n in ["basic-auth", "authToken", "Authorization"] { #expect(Secrets.isSecretName(n), "\(n)") }
     }
 
     // MARK: Active content in the preview

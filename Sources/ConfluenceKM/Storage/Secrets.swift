@@ -15,9 +15,10 @@ public enum Secrets {
     public static let placeholder = "[redacted]"
     /// Substrings of a parameter name that make it secret.
     static let secretWords = ["password", "passwd", "passphrase", "secret", "token", "apikey", "api-key", "api_key",
-                              "credential", "auth", "private-key", "privatekey", "private_key", "bearer", "cookie"]
+                              "credential", "authorization", "private-key", "privatekey", "private_key", "bearer", "cookie"]
     /// Whole words of a parameter name that make it secret (too short to match inside other words).
-    static let secretTokens: Set<String> = ["pwd", "pw", "pass"]
+    /// (`auth` is a word, not a substring: an `author` parameter holds no credential.)
+    static let secretTokens: Set<String> = ["pwd", "pw", "pass", "auth", "oauth"]
 
     /// The words of a parameter name: `dbPassword` → db, password; `private_key` → private, key.
     static func words(_ name: String) -> [String] {
