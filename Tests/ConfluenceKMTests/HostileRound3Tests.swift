@@ -197,6 +197,7 @@ extension HostileTests {
         case "preview": args = ["preview", bundleZip, "--html", work.appendingPathComponent("site").path]
         default: args = ["apply", delta, "--to", bundle]
         }
+        // Only the archive case stages in /dev/shm (the cases run in parallel: each looks at its own leftovers).
         let shmBefore = Set((try? FileManager.default.contentsOfDirectory(atPath: "/dev/shm")) ?? [])
         for (signal, delay) in [(SIGINT, 0.15), (SIGTERM, 0.5), (SIGHUP, 1.0), (SIGINT, 2.0)] {
             let p = Process()
@@ -214,7 +215,7 @@ extension HostileTests {
             let leftTmp = try FileManager.default.contentsOfDirectory(atPath: tmp.path)
             let leftWork = try FileManager.default.contentsOfDirectory(atPath: work.path).filter { $0.hasPrefix(".") }
             let leftDir = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix(".") }
-            let leftShm = Set((try? FileManager.default.contentsOfDirectory(atPath: "/dev/shm")) ?? []).subtracting(shmBefore).filter { $0.hasPrefix(".out-signalled.tar.zst.ckm-tmp-") }
+            let leftShm = Set((try? FileManager.default.contentsOfDirectory(atPath: "/dev/shm")) ?? []).subtracting(shmBefore).filter { command == "convert-archive" && $0.hasPrefix(".out-signalled.tar.zst.ckm-tmp-") }
             #expect(leftTmp.isEmpty && leftWork.isEmpty && leftDir.isEmpty && leftShm.isEmpty,
                     "\(command) after signal \(signal) at \(delay) s left: \(leftTmp) \(leftWork) \(leftDir) \(leftShm)")
             for name in try FileManager.default.contentsOfDirectory(atPath: work.path) { try? FileManager.default.removeItem(at: work.appendingPathComponent(name)) }
