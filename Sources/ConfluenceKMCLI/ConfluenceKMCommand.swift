@@ -25,33 +25,33 @@ public struct ConfluenceKMCommand: ParsableCommand {
     /// Runs the command and exits with the documented codes.
     public static func main() {
         Interrupts.install()
+        let failure: Error
         do {
             var command = try parseAsRoot()
             try command.run()
             Interrupts.waitIfStopping()
-        } catch let error as ConversionError {
-            // A signal's cleanup is running: what failed here failed because of it; the handler exits.
-            Interrupts.waitIfStopping()
-            if case .invalidOption = error {
-                Console.err("confluence-km: error: " + error.description + "\n")
-                Foundation.exit(64)
-            }
+            return
+        } catch {
+            failure = error
+        }
+        // A signal's cleanup is running: what failed here failed because of it, and the handler exits.
+        Interrupts.waitIfStopping()
+        switch failure {
+        case let error as ConversionError:
             Console.err("confluence-km: error: " + error.description + "\n")
+            if case .invalidOption = error { Foundation.exit(64) }
             Foundation.exit(1)
-        } catch let error as ConfigError {
-            Interrupts.waitIfStopping()
+        case let error as ConfigError:
             Console.err("confluence-km: error: " + error.description + "\n")
             Foundation.exit(64)
-        } catch let error as ExitCode {
-            Interrupts.waitIfStopping()
+        case let error as ExitCode:
             Foundation.exit(error.rawValue)
-        } catch {
-            Interrupts.waitIfStopping()
-            let code = exitCode(for: error)
+        default:
+            let code = exitCode(for: failure)
             if code == .success {
-                Console.out(fullMessage(for: error))
+                Console.out(fullMessage(for: failure))
             } else {
-                Console.err(fullMessage(for: error) + "\n")
+                Console.err(fullMessage(for: failure) + "\n")
             }
             // argument-parser reports validation errors with 64 (EX_USAGE).
             Foundation.exit(code.rawValue)

@@ -232,16 +232,12 @@ public enum SiteWriter {
         }
         let pagePath = String(markdownPath.dropLast(3)) + ".html"
         var html = String(decoding: try BundleFiles.read(root: root.path, pagePath), as: UTF8.self)
-        let re = try NSRegularExpression(pattern: #"(src|href)="((?:\.\./)*_?attachments/[^"]+)""#)
         let pageDir = URL(fileURLWithPath: "/" + pagePath).deletingLastPathComponent()
-        for m in re.matches(in: html, range: NSRange(html.startIndex..., in: html)).reversed() {
-            let range = Range(m.range, in: html)!
-            let attr = String(html[Range(m.range(at: 1), in: html)!]), rel = String(html[Range(m.range(at: 2), in: html)!])
-            let target = pageDir.appendingPathComponent(rel.removingPercentEncoding ?? rel).standardizedFileURL.path.dropFirst()
-            guard let data = try? BundleFiles.read(root: root.path, String(target)) else { continue }
+        for (range, attr, _, target) in HTML.attachmentReferences(in: html, page: pagePath).reversed() {
+            guard let data = try? BundleFiles.read(root: root.path, target) else { continue }
             let types = ["png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "gif": "image/gif",
                          "pdf": "application/pdf", "txt": "text/plain"]
-            let type = types[URL(fileURLWithPath: String(target)).pathExtension.lowercased()] ?? "application/octet-stream"
+            let type = types[URL(fileURLWithPath: target).pathExtension.lowercased()] ?? "application/octet-stream"
             html.replaceSubrange(range, with: "\(attr)=\"data:\(type);base64,\(data.base64EncodedString())\"")
         }
         html = try inlineScripts(html, site: root.path, pageDirectory: pageDir)
@@ -344,14 +340,22 @@ enum HTML {
 
     static let attachmentReference = try! NSRegularExpression(pattern: #"(src|href)="((?:\.\./)*_?attachments/[^"]+)""#)
 
+    /// Every `src`/`href` of a page that points into the site's attachments: where it stands, the attribute, the
+    /// reference as written and the file it names (relative to the site).
+    static func attachmentReferences(in html: String, page: String) -> [(range: Range<String.Index>, attr: String, rel: String, target: String)] {
+        let pageDir = URL(fileURLWithPath: "/" + page).deletingLastPathComponent()
+        return attachmentReference.matches(in: html, range: NSRange(html.startIndex..., in: html)).map { m in
+            let rel = String(html[Range(m.range(at: 2), in: html)!])
+            let target = String(pageDir.appendingPathComponent(rel.removingPercentEncoding ?? rel).standardizedFileURL.path.dropFirst())
+            return (Range(m.range, in: html)!, String(html[Range(m.range(at: 1), in: html)!]), rel, target)
+        }
+    }
+
     /// Links to active attachments lead to their `.txt` copy; images of them become `data:` URIs (at most 8 MiB,
     /// else a link to the copy).
     static func defuseActiveAttachments(_ html: String, page: String, active: Set<String>, root: String) -> String {
         var html = html
-        let pageDir = URL(fileURLWithPath: "/" + page).deletingLastPathComponent()
-        for m in attachmentReference.matches(in: html, range: NSRange(html.startIndex..., in: html)).reversed() {
-            let attr = String(html[Range(m.range(at: 1), in: html)!]), rel = String(html[Range(m.range(at: 2), in: html)!])
-            let target = String(pageDir.appendingPathComponent(rel.removingPercentEncoding ?? rel).standardizedFileURL.path.dropFirst())
+        for (range, attr, rel, target) in attachmentReferences(in: html, page: page).reversed() {
             guard active.contains(target) else { continue }
             var replacement = "href=\"\(rel).txt\""
             if attr == "src" {
@@ -362,7 +366,7 @@ enum HTML {
                     replacement = "src=\"\""
                 }
             }
-            html.replaceSubrange(Range(m.range, in: html)!, with: replacement)
+            html.replaceSubrange(range, with: replacement)
         }
         return html
     }

@@ -648,8 +648,12 @@ public struct MarkdownWriter: Sendable {
     func escapeText(_ s: String, context: Context, previous: Character?) -> String {
         // Fast path: nothing to escape.
         var probe = s
-        let flavourSpecial = hooks?.specialBytes ?? []
-        if !probe.withUTF8({ $0.contains(where: { Self.isSpecial($0) || flavourSpecial.contains($0) }) }) { return s }
+        // GFM keeps its byte test alone; a flavour adds the bytes its renderer reads.
+        if let extra = hooks?.specialBytes {
+            if !probe.withUTF8({ $0.contains(where: { Self.isSpecial($0) || extra.contains($0) }) }) { return s }
+        } else if !probe.withUTF8({ $0.contains(where: Self.isSpecial) }) {
+            return s
+        }
         var out = String.UnicodeScalarView()
         let scalars = Array(s.unicodeScalars)
         var prev: Unicode.Scalar? = previous?.unicodeScalars.last

@@ -46,7 +46,8 @@ struct MkDocsHooks: MarkdownHooks {
     // Python-Markdown with the extensions mkdocs.yml enables: attr_list turns `{: onfocus=… }` after a heading, a
     // cell or a paragraph into attributes (script ran in the built site), so every brace is escaped; `[TOC]` and
     // footnote or abbreviation definitions start with a bracket, so every bracket is.
-    var specialBytes: Set<UInt8> { [UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "["), UInt8(ascii: "]")] }
+    var specialBytes: Set<UInt8> { Self.special }
+    private static let special: Set<UInt8> = [UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "["), UInt8(ascii: "]")]
 
     func escape(_ c: Unicode.Scalar, next: Unicode.Scalar?) -> String? {
         switch c {

@@ -16,7 +16,8 @@ struct ObsidianHooks: MarkdownHooks {
     // Obsidian's own syntax in text: `[[link]]` and `![[embed]]`, `%%comment%%`, `==highlight==`, `$math$`. Each is
     // broken at its first character by a character reference, which every Markdown renderer reads as that
     // character and never as the start of markup.
-    var specialBytes: Set<UInt8> { [UInt8(ascii: "%"), UInt8(ascii: "="), UInt8(ascii: "$")] }
+    var specialBytes: Set<UInt8> { Self.special }
+    private static let special: Set<UInt8> = [UInt8(ascii: "%"), UInt8(ascii: "="), UInt8(ascii: "$")]
 
     func escape(_ c: Unicode.Scalar, next: Unicode.Scalar?) -> String? {
         switch c {

@@ -41,10 +41,7 @@ public enum TemporaryPaths {
 
     /// Throws once the run is being stopped: called before a file or folder is created in a temporary path.
     public static func checkNotStopping() throws {
-        lock.lock()
-        let s = stopping
-        lock.unlock()
-        if s { throw ConversionError.interrupted }
+        if isStopping { throw ConversionError.interrupted }
     }
 
     /// Stops further writes, then removes every registered path, retrying while writers that were already past

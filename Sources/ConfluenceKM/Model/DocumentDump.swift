@@ -43,10 +43,10 @@ public enum DocumentDump {
     private static func write(_ n: Node, indent: Int, into out: inout String) {
         out += String(repeating: " ", count: indent) + n.name
         for (k, v) in n.fields { out += " " + k + "=" + token(v) }
-        for p in n.positional { out += " " + quoted(p) }
+        for p in n.positional { out += " " + YAMLText.quoted(p) }
         if !n.attr.id.isEmpty { out += " #" + n.attr.id }
         for c in n.attr.classes { out += " ." + c }
-        for p in n.attr.pairs { out += " @" + p.key + "=" + quoted(p.value) }
+        for p in n.attr.pairs { out += " @" + p.key + "=" + YAMLText.quoted(p.value) }
         out += "\n"
         for c in n.children { write(c, indent: indent + 2, into: &out) }
     }
@@ -55,10 +55,7 @@ public enum DocumentDump {
         !s.isEmpty && s.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_:/.".unicodeScalars.contains($0)) }
     }
 
-    private static func token(_ s: String) -> String { isBare(s) ? s : quoted(s) }
-
-    /// A double-quoted string (``YAMLText/quoted(_:)``): one line, one value, whatever the text holds.
-    static func quoted(_ s: String) -> String { YAMLText.quoted(s) }
+    private static func token(_ s: String) -> String { isBare(s) ? s : YAMLText.quoted(s) }
 
     private static func refFields(_ ref: PageRef, prefix: String = "") -> [(String, String)] {
         switch ref {

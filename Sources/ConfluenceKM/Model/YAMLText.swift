@@ -1,5 +1,5 @@
 /// The one emitter of every value the tool writes into YAML — front matter, `mkdocs.yml`, `inspect
-/// --config-template` — and into the model dump: text from an export goes in only as a double-quoted scalar in the
+/// --config-template` (its values and every name in its comments) — and into the model dump: text from an export goes in only as a double-quoted scalar in the
 /// escapes JSON and YAML share, so no title, name or label can end its value, start a key or make the file invalid.
 ///
 /// Escaped beyond JSON's own: every character YAML does not allow raw (C0 and C1 controls, DEL, U+FFFE, U+FFFF) and
@@ -34,9 +34,6 @@ public enum YAMLText {
         }
         return String(out)
     }
-
-    /// Text for a `# comment` line: the same quoting, so a newline in a name can never start a live line.
-    public static func comment(_ s: String) -> String { quoted(s) }
 
     static func needsEscape(_ c: Unicode.Scalar) -> Bool {
         c.value < 0x20 || (0x7F...0x9F).contains(c.value) || c == "\u{2028}" || c == "\u{2029}" || c == "\u{FEFF}"

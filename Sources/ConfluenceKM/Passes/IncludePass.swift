@@ -55,8 +55,7 @@ final class IncludePass: DocumentRewriter {
                     budget.reported = true
                     log.add(.includeAsLink, .info, "macro '\(macro)' of '\(title)' and the includes after it are written as links: the page already includes \(budget.includes) pages (\(budget.bytes) bytes of their bodies), the most one page may (\(Self.maxIncludesPerPage) includes, \(Self.maxIncludedBytesPerPage >> 20) MiB)")
                 }
-                features.insert(.references)
-                return [.paragraph([.link(.page(.id(id), anchor: nil), title: nil, [.text(title)])])]
+                return asLink(id, title)
             }
             budget.includes += 1
             budget.bytes += included.bytes
@@ -76,6 +75,11 @@ final class IncludePass: DocumentRewriter {
             return excerptOnly ? ExcerptPass.excerpts(document.blocks) : document.blocks
         }
         log.add(.includeAsLink, .info, "macro '\(macro)' of '\(title)' is written as a link (the included content is not available)")
+        return asLink(id, title)
+    }
+
+    /// An include written as a link to the page (resolved later, like any link).
+    private func asLink(_ id: String, _ title: String) -> [Block] {
         features.insert(.references)
         return [.paragraph([.link(.page(.id(id), anchor: nil), title: nil, [.text(title)])])]
     }

@@ -36,14 +36,14 @@ public final class BodyPipeline: @unchecked Sendable {
     private var policiesMet: Set<String> = []
 
     /// The `--macro` names met in the bodies converted so far.
-    public var macroPoliciesMet: Set<String> {
+    var macroPoliciesMet: Set<String> {
         lock.lock()
         defer { lock.unlock() }
         return policiesMet
     }
 
     /// `--macro` names that no body converted so far holds, with the closest macro names this tool knows.
-    public func unmatchedMacroPolicies() -> [Unmatched] {
+    func unmatchedMacroPolicies() -> [Unmatched] {
         let met = macroPoliciesMet
         return settings.macros.keys.sorted().filter { !met.contains($0) }.map {
             Unmatched(option: "--macro", value: $0, suggestions: Unmatched.suggestions(for: $0, among: MacroRegistry.knownNames))

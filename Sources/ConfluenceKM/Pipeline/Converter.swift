@@ -318,10 +318,7 @@ public struct Converter {
         }
         let converted = try pool.finish()
         results.articles = converted
-        let unmatchedMacros = pipeline.unmatchedMacroPolicies()
-        if let first = unmatchedMacros.first, !options.allowUnmatched {
-            throw ConversionError.unmatched(first.message, more: unmatchedMacros.count - 1)
-        }
+        try checkUnmatched(pipeline.unmatchedMacroPolicies())
         if referencedOnly {
             // Only now is it known which attachments the bodies link or show: copy those in one more pass.
             let wanted = plan.targets.references.paths

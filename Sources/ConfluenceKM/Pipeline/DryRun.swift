@@ -96,10 +96,7 @@ extension Converter {
         }
         if let failed = collected.failed { throw failed }
         // As convert: a --macro that no body holds is a typo, never a guard (comments are not read here).
-        let unmatchedMacros = pipeline.unmatchedMacroPolicies()
-        if let first = unmatchedMacros.first, !options.allowUnmatched {
-            throw ConversionError.unmatched(first.message, more: unmatchedMacros.count - 1)
-        }
+        try checkUnmatched(pipeline.unmatchedMacroPolicies())
         let diagnostics = (plan.diagnostics + collected.diagnostics).sorted(by: Diagnostic.reportOrder)
         if options.strict {
             let warnings = diagnostics.filter { $0.severity >= .warning }.count
@@ -117,9 +114,12 @@ extension Converter {
     }
 
     /// A filter or role that matches nothing is an error, unless `--allow-unmatched` made it a warning.
-    func checkUnmatched(_ plan: ConversionPlan) throws {
-        if let first = plan.unmatched.first, !options.allowUnmatched {
-            throw ConversionError.unmatched(first.message, more: plan.unmatched.count - 1)
+    func checkUnmatched(_ plan: ConversionPlan) throws { try checkUnmatched(plan.unmatched) }
+
+    /// Values that match nothing: an error naming the first, unless `--allow-unmatched`.
+    func checkUnmatched(_ unmatched: [Unmatched]) throws {
+        if let first = unmatched.first, !options.allowUnmatched {
+            throw ConversionError.unmatched(first.message, more: unmatched.count - 1)
         }
     }
 

@@ -111,6 +111,13 @@ public enum Secrets {
         return changed ? String(out) : nil
     }
 
+    /// What a parameter's content becomes: the placeholder when it is secret by name (whatever its content) or by
+    /// name and value, its text with the credential parts replaced when it holds only text, nil when it stays.
+    static func redaction(name: String, text: String, hasElements: Bool) -> String? {
+        if isSecret(name: name, value: text) || (isSecretName(name) && hasElements) { return placeholder }
+        return hasElements ? nil : redactedValue(text)
+    }
+
     /// Storage XHTML as written with every secret parameter's content replaced (for `preview --storage`, which
     /// shows the source): each `ac:parameter` and `ac:default-parameter` judged as the reader judges it.
     public static func redactedStorage(_ body: String) -> String {
@@ -135,15 +142,9 @@ public enum Secrets {
             if let n = tag.range(of: "ac:name=\"") {
                 name = String(tag[n.upperBound...].prefix { $0 != "\"" })
             }
-            let text = content.replacingOccurrences(of: "<[^>]*>", with: "", options: .regularExpression)
             let hasElements = content.contains("<")
-            if isSecret(name: name, value: text) || (isSecretName(name) && hasElements) {
-                out += placeholder
-            } else if let v = redactedValue(content) {
-                out += v
-            } else {
-                out += content
-            }
+            let text = hasElements ? content.replacingOccurrences(of: "<[^>]*>", with: "", options: .regularExpression) : content
+            out += redaction(name: name, text: text, hasElements: hasElements) ?? content
             out += rest[close]
             rest = rest[close.upperBound...]
         }
@@ -159,19 +160,11 @@ extension StorageReader {
     func redactSecrets(_ node: XNode) -> Int {
         var count = 0
         func visit(_ n: XNode) {
-            if n.name == "ac:parameter" || n.name == "ac:default-parameter" {
-                let name = n.attr("ac:name") ?? ""
-                let text = n.textContent
-                if Secrets.isSecret(name: name, value: text) || (Secrets.isSecretName(name) && !n.elementChildren.isEmpty) {
-                    n.replaceContent(Secrets.placeholder)
-                    count += 1
-                    return
-                }
-                if n.elementChildren.isEmpty, let redacted = Secrets.redactedValue(text) {
-                    n.replaceContent(redacted)
-                    count += 1
-                    return
-                }
+            if n.name == "ac:parameter" || n.name == "ac:default-parameter",
+               let replacement = Secrets.redaction(name: n.attr("ac:name") ?? "", text: n.textContent, hasElements: !n.elementChildren.isEmpty) {
+                n.replaceContent(replacement)
+                count += 1
+                return
             }
             for c in n.elementChildren { visit(c) }
         }

@@ -3,12 +3,6 @@
 /// the key is `SPACE1`): each is an error with the closest existing names, or with `--allow-unmatched` a warning
 /// (`unmatched-filter`).
 public struct Unmatched: Sendable, Equatable {
-    public init(option: String, value: String, suggestions: [String]) {
-        self.option = option
-        self.value = value
-        self.suggestions = suggestions
-    }
-
     public var option: String
     public var value: String
     public var suggestions: [String]
@@ -19,7 +13,7 @@ public struct Unmatched: Sendable, Equatable {
     }
 
     /// The names closest to `value`: the same ignoring case first, then by edit distance (at most 3 names).
-    public static func suggestions(for value: String, among names: [String]) -> [String] {
+    static func suggestions(for value: String, among names: [String]) -> [String] {
         let lower = value.lowercased()
         let same = names.filter { $0.lowercased() == lower }
         if !same.isEmpty { return Array(same.sorted().prefix(3)) }
